@@ -1,0 +1,79 @@
+/* input.c - the bytes of the input: read(2) for files and pipes, zlib for .gz. */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define READ_SIZE (1u << 20)
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int feed_gz(reid_analysis *a, const char *path, char *buf)
+{
+    gzFile gz = gzopen(path, "rb");
+    if (!gz) {
+        fprintf(stderr, "reid-check: cannot open %s: %s\n", path, strerror(errno ? errno : ENOMEM));
+        return -1;
+    }
+    gzbuffer(gz, 256 * 1024);
+    int rc = 0;
+    for (;;) {
+        int n = gzread(gz, buf, READ_SIZE);
+        if (n < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            fprintf(stderr, "reid-check: %s: cannot decompress: %s\n", path,
+                    zerr == Z_ERRNO ? strerror(errno) : msg);
+            rc = -1;
+            break;
+        }
+        if (n == 0) break;
+        if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
+    }
+    gzclose(gz);
+    return rc;
+}
+
+int cli_feed_file(reid_analysis *a, const char *path)
+{
+    char *buf = malloc(READ_SIZE);
+    if (!buf) {
+        fprintf(stderr, "reid-check: out of memory\n");
+        return -1;
+    }
+    int rc = 0;
+    if (strcmp(path, "-") != 0 && ends_with(path, ".gz")) {
+        rc = feed_gz(a, path, buf);
+        free(buf);
+        return rc;
+    }
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "reid-check: cannot open %s: %s\n", path, strerror(errno));
+        free(buf);
+        return -1;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf, READ_SIZE);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fprintf(stderr, "reid-check: cannot read %s: %s\n", path, strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (n == 0) break;
+        if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
+    }
+    if (fd != STDIN_FILENO) close(fd);
+    free(buf);
+    return rc;
+}

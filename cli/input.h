@@ -1,0 +1,14 @@
+/* input.h - feed a file, a .gz file or standard input to an analysis, in 1 MiB reads. */
+#ifndef REID_CLI_INPUT_H
+#define REID_CLI_INPUT_H
+
+#include "reid.h"
+
+/*
+ * Stream path ("-" = standard input) into a. Returns 0 when every byte was
+ * fed; -1 after printing why reading failed (an I/O error, not a CSV error:
+ * those are left in a for the caller).
+ */
+int cli_feed_file(reid_analysis *a, const char *path);
+
+#endif

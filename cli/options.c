@@ -1,0 +1,226 @@
+/* options.c - reid-check's options: getopt_long, each value checked, each error explained. */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char usage_text[] =
+    "Usage: reid-check [OPTIONS] FILE\n"
+    "Measure how easily people can be re-identified in a CSV extract.\n"
+    "FILE is a CSV file (.gz is read compressed), or - for standard input.\n"
+    "\n"
+    "Quasi-identifiers and input:\n"
+    "      --qi LIST            quasi-identifier columns, comma-separated, each NAME or\n"
+    "                           NAME:TYPE (types: text postcode date age sex code);\n"
+    "                           column numbers with --no-header. Default: recognised\n"
+    "                           from the header (postcode, date of birth, age, sex,\n"
+    "                           ethnicity, diagnosis)\n"
+    "      --no-header          the first row is data, not column names\n"
+    "  -d, --delimiter C        field delimiter: , ; tab | or any one byte\n"
+    "                           (default: sniffed from the first lines)\n"
+    "      --missing LIST       spellings of a missing value, comma-separated\n"
+    "                           (default NA,N/A,NULL,?; an empty field is always missing)\n"
+    "      --skip-bad-rows      count and skip malformed rows instead of stopping\n"
+    "      --lenient-quotes     keep stray quotes in unquoted fields as text\n"
+    "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
+    "\n"
+    "Risk and release gate:\n"
+    "  -k, --k K                records in classes smaller than K are at risk (default 5)\n"
+    "      --require-k K        exit 1 unless the extract is K-anonymous\n"
+    "      --max-uniques F      exit 1 if more than F of the records are unique\n"
+    "                           (a fraction such as 0.01, or a percentage such as 1%)\n"
+    "\n"
+    "Output:\n"
+    "  -f, --format FMT         text (default) or json\n"
+    "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
+    "  -q, --quiet              no report; only the exit status\n"
+    "  -h, --help               this help\n"
+    "  -V, --version            the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the analysis ran (and every gate given passed)\n"
+    "  1  a gate (--require-k, --max-uniques) was not met\n"
+    "  2  usage error, or the input could not be read or is malformed\n"
+    "  3  internal error (out of memory, report could not be written)\n"
+    "\n"
+    "Reports hold aggregates only: no value of any record is printed.\n"
+    "Definitions of every figure: docs/metrics.md.\n";
+
+enum {
+    OPT_QI = 256,
+    OPT_NO_HEADER,
+    OPT_MISSING,
+    OPT_SKIP_BAD,
+    OPT_LENIENT,
+    OPT_MAX_FIELD,
+    OPT_REQUIRE_K,
+    OPT_MAX_UNIQUES
+};
+
+static const struct option long_opts[] = {
+    {"qi", required_argument, NULL, OPT_QI},
+    {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"delimiter", required_argument, NULL, 'd'},
+    {"missing", required_argument, NULL, OPT_MISSING},
+    {"skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD},
+    {"lenient-quotes", no_argument, NULL, OPT_LENIENT},
+    {"max-field-size", required_argument, NULL, OPT_MAX_FIELD},
+    {"k", required_argument, NULL, 'k'},
+    {"require-k", required_argument, NULL, OPT_REQUIRE_K},
+    {"max-uniques", required_argument, NULL, OPT_MAX_UNIQUES},
+    {"format", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "reid-check: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'reid-check --help' for more information.\n");
+    return EXIT_USAGE_OR_INPUT;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!*s || *s == '-') return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    if (!*s || *s == '-') return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) return -1;
+    unsigned long long mult = 1;
+    if (*end == 'K' || *end == 'k') mult = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm') mult = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g') mult = 1ull << 30, end++;
+    if (*end || v == 0 || v > SIZE_MAX / mult) return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+static int parse_fraction(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s) return -1;
+    if (*end == '%') {
+        v /= 100;
+        end++;
+    }
+    if (*end || !(v >= 0 && v <= 1)) return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_delimiter(const char *s, int *out)
+{
+    if (strcasecmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) *out = '\t';
+    else if (strlen(s) == 1) *out = (unsigned char)s[0];
+    else return -1;
+    return 0;
+}
+
+static int cfg_check(reid_config *cfg, reid_status st)
+{
+    if (st == REID_OK) return 0;
+    fprintf(stderr, "reid-check: %s\n", st == REID_ERR_NOMEM ? "out of memory" : reid_config_error(cfg));
+    return -1;
+}
+
+int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
+{
+    memset(opts, 0, sizeof *opts);
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":d:k:f:o:qhV", long_opts, NULL)) != -1) {
+        uint64_t u;
+        size_t sz;
+        double f;
+        int d;
+        switch (c) {
+        case OPT_QI:
+            if (cfg_check(cfg, reid_config_set_qis(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_NO_HEADER: reid_config_set_header(cfg, 0); break;
+        case 'd':
+            if (parse_delimiter(optarg, &d) != 0)
+                return usage_error("--delimiter takes one character or 'tab', not '%s'", optarg);
+            if (cfg_check(cfg, reid_config_set_delimiter(cfg, d))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_MISSING:
+            if (cfg_check(cfg, reid_config_set_missing(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_SKIP_BAD: reid_config_set_skip_bad_rows(cfg, 1); break;
+        case OPT_LENIENT: reid_config_set_strict_quotes(cfg, 0); break;
+        case OPT_MAX_FIELD:
+            if (parse_size(optarg, &sz) != 0)
+                return usage_error("--max-field-size takes a size in bytes such as 1M, not '%s'",
+                                   optarg);
+            reid_config_set_max_field_size(cfg, sz);
+            break;
+        case 'k':
+            if (parse_u64(optarg, &u) != 0 || u < 1)
+                return usage_error("-k takes a whole number of at least 1, not '%s'", optarg);
+            reid_config_set_k(cfg, u);
+            break;
+        case OPT_REQUIRE_K:
+            if (parse_u64(optarg, &u) != 0 || u < 1)
+                return usage_error("--require-k takes a whole number of at least 1, not '%s'",
+                                   optarg);
+            reid_config_set_require_k(cfg, u);
+            break;
+        case OPT_MAX_UNIQUES:
+            if (parse_fraction(optarg, &f) != 0)
+                return usage_error("--max-uniques takes a fraction from 0 to 1 (or a percentage "
+                                   "such as 1%%), not '%s'",
+                                   optarg);
+            reid_config_set_max_uniques(cfg, f);
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") == 0) opts->json = 1;
+            else if (strcmp(optarg, "text") == 0) opts->json = 0;
+            else return usage_error("--format is text or json, not '%s'", optarg);
+            break;
+        case 'o': opts->output = optarg; break;
+        case 'q': opts->quiet = 1; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case 'V': printf("reid-check %s\n", reid_version()); return 0;
+        case ':':
+            if (optopt && optopt < 256) return usage_error("option '-%c' needs a value", optopt);
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+            if (optopt) return usage_error("unknown option '-%c'", optopt);
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return usage_error("%s", "no input file given (use - for standard input)");
+    if (optind + 1 < argc)
+        return usage_error("only one input file is analysed at a time; got also '%s'",
+                           argv[optind + 1]);
+    opts->input = argv[optind];
+    return -1;
+}

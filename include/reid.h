@@ -1,0 +1,344 @@
+/*
+ * reid.h - libreid, the library behind reid-check: how easily can people be
+ * re-identified in a "pseudonymised" data extract?
+ *
+ * This header is the library's only public interface and its manual.
+ *
+ * ---------------------------------------------------------------------------
+ * What it does
+ * ---------------------------------------------------------------------------
+ * libreid reads a CSV extract as a stream of bytes, takes the chosen
+ * quasi-identifier (QI) columns of every record, normalises their values
+ * (trimming, UK postcode canonical form, dates to ISO 8601, missing values),
+ * and counts identical QI tuples. Each distinct tuple is an *equivalence
+ * class*; from the class sizes it derives k-anonymity, sample uniques and the
+ * prosecutor-model risk measures. Definitions of every figure, with formulas
+ * and references: docs/metrics.md.
+ *
+ * Memory grows with the number of distinct values and classes, never with the
+ * number of records: a 100 M-record file is read in constant memory apart
+ * from the tables.
+ *
+ * ---------------------------------------------------------------------------
+ * Typical use
+ * ---------------------------------------------------------------------------
+ *
+ *     reid_config *cfg = reid_config_new();
+ *     if (reid_config_set_qis(cfg, "postcode,age,diagnosis") != REID_OK)
+ *         fprintf(stderr, "%s\n", reid_config_error(cfg));
+ *     reid_analysis *a = reid_analysis_new(cfg, "extract.csv");
+ *     while ((n = read(fd, buf, sizeof buf)) > 0)
+ *         if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
+ *     if (reid_status_of(a) == REID_OK) reid_finish(a);
+ *     if (reid_status_of(a) != REID_OK)
+ *         fprintf(stderr, "%s\n", reid_error_message(a));
+ *     else
+ *         reid_write_json(a, stdout);
+ *     reid_analysis_free(a);
+ *     reid_config_free(cfg);
+ *
+ * ---------------------------------------------------------------------------
+ * Rules
+ * ---------------------------------------------------------------------------
+ * - No global state. A handle is used by one thread at a time; different
+ *   handles may be used by different threads at once.
+ * - The library never prints, never exits and never touches the network.
+ *   Every function that can fail returns a reid_status and leaves a
+ *   human-readable message naming the source, line and column
+ *   (reid_error_message). Once an analysis has failed, every later call on it
+ *   returns the same status.
+ * - Privacy: the report writers print aggregates only. The values of small
+ *   classes are never written by them. reid_classes_foreach gives a caller
+ *   the tuples; what it does with them is its own responsibility.
+ */
+#ifndef REID_H
+#define REID_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(REID_BUILDING_LIBRARY) && defined(__GNUC__)
+#define REID_API __attribute__((visibility("default")))
+#else
+#define REID_API
+#endif
+
+#define REID_VERSION_MAJOR 0
+#define REID_VERSION_MINOR 1
+#define REID_VERSION_PATCH 0
+#define REID_VERSION_STRING "0.1.0"
+
+/** The library's version string, e.g. "0.1.0" (may differ from the header's at run time). */
+REID_API const char *reid_version(void);
+
+/* ========================================================================= */
+/* Status                                                                    */
+/* ========================================================================= */
+
+typedef enum reid_status {
+    REID_OK = 0,
+    REID_ERR_INPUT = 1,  /**< the input data is malformed (message names line and column) */
+    REID_ERR_CONFIG = 2, /**< a setting is invalid, or names a column that does not exist */
+    REID_ERR_NOMEM = 3,  /**< out of memory (or over the configured memory limit) */
+    REID_ERR_IO = 4,     /**< a report could not be written */
+    REID_ERR_STATE = 5   /**< a call made in the wrong order (e.g. reid_feed after reid_finish) */
+} reid_status;
+
+/** A short English name for a status ("input error", ...). Never NULL. */
+REID_API const char *reid_status_name(reid_status s);
+
+/* ========================================================================= */
+/* Configuration                                                             */
+/* ========================================================================= */
+
+/** Opaque configuration. Create, set, pass to reid_analysis_new (which copies it), free. */
+typedef struct reid_config reid_config;
+
+/** How a QI column's values are normalised before they are compared. */
+typedef enum reid_qi_type {
+    REID_TYPE_AUTO = 0,  /**< decide from the column name (see docs/normalisation.md) */
+    REID_TYPE_TEXT,      /**< trimmed, compared exactly (case-sensitive) */
+    REID_TYPE_POSTCODE,  /**< UK postcode: upper case, canonical "SW1A 1AA" form */
+    REID_TYPE_DATE,      /**< date: 31/01/1970, 1970-01-31, 31-Jan-1970 ... read as ISO 1970-01-31 */
+    REID_TYPE_AGE,       /**< whole number: leading zeros dropped ("042" = "42") */
+    REID_TYPE_SEX,       /**< trimmed, case-insensitive ("male" = "Male") */
+    REID_TYPE_CODE       /**< classification code (ICD-10): upper case, dots removed ("a09.9" = "A099") */
+} reid_qi_type;
+
+/** Name of a type ("text", "postcode", ...) or NULL; and the reverse (REID_TYPE_AUTO if unknown). */
+REID_API const char *reid_qi_type_name(reid_qi_type t);
+REID_API int reid_qi_type_from_name(const char *name, reid_qi_type *out);
+
+/** A new configuration with the defaults below, or NULL when out of memory. */
+REID_API reid_config *reid_config_new(void);
+REID_API void reid_config_free(reid_config *cfg);
+
+/** Message of the last failed setter on cfg ("" if none). */
+REID_API const char *reid_config_error(const reid_config *cfg);
+
+/**
+ * The quasi-identifiers, as a comma-separated list of column names, each
+ * optionally followed by ":type" (e.g. "postcode,dob:date,diag:code").
+ * Names match the header case-insensitively after trimming spaces. Without a
+ * header, give 1-based column numbers ("2,4,5"). An empty or NULL list (the
+ * default) asks for auto-detection from the header names.
+ */
+REID_API reid_status reid_config_set_qis(reid_config *cfg, const char *list);
+
+/** Whether the first row is a header (default 1). Without one, QIs must be column numbers. */
+REID_API reid_status reid_config_set_header(reid_config *cfg, int has_header);
+
+/**
+ * The field delimiter; 0 (the default) sniffs it from the first lines among
+ * ',' ';' TAB and '|'. Any single byte other than '"', CR, LF and NUL.
+ */
+REID_API reid_status reid_config_set_delimiter(reid_config *cfg, int delimiter);
+
+/**
+ * Values that mean "missing", a comma-separated list compared
+ * case-insensitively after trimming. The default is "NA,N/A,NULL,?". An empty
+ * field is always missing. A missing value is counted as one value of its own
+ * (all spellings alike), and reported per column.
+ */
+REID_API reid_status reid_config_set_missing(reid_config *cfg, const char *list);
+
+/** The k threshold for "records at risk" (records in classes smaller than k). Default 5. */
+REID_API reid_status reid_config_set_k(reid_config *cfg, uint64_t k);
+
+/** Release gate: fail (reid_gate_passed() == 0) unless k-anonymity >= k. 0 = no such gate. */
+REID_API reid_status reid_config_set_require_k(reid_config *cfg, uint64_t k);
+
+/** Release gate: fail if the fraction of sample-unique records exceeds f (0..1). <0 = none. */
+REID_API reid_status reid_config_set_max_uniques(reid_config *cfg, double f);
+
+/**
+ * Malformed rows (wrong number of fields, bad quoting, invalid UTF-8 in a QI
+ * column) are an error by default; with skip set they are counted in
+ * skipped_rows and left out of every figure.
+ */
+REID_API reid_status reid_config_set_skip_bad_rows(reid_config *cfg, int skip);
+
+/** Largest field accepted, in bytes (default 1 MiB). A longer field is an input error. */
+REID_API reid_status reid_config_set_max_field_size(reid_config *cfg, size_t bytes);
+
+/**
+ * Quote handling. Strict (the default, RFC 4180): a quote inside an unquoted
+ * field or text after a closing quote is an input error. Lenient: such
+ * quotes are kept as ordinary characters.
+ */
+REID_API reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict);
+
+/* ========================================================================= */
+/* Analysis                                                                  */
+/* ========================================================================= */
+
+/** Opaque analysis: the reader, the dictionaries and the class table of one input. */
+typedef struct reid_analysis reid_analysis;
+
+/**
+ * A new analysis using a copy of cfg. source_name is used in messages only
+ * (e.g. the file name, or "<stdin>"); NULL means "<input>". NULL when out of
+ * memory.
+ */
+REID_API reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name);
+REID_API void reid_analysis_free(reid_analysis *a);
+
+/**
+ * Feed the next len bytes of the CSV. Any chunk size works, down to one byte:
+ * the bytes may come from a file, a pipe, a socket or a decompressor.
+ */
+REID_API reid_status reid_feed(reid_analysis *a, const void *buf, size_t len);
+
+/** End of input: flushes the last record, checks the input was complete, computes the figures. */
+REID_API reid_status reid_finish(reid_analysis *a);
+
+/** The analysis' status: REID_OK, or the error that stopped it. */
+REID_API reid_status reid_status_of(const reid_analysis *a);
+
+/**
+ * The message of the error that stopped the analysis, e.g.
+ * "extract.csv: line 12, column 3 (postcode): invalid UTF-8"; "" when none.
+ */
+REID_API const char *reid_error_message(const reid_analysis *a);
+
+/** Line (1-based) and column (1-based field number) of the error; 0 when not applicable. */
+REID_API uint64_t reid_error_line(const reid_analysis *a);
+REID_API uint64_t reid_error_column(const reid_analysis *a);
+
+/**
+ * Add src's records to dst. Both must be finished, without error, over the
+ * same QIs (same names and types, in the same order). Values are matched
+ * through the dictionaries, so the two may have been built independently (two
+ * shards of one extract, or two threads). dst's figures are recomputed; src
+ * is unchanged.
+ */
+REID_API reid_status reid_merge(reid_analysis *dst, const reid_analysis *src);
+
+/* ========================================================================= */
+/* Results (valid after a successful reid_finish)                            */
+/* ========================================================================= */
+
+/** Number of class-size buckets in reid_summary.buckets: 1, 2, 3, 4, 5-9, 10-19, 20-49, 50-99, 100+. */
+#define REID_NBUCKETS 9
+
+/**
+ * The headline figures. Notation (docs/metrics.md): n records, u classes,
+ * f_c the size of class c, K the threshold (reid_config_set_k).
+ * Fields may be added at the end in later versions; the struct is owned by
+ * the analysis.
+ */
+typedef struct reid_summary {
+    uint64_t records;           /**< n: records counted (data rows, not the header) */
+    uint64_t skipped_rows;      /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
+    uint64_t classes;           /**< u: equivalence classes (distinct QI tuples) */
+    uint64_t min_size;          /**< k = min f_c: the extract is k-anonymous */
+    uint64_t max_size;          /**< max f_c */
+    double mean_size;           /**< n / u */
+    uint64_t uniques;           /**< sample uniques: records in classes of size 1 (= c_1) */
+    double uniques_fraction;    /**< uniques / n */
+    uint64_t threshold_k;       /**< K */
+    uint64_t records_at_risk;   /**< records in classes smaller than K (risk 1/f_c > 1/K) */
+    double records_at_risk_fraction;   /**< records_at_risk / n */
+    double prosecutor_highest;  /**< 1 / k */
+    uint64_t highest_risk_records;     /**< records in classes of size k: k x (classes of size k) */
+    double prosecutor_average;  /**< u / n: average risk, = marketer risk if the extract is the population */
+    uint64_t bucket_classes[REID_NBUCKETS]; /**< classes per size bucket */
+    uint64_t bucket_records[REID_NBUCKETS]; /**< records per size bucket */
+    double elapsed_seconds;     /**< wall time from reid_analysis_new to reid_finish */
+    uint64_t peak_rss_bytes;    /**< the process' peak resident memory at reid_finish (0 if unknown) */
+    uint64_t table_bytes;       /**< memory held by the dictionaries and the class table */
+} reid_summary;
+
+/** The figures, or NULL before a successful reid_finish. */
+REID_API const reid_summary *reid_summary_get(const reid_analysis *a);
+
+/** Lower bound of bucket i (1, 2, 3, 4, 5, 10, 20, 50, 100) and its upper bound (UINT64_MAX for 100+). */
+REID_API uint64_t reid_bucket_low(int i);
+REID_API uint64_t reid_bucket_high(int i);
+
+/** One entry of the exact class-size histogram: classes of exactly `size` records. */
+typedef struct reid_hist_entry {
+    uint64_t size;
+    uint64_t classes;
+} reid_hist_entry;
+
+/** The exact histogram, ascending by size; *count receives its length. NULL before finish. */
+REID_API const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count);
+
+/** The delimiter in use (sniffed or given), or 0 before it is known. */
+REID_API int reid_input_delimiter(const reid_analysis *a);
+
+/** Number of columns in the input (the header's, or the first row's without a header). */
+REID_API size_t reid_input_columns(const reid_analysis *a);
+
+/** Number of quasi-identifiers chosen. */
+REID_API size_t reid_qi_count(const reid_analysis *a);
+
+/** Facts about QI i (0-based, in the order of the key tuple). */
+typedef struct reid_qi_info {
+    const char *name;      /**< the header name (or "column N" without a header) */
+    size_t column;         /**< 1-based column number in the input */
+    reid_qi_type type;     /**< normaliser in use */
+    const char *reason;    /**< why it was chosen, e.g. "given with --qi", "name looks like a postcode" */
+    uint64_t distinct;     /**< distinct non-missing values */
+    uint64_t missing;      /**< records where it is missing */
+    uint64_t unrecognised; /**< values the type's normaliser could not read (kept as trimmed text) */
+} reid_qi_info;
+
+/** Fill *out for QI i; REID_ERR_STATE if i is out of range or the QIs are not known yet. */
+REID_API reid_status reid_qi_get(const reid_analysis *a, size_t i, reid_qi_info *out);
+
+/**
+ * Columns recognised by name but not used as QIs (e.g. admission dates, which
+ * are event data, or a direct identifier such as an NHS number). For i in
+ * 0..reid_noted_count()-1: name and note. Reports list them so the user can
+ * decide.
+ */
+REID_API size_t reid_noted_count(const reid_analysis *a);
+REID_API const char *reid_noted_name(const reid_analysis *a, size_t i);
+REID_API const char *reid_noted_note(const reid_analysis *a, size_t i);
+
+/** Rule used for missing values: "own_value" (a missing value is one value of its own). */
+REID_API const char *reid_missing_rule(const reid_analysis *a);
+
+/** The first skipped row's message ("" if none skipped): tells the user what was wrong. */
+REID_API const char *reid_first_skip_message(const reid_analysis *a);
+
+/**
+ * Call fn once per equivalence class with the QI value ids of the class (one
+ * per QI, in QI order) and its size. Stops early if fn returns nonzero.
+ * Value id 0 is always "missing". reid_value gives the text of an id.
+ * The values of a small class identify people: handle them with care.
+ */
+typedef int (*reid_class_fn)(const uint32_t *ids, uint64_t size, void *user);
+REID_API reid_status reid_classes_foreach(const reid_analysis *a, reid_class_fn fn, void *user);
+
+/** The normalised text of value id of QI qi, or NULL if out of range; *len gets its length. */
+REID_API const char *reid_value(const reid_analysis *a, size_t qi, uint32_t id, size_t *len);
+
+/* ========================================================================= */
+/* Release gate                                                              */
+/* ========================================================================= */
+
+/** 1 if every configured gate holds (or none is set), 0 if one fails. */
+REID_API int reid_gate_passed(const reid_analysis *a);
+
+/* ========================================================================= */
+/* Reports                                                                   */
+/* ========================================================================= */
+
+/** The human-readable report (aggregates only). REID_ERR_IO if writing fails. */
+REID_API reid_status reid_write_text(const reid_analysis *a, FILE *out);
+
+/** The JSON report, one object, schema in docs/json-report.md. REID_ERR_IO if writing fails. */
+REID_API reid_status reid_write_json(const reid_analysis *a, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* REID_H */

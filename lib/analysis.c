@@ -1,0 +1,524 @@
+/* analysis.c - one input's life: header, QI choice, per-row normalisation and counting. */
+#include "analysis.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "columns.h"
+#include "metrics.h"
+
+const char *reid_version(void) { return REID_VERSION_STRING; }
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int on_row(void *user, const reid_row *row);
+static int on_bad(void *user, uint64_t line, uint64_t column, const char *what);
+
+reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name)
+{
+    reid_analysis *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->t0 = now_seconds();
+    a->cfg = reid_config_copy(cfg);
+    a->source = strdup(source_name ? source_name : "<input>");
+    if (!a->cfg || !a->source || reid_missing_set_parse(&a->missing, cfg->missing) != 0) {
+        reid_analysis_free(a);
+        return NULL;
+    }
+    reid_reader_init(&a->reader, cfg->delimiter, cfg->strict_quotes, cfg->max_field_size,
+                     a->source, &a->err, on_row, on_bad, a);
+    return a;
+}
+
+void reid_analysis_free(reid_analysis *a)
+{
+    if (!a) return;
+    reid_reader_free(&a->reader);
+    reid_missing_set_free(&a->missing);
+    for (size_t i = 0; i < a->ncols; i++) free(a->names[i]);
+    free(a->names);
+    for (size_t i = 0; i < a->nq; i++) {
+        free(a->qi[i].name);
+        reid_dict_free(&a->qi[i].dict);
+    }
+    free(a->qi);
+    for (size_t i = 0; i < a->nnotes; i++) free(a->notes[i].name);
+    free(a->notes);
+    free(a->keep);
+    reid_classtable_free(&a->table);
+    free(a->key);
+    free(a->norm);
+    free(a->hist);
+    reid_config_free(a->cfg);
+    free(a->source);
+    free(a);
+}
+
+static int nomem(reid_analysis *a)
+{
+    reid_error_set(&a->err, REID_ERR_NOMEM, 0, 0, "%s: out of memory", a->source);
+    return -1;
+}
+
+/* ---- the header and the choice of quasi-identifiers ---- */
+
+static int add_qi(reid_analysis *a, size_t col, reid_qi_type type, const char *reason)
+{
+    reid_qi *q = &a->qi[a->nq];
+    memset(q, 0, sizeof *q);
+    q->col = col;
+    q->type = type;
+    snprintf(q->reason, sizeof q->reason, "%s", reason);
+    if (!(q->name = strdup(a->names[col])) || reid_dict_init(&q->dict) != 0) {
+        free(q->name);
+        return nomem(a);
+    }
+    a->nq++;
+    return 0;
+}
+
+static int add_note(reid_analysis *a, size_t col, const char *note)
+{
+    reid_note *n = realloc(a->notes, (a->nnotes + 1) * sizeof *n);
+    if (!n) return nomem(a);
+    a->notes = n;
+    n[a->nnotes].note[0] = 0;
+    snprintf(n[a->nnotes].note, sizeof n[a->nnotes].note, "%s", note);
+    if (!(n[a->nnotes].name = strdup(a->names[col]))) return nomem(a);
+    a->nnotes++;
+    return 0;
+}
+
+static void list_columns(const reid_analysis *a, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < a->ncols && used + 1 < cap; i++) {
+        int w = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", a->names[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+    if (used >= cap && cap > 4) memcpy(out + cap - 4, "...", 4);
+}
+
+static int config_error(reid_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int config_error(reid_analysis *a, const char *fmt, ...)
+{
+    char msg[REID_ERRMSG_MAX - 64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    reid_error_set(&a->err, REID_ERR_CONFIG, 0, 0, "%s: %s", a->source, msg);
+    return -1;
+}
+
+static int resolve_given(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    for (size_t i = 0; i < cfg->nqis; i++) {
+        const reid_qi_spec *s = &cfg->qis[i];
+        long col = -1;
+        if (cfg->has_header) {
+            col = reid_column_find(a->names, a->ncols, s->name);
+            if (col < 0) {
+                char cols[400];
+                list_columns(a, cols, sizeof cols);
+                const char *near = reid_column_nearest(a->names, a->ncols, s->name);
+                if (near)
+                    return config_error(a,
+                                        "no column named '%s'; did you mean '%s'? The columns "
+                                        "are: %s",
+                                        s->name, near, cols);
+                return config_error(a, "no column named '%s'. The columns are: %s", s->name,
+                                    cols);
+            }
+        } else {
+            char *end;
+            unsigned long v = strtoul(s->name, &end, 10);
+            if (*end || end == s->name || v < 1 || v > a->ncols)
+                return config_error(a,
+                                    "without a header row, quasi-identifiers are column numbers "
+                                    "from 1 to %zu; '%s' is not one",
+                                    a->ncols, s->name);
+            col = (long)v - 1;
+        }
+        for (size_t j = 0; j < a->nq; j++)
+            if (a->qi[j].col == (size_t)col)
+                return config_error(a, "column %ld ('%s') is listed twice as a quasi-identifier",
+                                    col + 1, a->names[col]);
+        reid_qi_type type = s->type;
+        char reason[200];
+        if (type == REID_TYPE_AUTO) {
+            type = cfg->has_header ? reid_category_type(reid_category_of(a->names[col]))
+                                   : REID_TYPE_TEXT;
+            snprintf(reason, sizeof reason, "given with --qi");
+        } else {
+            snprintf(reason, sizeof reason, "given with --qi as type %s", reid_qi_type_name(type));
+        }
+        if (add_qi(a, (size_t)col, type, reason) != 0) return -1;
+    }
+    return 0;
+}
+
+static int choose_qis(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    size_t want = cfg->nqis ? cfg->nqis : a->ncols;
+    a->qi = calloc(want ? want : 1, sizeof *a->qi);
+    reid_detected *det = cfg->has_header ? calloc(a->ncols, sizeof *det) : NULL;
+    if (!a->qi || (cfg->has_header && !det)) {
+        free(det);
+        return nomem(a);
+    }
+    size_t nd = cfg->has_header ? reid_autodetect(a->names, a->ncols, det) : 0;
+    int rc = 0;
+    if (cfg->nqis) {
+        rc = resolve_given(a);
+        for (size_t i = 0; rc == 0 && i < nd; i++)
+            if (det[i].cat == REID_CAT_PSEUDONYM || det[i].cat == REID_CAT_DIRECT_ID)
+                rc = add_note(a, det[i].column, det[i].why);
+    } else if (!cfg->has_header) {
+        rc = config_error(a, "without a header row, give the quasi-identifiers by column number "
+                             "with --qi (e.g. --qi 2,3,5)");
+    } else {
+        for (size_t i = 0; rc == 0 && i < nd; i++) {
+            if (det[i].use)
+                rc = add_qi(a, det[i].column, reid_category_type(det[i].cat), det[i].why);
+            else
+                rc = add_note(a, det[i].column, det[i].why);
+        }
+        if (rc == 0 && a->nq == 0) {
+            char cols[400];
+            list_columns(a, cols, sizeof cols);
+            rc = config_error(a,
+                              "no quasi-identifier recognised among the columns (%s); name them "
+                              "with --qi, e.g. --qi '%s'",
+                              cols, a->ncols ? a->names[0] : "");
+        }
+    }
+    free(det);
+    if (rc != 0) return -1;
+    a->keep = calloc(a->ncols, 1);
+    a->key = calloc(a->nq, sizeof *a->key);
+    if (!a->keep || !a->key || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
+        return nomem(a);
+    for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
+    reid_reader_keep(&a->reader, a->keep, a->ncols);
+    return 0;
+}
+
+static int take_header(reid_analysis *a, const reid_row *row)
+{
+    a->ncols = row->nfields;
+    a->names = calloc(a->ncols, sizeof *a->names);
+    if (!a->names) return nomem(a);
+    for (size_t i = 0; i < a->ncols; i++) {
+        const char *s = row->buf + row->off[i];
+        size_t len = row->len[i];
+        reid_trim(&s, &len);
+        if (a->cfg->has_header && len) {
+            size_t bad;
+            if (!reid_utf8_valid(s, len, &bad)) {
+                reid_error_set(&a->err, REID_ERR_INPUT, row->line, i + 1,
+                               "%s: line %llu, column %zu: the header name is not valid UTF-8 "
+                               "(byte %zu)",
+                               a->source, (unsigned long long)row->line, i + 1, bad + 1);
+                return -1;
+            }
+            a->names[i] = strndup(s, len);
+        } else {
+            char b[32];
+            snprintf(b, sizeof b, "column %zu", i + 1);
+            a->names[i] = strdup(b);
+        }
+        if (!a->names[i]) return nomem(a);
+    }
+    if (a->cfg->has_header) {
+        for (size_t i = 0; i < a->ncols; i++) {
+            if (!row->len[i]) continue;
+            long j = reid_column_find(a->names, i, a->names[i]);
+            if (j >= 0) {
+                reid_error_set(&a->err, REID_ERR_INPUT, row->line, i + 1,
+                               "%s: line %llu, column %zu: duplicate column name '%s' (also "
+                               "column %ld); column names must be unique",
+                               a->source, (unsigned long long)row->line, i + 1, a->names[i],
+                               j + 1);
+                return -1;
+            }
+        }
+    }
+    a->have_layout = 1;
+    return choose_qis(a);
+}
+
+/* ---- records ---- */
+
+static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
+{
+    reid_analysis *a = user;
+    char msg[REID_ERRMSG_MAX];
+    if (column && column <= a->ncols)
+        snprintf(msg, sizeof msg, "%s: line %llu, column %llu (%s): %s", a->source,
+                 (unsigned long long)line, (unsigned long long)column, a->names[column - 1],
+                 what);
+    else if (column)
+        snprintf(msg, sizeof msg, "%s: line %llu, column %llu: %s", a->source,
+                 (unsigned long long)line, (unsigned long long)column, what);
+    else
+        snprintf(msg, sizeof msg, "%s: line %llu: %s", a->source, (unsigned long long)line, what);
+    if (a->cfg->skip_bad_rows && a->have_layout) {
+        if (a->skipped++ == 0) snprintf(a->first_skip, sizeof a->first_skip, "%s", msg);
+        return 0;
+    }
+    reid_error_set(&a->err, REID_ERR_INPUT, line, column, "%s%s", msg,
+                   a->have_layout && !a->cfg->skip_bad_rows ? " (--skip-bad-rows skips such rows)"
+                                                            : "");
+    return -1;
+}
+
+static int ensure_norm(reid_analysis *a, size_t need)
+{
+    if (need <= a->norm_cap) return 0;
+    size_t cap = a->norm_cap ? a->norm_cap : 256;
+    while (cap < need) cap *= 2;
+    char *p = realloc(a->norm, cap);
+    if (!p) return nomem(a);
+    a->norm = p;
+    a->norm_cap = cap;
+    return 0;
+}
+
+static int on_row(void *user, const reid_row *row)
+{
+    reid_analysis *a = user;
+    int first = !a->have_layout;
+    if (first) {
+        if (take_header(a, row) != 0) return -1;
+        if (a->cfg->has_header) return 0;
+    }
+    if (row->nfields != a->ncols) {
+        char what[160];
+        snprintf(what, sizeof what, "expected %zu fields (as in the %s), found %zu", a->ncols,
+                 a->cfg->has_header ? "header" : "first row", row->nfields);
+        return on_bad(a, row->line, 0, what);
+    }
+    /* validate every QI field before anything is counted */
+    for (size_t i = 0; i < a->nq; i++) {
+        size_t c = a->qi[i].col;
+        size_t bad;
+        if (!reid_utf8_valid(row->buf + row->off[c], row->len[c], &bad)) {
+            char what[120];
+            snprintf(what, sizeof what, "invalid UTF-8 at byte %zu of the field (byte 0x%02X)",
+                     bad + 1, (unsigned char)row->buf[row->off[c] + bad]);
+            return on_bad(a, row->line, c + 1, what);
+        }
+    }
+    for (size_t i = 0; i < a->nq; i++) {
+        reid_qi *q = &a->qi[i];
+        const char *s = row->buf + row->off[q->col];
+        size_t len = row->len[q->col];
+        reid_trim(&s, &len);
+        if (reid_missing_set_has(&a->missing, s, len)) {
+            a->key[i] = REID_DICT_MISSING;
+            q->missing++;
+            continue;
+        }
+        if (ensure_norm(a, len + REID_NORM_EXTRA) != 0) return -1;
+        int ok;
+        size_t n = reid_normalise(q->type, s, len, a->norm, &ok);
+        if (!ok) q->unrecognised++;
+        if (reid_dict_intern(&q->dict, a->norm, n, &a->key[i]) != 0) return nomem(a);
+    }
+    if (reid_classtable_add(&a->table, a->key, 1) != 0) return nomem(a);
+    return 0;
+}
+
+reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
+{
+    if (a->err.status) return a->err.status;
+    if (a->finished)
+        return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_feed after reid_finish",
+                              a->source);
+    reid_reader_feed(&a->reader, buf, len);
+    return a->err.status;
+}
+
+static reid_status compute(reid_analysis *a)
+{
+    free(a->hist);
+    a->hist = NULL;
+    if (reid_metrics_compute(&a->table, a->cfg->k, &a->sum, &a->hist, &a->nhist) != 0) {
+        nomem(a);
+        return a->err.status;
+    }
+    a->sum.skipped_rows = a->skipped;
+    uint64_t bytes = reid_classtable_bytes(&a->table);
+    for (size_t i = 0; i < a->nq; i++) bytes += reid_dict_bytes(&a->qi[i].dict);
+    a->sum.table_bytes = bytes;
+    a->sum.elapsed_seconds = now_seconds() - a->t0;
+    struct rusage ru;
+    a->sum.peak_rss_bytes = getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+    return REID_OK;
+}
+
+reid_status reid_finish(reid_analysis *a)
+{
+    if (a->err.status) return a->err.status;
+    if (a->finished)
+        return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_finish called twice",
+                              a->source);
+    a->finished = 1;
+    if (reid_reader_finish(&a->reader) != 0) return a->err.status;
+    if (!a->have_layout)
+        return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
+                              a->source);
+    if (a->table.records == 0) {
+        if (a->skipped)
+            return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0,
+                                  "%s: no valid records: all %llu data rows were malformed and "
+                                  "skipped; the first: %s",
+                                  a->source, (unsigned long long)a->skipped, a->first_skip);
+        return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0,
+                              "%s: no data rows: the file has only a header", a->source);
+    }
+    return compute(a);
+}
+
+reid_status reid_status_of(const reid_analysis *a) { return a->err.status; }
+const char *reid_error_message(const reid_analysis *a) { return a->err.msg; }
+uint64_t reid_error_line(const reid_analysis *a) { return a->err.line; }
+uint64_t reid_error_column(const reid_analysis *a) { return a->err.column; }
+
+/* ---- merging ---- */
+
+reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
+{
+    if (dst->err.status) return dst->err.status;
+    if (!dst->finished || !src->finished || src->err.status || !dst->hist || !src->hist)
+        return reid_error_set(&dst->err, REID_ERR_STATE, 0, 0,
+                              "reid_merge needs two finished analyses without errors");
+    int same = dst->nq == src->nq;
+    for (size_t i = 0; same && i < dst->nq; i++)
+        same = strcmp(dst->qi[i].name, src->qi[i].name) == 0 && dst->qi[i].type == src->qi[i].type;
+    if (!same)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: cannot merge analyses over different quasi-identifiers",
+                              dst->source, src->source);
+    uint32_t **remap = calloc(src->nq, sizeof *remap);
+    int rc = remap ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < src->nq; i++) {
+        const reid_dict *sd = &src->qi[i].dict;
+        remap[i] = malloc((size_t)sd->count * sizeof **remap);
+        if (!remap[i]) {
+            rc = -1;
+            break;
+        }
+        remap[i][REID_DICT_MISSING] = REID_DICT_MISSING;
+        for (uint32_t id = 1; rc == 0 && id < sd->count; id++) {
+            size_t len;
+            const char *v = reid_dict_value(sd, id, &len);
+            rc = reid_dict_intern(&dst->qi[i].dict, v, len, &remap[i][id]);
+        }
+    }
+    if (rc == 0)
+        rc = reid_classtable_merge(&dst->table, &src->table, (const uint32_t *const *)remap);
+    for (size_t i = 0; remap && i < src->nq; i++) free(remap[i]);
+    free(remap);
+    if (rc != 0) {
+        nomem(dst);
+        return dst->err.status;
+    }
+    for (size_t i = 0; i < dst->nq; i++) {
+        dst->qi[i].missing += src->qi[i].missing;
+        dst->qi[i].unrecognised += src->qi[i].unrecognised;
+    }
+    if (dst->skipped == 0 && src->skipped) memcpy(dst->first_skip, src->first_skip, sizeof dst->first_skip);
+    dst->skipped += src->skipped;
+    return compute(dst);
+}
+
+/* ---- results ---- */
+
+const reid_summary *reid_summary_get(const reid_analysis *a)
+{
+    return a->hist && !a->err.status ? &a->sum : NULL;
+}
+
+const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)
+{
+    if (!a->hist || a->err.status) {
+        *count = 0;
+        return NULL;
+    }
+    *count = a->nhist;
+    return a->hist;
+}
+
+int reid_input_delimiter(const reid_analysis *a) { return a->reader.delim; }
+size_t reid_input_columns(const reid_analysis *a) { return a->ncols; }
+size_t reid_qi_count(const reid_analysis *a) { return a->nq; }
+
+reid_status reid_qi_get(const reid_analysis *a, size_t i, reid_qi_info *out)
+{
+    if (i >= a->nq) return REID_ERR_STATE;
+    const reid_qi *q = &a->qi[i];
+    out->name = q->name;
+    out->column = q->col + 1;
+    out->type = q->type;
+    out->reason = q->reason;
+    out->distinct = reid_dict_values(&q->dict);
+    out->missing = q->missing;
+    out->unrecognised = q->unrecognised;
+    return REID_OK;
+}
+
+size_t reid_noted_count(const reid_analysis *a) { return a->nnotes; }
+const char *reid_noted_name(const reid_analysis *a, size_t i)
+{
+    return i < a->nnotes ? a->notes[i].name : NULL;
+}
+const char *reid_noted_note(const reid_analysis *a, size_t i)
+{
+    return i < a->nnotes ? a->notes[i].note : NULL;
+}
+
+const char *reid_missing_rule(const reid_analysis *a)
+{
+    (void)a;
+    return "own_value";
+}
+
+const char *reid_first_skip_message(const reid_analysis *a) { return a->first_skip; }
+
+reid_status reid_classes_foreach(const reid_analysis *a, reid_class_fn fn, void *user)
+{
+    if (!a->hist || a->err.status) return REID_ERR_STATE;
+    for (uint64_t c = 0; c < a->table.nclasses; c++)
+        if (fn(reid_classtable_key(&a->table, c), a->table.sizes[c], user)) break;
+    return REID_OK;
+}
+
+const char *reid_value(const reid_analysis *a, size_t qi, uint32_t id, size_t *len)
+{
+    if (qi >= a->nq) return NULL;
+    return reid_dict_value(&a->qi[qi].dict, id, len);
+}
+
+int reid_gate_passed(const reid_analysis *a)
+{
+    const reid_summary *s = reid_summary_get(a);
+    if (!s) return 0;
+    if (a->cfg->require_k && s->min_size < a->cfg->require_k) return 0;
+    if (a->cfg->max_uniques >= 0 && s->uniques_fraction > a->cfg->max_uniques) return 0;
+    return 1;
+}

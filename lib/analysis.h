@@ -1,0 +1,59 @@
+/* analysis.h - the state behind reid_analysis (internal). */
+#ifndef REID_ANALYSIS_H
+#define REID_ANALYSIS_H
+
+#include "classtable.h"
+#include "config.h"
+#include "dict.h"
+#include "error.h"
+#include "normalise.h"
+#include "reader.h"
+#include "reid.h"
+
+typedef struct reid_qi {
+    char *name;
+    size_t col; /* 0-based */
+    reid_qi_type type;
+    char reason[200];
+    uint64_t missing;
+    uint64_t unrecognised;
+    reid_dict dict;
+} reid_qi;
+
+typedef struct reid_note {
+    char *name;
+    char note[200];
+} reid_note;
+
+struct reid_analysis {
+    reid_config *cfg;
+    char *source;
+    reid_error err;
+    reid_reader reader;
+    reid_missing_set missing;
+    int finished;
+
+    int have_layout;
+    char **names; /* the header (trimmed), or "column N" */
+    size_t ncols;
+
+    reid_qi *qi;
+    size_t nq;
+    unsigned char *keep;
+    reid_note *notes;
+    size_t nnotes;
+
+    reid_classtable table;
+    uint32_t *key;
+    char *norm;
+    size_t norm_cap;
+    uint64_t skipped;
+    char first_skip[REID_ERRMSG_MAX];
+
+    reid_summary sum;
+    reid_hist_entry *hist;
+    size_t nhist;
+    double t0;
+};
+
+#endif

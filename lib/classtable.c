@@ -1,0 +1,144 @@
+/* classtable.c - exact counting of QI tuples in an open-addressing hash table. */
+#include "classtable.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#define MIN_SLOTS 1024u
+
+static uint64_t hash_xxh3(const void *key, size_t len) { return XXH3_64bits(key, len); }
+
+int reid_classtable_init(reid_classtable *t, unsigned q)
+{
+    memset(t, 0, sizeof *t);
+    t->q = q;
+    t->hash = hash_xxh3;
+    t->slots = calloc(MIN_SLOTS, sizeof *t->slots);
+    if (!t->slots) return -1;
+    t->mask = MIN_SLOTS - 1;
+    return 0;
+}
+
+void reid_classtable_free(reid_classtable *t)
+{
+    free(t->slots);
+    free(t->keys);
+    free(t->sizes);
+    memset(t, 0, sizeof *t);
+}
+
+void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn) { t->hash = fn ? fn : hash_xxh3; }
+
+static size_t key_bytes(const reid_classtable *t) { return (size_t)t->q * sizeof(uint32_t); }
+
+static int rehash(reid_classtable *t, uint64_t nslots)
+{
+    uint64_t *slots = calloc((size_t)nslots, sizeof *slots);
+    if (!slots) return -1;
+    uint64_t mask = nslots - 1;
+    for (uint64_t c = 0; c < t->nclasses; c++) {
+        uint64_t h = t->hash(reid_classtable_key(t, c), key_bytes(t));
+        uint64_t i = h & mask;
+        while (slots[i]) i = (i + 1) & mask;
+        slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->mask = mask;
+    return 0;
+}
+
+static int grow_arrays(reid_classtable *t, uint64_t cap)
+{
+    if (cap > REID_CLASSTABLE_MAX_CLASSES) cap = REID_CLASSTABLE_MAX_CLASSES;
+    if (cap <= t->cap) return cap > t->nclasses ? 0 : -1;
+    uint32_t *keys = realloc(t->keys, (size_t)cap * key_bytes(t) + (t->q ? 0 : 1));
+    if (!keys) return -1;
+    t->keys = keys;
+    uint64_t *sizes = realloc(t->sizes, (size_t)cap * sizeof *sizes);
+    if (!sizes) return -1;
+    t->sizes = sizes;
+    t->cap = cap;
+    return 0;
+}
+
+int reid_classtable_reserve(reid_classtable *t, uint64_t n)
+{
+    if (n > REID_CLASSTABLE_MAX_CLASSES) return -1;
+    if (n > t->cap && grow_arrays(t, n) != 0) return -1;
+    uint64_t nslots = t->mask + 1;
+    while (n * 4 > nslots * 3) nslots *= 2;
+    if (nslots != t->mask + 1) return rehash(t, nslots);
+    return 0;
+}
+
+int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key)
+{
+    size_t kb = key_bytes(t);
+    uint64_t h = t->hash(key, kb);
+    uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+        uint64_t s = t->slots[i];
+        if (!s) return -1;
+        if ((s & 0xFFFFFFFF00000000ull) == tag) {
+            uint64_t c = (s & 0xFFFFFFFFull) - 1;
+            if (memcmp(reid_classtable_key(t, c), key, kb) == 0) return (int64_t)c;
+        }
+    }
+}
+
+int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
+{
+    size_t kb = key_bytes(t);
+    uint64_t h = t->hash(key, kb);
+    uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    uint64_t i = h & t->mask;
+    for (;; i = (i + 1) & t->mask) {
+        uint64_t s = t->slots[i];
+        if (!s) break;
+        if ((s & 0xFFFFFFFF00000000ull) == tag) {
+            uint64_t c = (s & 0xFFFFFFFFull) - 1;
+            if (memcmp(reid_classtable_key(t, c), key, kb) == 0) {
+                t->sizes[c] += count;
+                t->records += count;
+                return 0;
+            }
+        }
+    }
+    /* a new class */
+    if (t->nclasses == t->cap) {
+        uint64_t cap = t->cap ? t->cap * 2 : 1024;
+        if (grow_arrays(t, cap) != 0) return -1;
+    }
+    uint64_t c = t->nclasses++;
+    if (kb) memcpy(t->keys + c * t->q, key, kb);
+    t->sizes[c] = count;
+    t->records += count;
+    t->slots[i] = tag | (c + 1);
+    if (t->nclasses * 4 > (t->mask + 1) * 3) return rehash(t, (t->mask + 1) * 2);
+    return 0;
+}
+
+int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
+                          const uint32_t *const *remap)
+{
+    if (dst->q != src->q) return -1;
+    /* reserve the worst case first: growing during a large merge is what makes merges slow */
+    if (reid_classtable_reserve(dst, dst->nclasses + src->nclasses) != 0) return -1;
+    uint32_t *key = malloc(key_bytes(src) + 1);
+    if (!key) return -1;
+    int rc = 0;
+    for (uint64_t c = 0; c < src->nclasses && rc == 0; c++) {
+        const uint32_t *k = reid_classtable_key(src, c);
+        for (unsigned j = 0; j < src->q; j++) key[j] = remap ? remap[j][k[j]] : k[j];
+        rc = reid_classtable_add(dst, key, src->sizes[c]);
+    }
+    free(key);
+    return rc;
+}
+
+uint64_t reid_classtable_bytes(const reid_classtable *t)
+{
+    return (t->mask + 1) * sizeof *t->slots + t->cap * (key_bytes(t) + sizeof *t->sizes);
+}

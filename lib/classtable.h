@@ -1,0 +1,66 @@
+/*
+ * classtable.h - the central table: QI tuple (q value ids) -> class size.
+ *
+ * Layout (docs/design.md): classes are stored densely in insertion order, the
+ * keys in one array of q x uint32 per class and the sizes in a parallel array
+ * of uint64; an open-addressing slot array (linear probing, power-of-two
+ * size, load <= 3/4) maps a hash of the key to the class index. A slot is 8
+ * bytes: the class index + 1 in the low 32 bits, the high 32 bits of the XXH3
+ * hash of the key in the high 32 bits, so most mismatches are rejected
+ * without touching the key. Keys are always compared exactly: a hash
+ * collision can never merge two classes.
+ */
+#ifndef REID_CLASSTABLE_H
+#define REID_CLASSTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t (*reid_hash_fn)(const void *key, size_t len);
+
+typedef struct reid_classtable {
+    unsigned q;          /* values per key */
+    uint64_t *slots;     /* 0 = empty; else (tag << 32) | (class index + 1) */
+    uint64_t mask;       /* slot count - 1 */
+    uint32_t *keys;      /* q per class */
+    uint64_t *sizes;     /* records per class */
+    uint64_t nclasses;
+    uint64_t cap;        /* classes the key/size arrays can hold */
+    uint64_t records;    /* sum of sizes */
+    reid_hash_fn hash;   /* XXH3 unless a test overrides it */
+} reid_classtable;
+
+/* Maximum number of classes (class index + 1 must fit in 32 bits). */
+#define REID_CLASSTABLE_MAX_CLASSES 0xFFFFFFFEull
+
+int reid_classtable_init(reid_classtable *t, unsigned q);
+void reid_classtable_free(reid_classtable *t);
+
+/* Make room for at least n classes without further growth. 0, or -1 when out of memory. */
+int reid_classtable_reserve(reid_classtable *t, uint64_t n);
+
+/* Add `count` records with this key. 0, or -1 when out of memory / too many classes. */
+int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count);
+
+/* Index of the class with this key, or -1. */
+int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key);
+
+/*
+ * Add every class of src to dst. remap[j] (if not NULL) translates src's value
+ * ids of column j to dst's; remap == NULL means both share the dictionaries.
+ */
+int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
+                          const uint32_t *const *remap);
+
+static inline const uint32_t *reid_classtable_key(const reid_classtable *t, uint64_t i)
+{
+    return t->keys + i * t->q;
+}
+
+/* Memory held, in bytes. */
+uint64_t reid_classtable_bytes(const reid_classtable *t);
+
+/* Test hook: replace the hash function (e.g. one that returns a constant). Call on an empty table. */
+void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn);
+
+#endif

@@ -1,0 +1,33 @@
+/* config.h - the configuration object behind reid_config. */
+#ifndef REID_CONFIG_H
+#define REID_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "reid.h"
+
+typedef struct reid_qi_spec {
+    char *name;        /* as given (trimmed); a column number without a header */
+    reid_qi_type type; /* REID_TYPE_AUTO: from the name */
+} reid_qi_spec;
+
+struct reid_config {
+    reid_qi_spec *qis;
+    size_t nqis;
+    int has_header;
+    int delimiter;
+    char *missing; /* comma-separated */
+    uint64_t k;
+    uint64_t require_k;
+    double max_uniques; /* < 0: none */
+    int skip_bad_rows;
+    size_t max_field_size;
+    int strict_quotes;
+    char error[256];
+};
+
+/* A deep copy, or NULL when out of memory. */
+reid_config *reid_config_copy(const reid_config *cfg);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * dict.h - per-column dictionary: normalised value bytes -> dense uint32 id.
+ *
+ * Id 0 is reserved for "missing" (all spellings of a missing value map to
+ * it); real values get ids 1, 2, ... in first-seen order. Lookup hashes the
+ * bytes with XXH3 into an open-addressing table (linear probing) whose slots
+ * hold the id and 32 bits of the hash; the bytes live in an arena and are
+ * compared exactly, so a hash collision can never merge two values.
+ */
+#ifndef REID_DICT_H
+#define REID_DICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+#define REID_DICT_MISSING 0u
+
+typedef struct reid_dict_entry {
+    uint64_t off;  /* offset of the bytes in the arena */
+    uint32_t len;
+    uint32_t tag;  /* high 32 bits of the hash */
+} reid_dict_entry;
+
+typedef struct reid_dict {
+    uint64_t *slots;         /* 0 = empty; else (tag << 32) | id */
+    uint64_t mask;           /* slot count - 1 (power of two) */
+    reid_dict_entry *entries; /* indexed by id; entries[0] is the missing value */
+    uint32_t count;          /* ids in use, including 0 */
+    uint32_t cap;
+    reid_arena bytes;
+} reid_dict;
+
+int reid_dict_init(reid_dict *d);
+void reid_dict_free(reid_dict *d);
+
+/* Id of the value, inserting it if new. Returns 0, or -1 when out of memory / over 2^32-2 values. */
+int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id);
+
+/* Id of the value if present: 1 and *id set, else 0. */
+int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id);
+
+/* Distinct non-missing values. */
+static inline uint32_t reid_dict_values(const reid_dict *d) { return d->count - 1; }
+
+/* Bytes of value id (not NUL-terminated); NULL if id is out of range. */
+const char *reid_dict_value(const reid_dict *d, uint32_t id, size_t *len);
+
+/* Memory held, in bytes. */
+uint64_t reid_dict_bytes(const reid_dict *d);
+
+#endif

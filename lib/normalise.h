@@ -1,0 +1,53 @@
+/*
+ * normalise.h - how a QI value is read before it is counted.
+ *
+ * Every value is trimmed of ASCII white space; then, by column type:
+ *   postcode  upper case, inner spaces removed, and if it has the shape of a
+ *             UK postcode (A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA,
+ *             AA9A 9AA, GIR 0AA) written "OUTWARD INWARD" with one space;
+ *   date      31/01/1970, 31-01-1970, 31.01.1970, 1970-01-31, 1970/01/31,
+ *             19700131, 31-Jan-1970, 31 Jan 1970, 31-JAN-1970 -> 1970-01-31
+ *             (day-first: UK order; impossible dates are not recognised);
+ *   age       digits with leading zeros dropped;
+ *   sex       upper case;
+ *   code      upper case with '.' removed (ICD-10 "a09.9" -> "A099");
+ *   text      as trimmed.
+ * A value the type cannot read is kept as trimmed text (upper case for
+ * postcodes) and counted as unrecognised: it is still a value, never dropped.
+ */
+#ifndef REID_NORMALISE_H
+#define REID_NORMALISE_H
+
+#include <stddef.h>
+
+#include "reid.h"
+
+/* Longest normalised output is never longer than the input + 1 (the postcode space). */
+#define REID_NORM_EXTRA 1
+
+/* Trim ASCII white space: *s and *len are updated. */
+void reid_trim(const char **s, size_t *len);
+
+/* 1 if s[0..len) is valid UTF-8; otherwise 0 and *bad = offset of the first bad byte. */
+int reid_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/*
+ * Normalise trimmed value s[0..len) of type t into out (room for len +
+ * REID_NORM_EXTRA bytes). Returns the output length; *recognised = 1 if the
+ * type's format was recognised (always 1 for text).
+ */
+size_t reid_normalise(reid_qi_type t, const char *s, size_t len, char *out, int *recognised);
+
+/* A set of missing-value spellings, compared case-insensitively. */
+typedef struct reid_missing_set {
+    char **tokens;
+    size_t count;
+} reid_missing_set;
+
+/* Parse a comma-separated list. 0, or -1 when out of memory. */
+int reid_missing_set_parse(reid_missing_set *m, const char *list);
+void reid_missing_set_free(reid_missing_set *m);
+/* 1 if the trimmed value means missing (the empty string always does). */
+int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len);
+
+#endif

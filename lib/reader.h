@@ -1,0 +1,86 @@
+/*
+ * reader.h - the streaming CSV reader: bytes in, records out.
+ *
+ * libcsv does the parsing (RFC 4180 quoting, "" escapes, delimiters and line
+ * breaks inside quotes, CR / LF / CRLF). Around it the reader adds what a
+ * tool needs: delimiter sniffing and BOM removal on the first 64 KiB, the
+ * physical line on which each record starts (so that every message names a
+ * line), limits on field size and field count, NUL-byte detection, and
+ * recovery after a malformed record when the caller chooses to skip it.
+ *
+ * To know the line of each record the bytes are handed to libcsv one line at
+ * a time (split at every CR and LF, and at most 64 KiB at once): a record can
+ * only begin at the start of such a piece, so the line counter read when
+ * libcsv is between records is the record's first line.
+ */
+#ifndef REID_READER_H
+#define REID_READER_H
+
+#include <csv.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define REID_READER_SNIFF_BYTES 65536
+#define REID_READER_MAX_FIELDS 100000
+
+/* One record. Field i's bytes are buf[off[i] .. off[i]+len[i]) when it was kept. */
+typedef struct reid_row {
+    size_t nfields;
+    uint64_t line; /* physical line where the record starts (1-based) */
+    const char *buf;
+    const size_t *off;
+    const size_t *len;
+} reid_row;
+
+/* Return 0 to go on; nonzero to stop (the callee has recorded the error). */
+typedef int (*reid_row_fn)(void *user, const reid_row *row);
+/* A malformed record: return 0 to skip it and go on, nonzero to stop. */
+typedef int (*reid_bad_fn)(void *user, uint64_t line, uint64_t column, const char *what);
+
+typedef struct reid_reader {
+    struct csv_parser parser;
+    int parser_ready;
+    int delim;    /* 0 until sniffed */
+    int strict;
+    size_t max_field;
+    const char *source;
+    reid_error *err;
+    reid_row_fn on_row;
+    reid_bad_fn on_bad;
+    void *user;
+
+    char *pre; /* the first bytes, held until the delimiter is sniffed */
+    size_t pre_len;
+    int started;
+    int had_bom;
+
+    uint64_t line;     /* physical line of the next byte */
+    uint64_t col_base; /* bytes of that line already fed */
+    int last_cr;
+    uint64_t row_line; /* first line of the record being read */
+    int resync;        /* skipping the rest of a line after a malformed record */
+    int stop;
+    uint64_t rows;     /* records delivered */
+
+    size_t nf; /* fields so far in this record */
+    char *rbuf;
+    size_t rlen, rcap;
+    size_t *off, *len;
+    size_t fcap;
+    const unsigned char *keep; /* keep[i]: copy field i; NULL = keep all */
+    size_t nkeep;
+} reid_reader;
+
+void reid_reader_init(reid_reader *r, int delim, int strict, size_t max_field, const char *source,
+                      reid_error *err, reid_row_fn on_row, reid_bad_fn on_bad, void *user);
+void reid_reader_free(reid_reader *r);
+
+/* Only the fields with keep[i] set are copied from now on (others are counted). */
+void reid_reader_keep(reid_reader *r, const unsigned char *keep, size_t n);
+
+int reid_reader_feed(reid_reader *r, const char *data, size_t len); /* 0 or -1 (see err) */
+int reid_reader_finish(reid_reader *r);                             /* 0 or -1 (see err) */
+
+#endif

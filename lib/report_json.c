@@ -1,0 +1,162 @@
+/*
+ * report_json.c - the JSON report (docs/json-report.md), built with jansson.
+ *
+ * Integers are written as JSON integers (jansson's json_int_t is 64-bit);
+ * reals with 17 significant digits, so every double reads back exactly.
+ * Aggregates only: no value of any class is written.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+
+/* json_object_set_new that remembers a failure instead of returning it each time */
+typedef struct jb {
+    int failed;
+} jb;
+
+static void put(jb *b, json_t *obj, const char *key, json_t *v)
+{
+    if (!obj || !v || json_object_set_new(obj, key, v) != 0) b->failed = 1;
+}
+
+static void push(jb *b, json_t *arr, json_t *v)
+{
+    if (!arr || !v || json_array_append_new(arr, v) != 0) b->failed = 1;
+}
+
+static json_t *u64(uint64_t v) { return json_integer((json_int_t)v); }
+
+static json_t *build(const reid_analysis *a, jb *b)
+{
+    const reid_summary *s = reid_summary_get(a);
+    json_t *root = json_object();
+
+    json_t *tool = json_object();
+    put(b, tool, "name", json_string("reid-check"));
+    put(b, tool, "version", json_string(reid_version()));
+    put(b, root, "tool", tool);
+
+    json_t *in = json_object();
+    put(b, in, "source", json_string(a->source));
+    put(b, in, "records", u64(s->records));
+    put(b, in, "skipped_rows", u64(s->skipped_rows));
+    if (s->skipped_rows) put(b, in, "first_skipped_row", json_string(a->first_skip));
+    put(b, in, "columns", u64(a->ncols));
+    char d[2] = {(char)a->reader.delim, 0};
+    put(b, in, "delimiter", json_string(d));
+    put(b, in, "header", json_boolean(a->cfg->has_header));
+    put(b, root, "input", in);
+
+    json_t *names = json_array(), *details = json_array();
+    for (size_t i = 0; i < a->nq; i++) {
+        const reid_qi *q = &a->qi[i];
+        push(b, names, json_string(q->name));
+        json_t *o = json_object();
+        put(b, o, "name", json_string(q->name));
+        put(b, o, "column", u64(q->col + 1));
+        put(b, o, "type", json_string(reid_qi_type_name(q->type)));
+        put(b, o, "reason", json_string(q->reason));
+        put(b, o, "distinct_values", u64(reid_dict_values(&q->dict)));
+        put(b, o, "missing", u64(q->missing));
+        put(b, o, "missing_fraction", json_real((double)q->missing / (double)s->records));
+        put(b, o, "unrecognised", u64(q->unrecognised));
+        push(b, details, o);
+    }
+    put(b, root, "quasi_identifiers", names);
+    put(b, root, "quasi_identifier_details", details);
+
+    json_t *noted = json_array();
+    for (size_t i = 0; i < a->nnotes; i++) {
+        json_t *o = json_object();
+        put(b, o, "name", json_string(a->notes[i].name));
+        put(b, o, "note", json_string(a->notes[i].note));
+        push(b, noted, o);
+    }
+    put(b, root, "columns_noted", noted);
+
+    json_t *mv = json_object(), *tokens = json_array();
+    put(b, mv, "rule", json_string(reid_missing_rule(a)));
+    push(b, tokens, json_string(""));
+    for (size_t i = 0; i < a->missing.count; i++) push(b, tokens, json_string(a->missing.tokens[i]));
+    put(b, mv, "tokens", tokens);
+    put(b, root, "missing_values", mv);
+
+    json_t *ec = json_object();
+    put(b, ec, "count", u64(s->classes));
+    put(b, ec, "min_size", u64(s->min_size));
+    put(b, ec, "max_size", u64(s->max_size));
+    put(b, ec, "mean_size", json_real(s->mean_size));
+    json_t *hist = json_array();
+    for (size_t i = 0; i < a->nhist; i++) {
+        json_t *o = json_object();
+        put(b, o, "size", u64(a->hist[i].size));
+        put(b, o, "classes", u64(a->hist[i].classes));
+        push(b, hist, o);
+    }
+    put(b, ec, "histogram", hist);
+    json_t *dist = json_array();
+    for (int k = 0; k < REID_NBUCKETS; k++) {
+        json_t *o = json_object();
+        put(b, o, "min_size", u64(reid_bucket_low(k)));
+        put(b, o, "max_size", k == REID_NBUCKETS - 1 ? json_null() : u64(reid_bucket_high(k)));
+        put(b, o, "classes", u64(s->bucket_classes[k]));
+        put(b, o, "records", u64(s->bucket_records[k]));
+        put(b, o, "records_fraction", json_real((double)s->bucket_records[k] / (double)s->records));
+        push(b, dist, o);
+    }
+    put(b, ec, "size_distribution", dist);
+    put(b, root, "equivalence_classes", ec);
+
+    put(b, root, "k_anonymity", u64(s->min_size));
+
+    json_t *su = json_object();
+    put(b, su, "records", u64(s->uniques));
+    put(b, su, "fraction", json_real(s->uniques_fraction));
+    put(b, root, "sample_uniques", su);
+
+    json_t *rar = json_object();
+    put(b, rar, "threshold_k", u64(s->threshold_k));
+    put(b, rar, "records", u64(s->records_at_risk));
+    put(b, rar, "fraction", json_real(s->records_at_risk_fraction));
+    put(b, root, "records_at_risk", rar);
+
+    json_t *risk = json_object(), *pros = json_object();
+    put(b, risk, "threshold_k", u64(s->threshold_k));
+    put(b, pros, "highest", json_real(s->prosecutor_highest));
+    put(b, pros, "highest_risk_records", u64(s->highest_risk_records));
+    put(b, pros, "average", json_real(s->prosecutor_average));
+    put(b, pros, "records_at_risk_fraction", json_real(s->records_at_risk_fraction));
+    put(b, risk, "prosecutor", pros);
+    put(b, root, "risk", risk);
+
+    json_t *gate = json_object();
+    put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());
+    put(b, gate, "max_uniques",
+        a->cfg->max_uniques >= 0 ? json_real(a->cfg->max_uniques) : json_null());
+    put(b, gate, "passed", json_boolean(reid_gate_passed(a)));
+    put(b, root, "gate", gate);
+
+    json_t *run = json_object();
+    put(b, run, "elapsed_seconds", json_real(s->elapsed_seconds));
+    put(b, run, "peak_rss_bytes", u64(s->peak_rss_bytes));
+    put(b, run, "table_bytes", u64(s->table_bytes));
+    put(b, root, "run", run);
+    return root;
+}
+
+reid_status reid_write_json(const reid_analysis *a, FILE *out)
+{
+    if (!reid_summary_get(a)) return REID_ERR_STATE;
+    jb b = {0};
+    json_t *root = build(a, &b);
+    if (!root || b.failed) {
+        json_decref(root);
+        return REID_ERR_NOMEM;
+    }
+    int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (rc != 0 || fputc('\n', out) == EOF || ferror(out)) return REID_ERR_IO;
+    return REID_OK;
+}
