@@ -90,6 +90,11 @@ static void on_field(void *s, size_t len, void *user)
         fail(r, REID_ERR_INPUT, r->row_line, 0, "more than %s fields in one record", "100,000");
         return;
     }
+    if (len > r->max_field) {
+        fail(r, REID_ERR_INPUT, r->row_line, i + 1,
+             "field longer than the limit of %zu bytes (--max-field-size)", r->max_field);
+        return;
+    }
     if (i >= r->fcap) {
         size_t cap = r->fcap ? r->fcap * 2 : 64;
         size_t *o = realloc(r->off, cap * sizeof *o);

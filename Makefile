@@ -1,0 +1,46 @@
+# Convenience targets around CMake. The README's two commands:
+#   make demo    install build dependencies if missing, build, run reid-check on the sample extract
+#   make check   install dependencies if missing, build with -Werror, run the whole test suite
+BUILD ?= build
+JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo check check-asan check-valgrind install clean
+
+all: build
+
+deps:
+	@bash .ci/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DREID_WERROR=ON
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/reid-check data/sample-extract.csv
+
+check: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+check-asan: deps
+	cmake -S . -B $(BUILD)-asan -DREID_WERROR=ON -DREID_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS)
+
+# The CLI under valgrind on the bundled data: no leaks, no invalid accesses.
+check-valgrind: build
+	@bash .ci/install-deps.sh --with-valgrind
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check --format json data/sample-extract.csv > /dev/null
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check --qi age,sex,race tests/data/adult.csv > /dev/null
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check --qi nosuchcolumn tests/data/adult.csv > /dev/null 2>&1; \
+	  test $$? -eq 2
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
