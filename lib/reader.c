@@ -10,6 +10,7 @@
 
 /* libcsv's parser state between records (csv_parser.pstate; libcsv.c: ROW_NOT_BEGUN). */
 #define LIBCSV_ROW_NOT_BEGUN 0
+#define LIBCSV_FIELD_BEGUN 2
 #define PIECE_MAX 65536
 
 static void on_field(void *s, size_t len, void *user);
@@ -29,11 +30,15 @@ void reid_reader_init(reid_reader *r, int delim, int strict, size_t max_field, c
     r->user = user;
     r->line = 1;
     r->row_line = 1;
+    r->fast = 1;
 }
+
+void reid_reader_set_fast(reid_reader *r, int fast) { r->fast = fast != 0; }
 
 void reid_reader_free(reid_reader *r)
 {
     if (r->parser_ready) csv_free(&r->parser);
+    reid_scanner_free(&r->scan);
     free(r->pre);
     free(r->rbuf);
     free(r->off);
@@ -212,21 +217,59 @@ static int feed_piece(reid_reader *r, const char *s, size_t n)
     return 0;
 }
 
+/* A record read by the fast scanner goes through the same callbacks as libcsv's. */
+static void deliver_scanned(reid_reader *r)
+{
+    const reid_scanner *sc = &r->scan;
+    r->row_line = r->line;
+    row_reset(r);
+    for (size_t f = 0; f < sc->nfields && !r->stop; f++)
+        on_field((void *)(uintptr_t)sc->ptr[f], sc->len[f], r);
+    if (!r->stop) on_row_end(-2, r);
+}
+
+/* The fast path: records of the common dialect while libcsv is between records. 1 if one
+ * was consumed (*i advanced), 0 to let libcsv take the next line, -1 on error. */
+static int fast_step(reid_reader *r, const char *data, size_t len, size_t *i)
+{
+    if (r->last_cr && data[*i] == '\n') { /* the LF of a CRLF whose CR ended a record */
+        r->last_cr = 0;
+        (*i)++;
+        return 1;
+    }
+    const char *next;
+    int res = reid_scan_record(&r->scan, data + *i, data + len, 0, &next);
+    if (res < 0) return fail(r, REID_ERR_NOMEM, r->line, 0, "%s", "out of memory");
+    if (res == REID_SCAN_INCOMPLETE || res == REID_SCAN_FALLBACK) return 0;
+    if (res == REID_SCAN_RECORD) deliver_scanned(r);
+    r->line += r->scan.breaks;
+    r->col_base = 0;
+    r->last_cr = 0;
+    *i = (size_t)(next - data);
+    return r->stop ? -1 : 1;
+}
+
 static int process(reid_reader *r, const char *data, size_t len)
 {
     size_t i = 0;
     while (i < len) {
         if (r->stop) return -1;
+        if (r->fast && !r->resync && r->parser.pstate == LIBCSV_ROW_NOT_BEGUN) {
+            int took = fast_step(r, data, len, &i);
+            if (took < 0) return -1;
+            if (took) continue;
+        }
         const char *s = data + i;
         size_t lim = len - i < PIECE_MAX ? len - i : PIECE_MAX;
         size_t k = 0;
         while (k < lim && s[k] != '\n' && s[k] != '\r' && s[k] != '\0') k++;
         if (k < lim && s[k] == '\0') {
+            uint64_t at = r->col_base + k + 1; /* before feed_piece advances col_base by k */
             if (k && feed_piece(r, s, k) != 0) return -1;
             char what[128];
             snprintf(what, sizeof what,
                      "NUL byte at byte %llu of the line (is this a binary or UTF-16 file?)",
-                     (unsigned long long)(r->col_base + k + 1));
+                     (unsigned long long)at);
             return fail(r, REID_ERR_INPUT, r->line, r->nf + 1, "%s", what);
         }
         size_t n = k < lim ? k + 1 : lim;
@@ -254,6 +297,7 @@ static int start(reid_reader *r)
     }
     if (!r->delim) r->delim = reid_sniff_delimiter(p, n);
     if (parser_start(r) != 0) return -1;
+    reid_scanner_init(&r->scan, (unsigned char)r->delim, r->max_field, REID_READER_MAX_FIELDS);
     int rc = process(r, p, n);
     free(r->pre);
     r->pre = NULL;
@@ -286,7 +330,10 @@ int reid_reader_finish(reid_reader *r)
         row_reset(r);
         return 0;
     }
-    if (csv_fini(&r->parser, on_field, on_row_end, r) != 0) {
+    /* libcsv reports an open quote at the end only in strict mode; lenient mode must not
+     * silently accept a record that swallowed the rest of the file either */
+    int open_quote = r->parser.pstate == LIBCSV_FIELD_BEGUN && r->parser.quoted;
+    if (open_quote || csv_fini(&r->parser, on_field, on_row_end, r) != 0) {
         if (r->stop) return -1;
         return fail(r, REID_ERR_INPUT, r->row_line, r->nf + 1, "%s",
                     "unterminated quoted field: the end of the file was reached inside quotes "

@@ -8,7 +8,9 @@
  * line), limits on field size and field count, NUL-byte detection, and
  * recovery after a malformed record when the caller chooses to skip it.
  *
- * To know the line of each record the bytes are handed to libcsv one line at
+ * Records of the common dialect are read by the fast scanner (scan.h), which
+ * yields the same fields; libcsv reads every other record. To know the line
+ * of each record the bytes are handed to libcsv one line at
  * a time (split at every CR and LF, and at most 64 KiB at once): a record can
  * only begin at the start of such a piece, so the line counter read when
  * libcsv is between records is the record's first line.
@@ -21,6 +23,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "scan.h"
 
 #define REID_READER_SNIFF_BYTES 65536
 #define REID_READER_MAX_FIELDS 100000
@@ -42,6 +45,8 @@ typedef int (*reid_bad_fn)(void *user, uint64_t line, uint64_t column, const cha
 typedef struct reid_reader {
     struct csv_parser parser;
     int parser_ready;
+    reid_scanner scan; /* the fast path (scan.h); libcsv takes every record it declines */
+    int fast;
     int delim;    /* 0 until sniffed */
     int strict;
     size_t max_field;
@@ -79,6 +84,9 @@ void reid_reader_free(reid_reader *r);
 
 /* Only the fields with keep[i] set are copied from now on (others are counted). */
 void reid_reader_keep(reid_reader *r, const unsigned char *keep, size_t n);
+
+/* Use the fast scanner where it applies (default 1); 0 = libcsv for every record (tests). */
+void reid_reader_set_fast(reid_reader *r, int fast);
 
 int reid_reader_feed(reid_reader *r, const char *data, size_t len); /* 0 or -1 (see err) */
 int reid_reader_finish(reid_reader *r);                             /* 0 or -1 (see err) */

@@ -1,0 +1,181 @@
+/* scan.c - fast scanner for the common CSV dialect; everything else falls back to libcsv. */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_CR, C_LF, C_NUL };
+
+/* byte classes: the same for every scanner with a given delimiter */
+static void classes(unsigned char delim, unsigned char *cls)
+{
+    memset(cls, C_TEXT, 256);
+    cls['"'] = C_QUOTE;
+    cls['\r'] = C_CR;
+    cls['\n'] = C_LF;
+    cls[0] = C_NUL;
+    cls[delim] = C_DELIM;
+}
+
+void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, size_t max_fields)
+{
+    memset(s, 0, sizeof *s);
+    s->delim = delim;
+    s->max_field = max_field;
+    s->max_fields = max_fields;
+    classes(delim, s->cls);
+}
+
+void reid_scanner_free(reid_scanner *s)
+{
+    free(s->ptr);
+    free(s->len);
+    free(s->unesc);
+    memset(s, 0, sizeof *s);
+}
+
+/* libcsv's space: space or tab, unless it is the delimiter */
+static inline int is_sp(const reid_scanner *s, unsigned char c)
+{
+    return (c == ' ' || c == '\t') && c != s->delim;
+}
+
+static int grow_fields(reid_scanner *s, size_t **uoff)
+{
+    size_t cap = s->cap ? s->cap * 2 : 32;
+    const char **p = realloc(s->ptr, cap * sizeof *p);
+    if (!p) return -1;
+    s->ptr = p;
+    size_t *l = realloc(s->len, cap * 2 * sizeof *l); /* second half: unescape offsets */
+    if (!l) return -1;
+    /* move the old offsets to the new second half */
+    memmove(l + cap, l + s->cap, s->cap * sizeof *l);
+    s->len = l;
+    s->cap = cap;
+    *uoff = l + cap;
+    return 0;
+}
+
+static int unesc_append(reid_scanner *s, const char *from, size_t n)
+{
+    if (s->unesc_len + n > s->unesc_cap) {
+        size_t cap = s->unesc_cap ? s->unesc_cap : 256;
+        while (cap < s->unesc_len + n) cap *= 2;
+        char *u = realloc(s->unesc, cap);
+        if (!u) return -1;
+        s->unesc = u;
+        s->unesc_cap = cap;
+    }
+    memcpy(s->unesc + s->unesc_len, from, n);
+    s->unesc_len += n;
+    return 0;
+}
+
+int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof,
+                     const char **next)
+{
+    const unsigned char *cls = s->cls;
+    const unsigned char *q = (const unsigned char *)p, *e = (const unsigned char *)end;
+    size_t *uoff = s->cap ? s->len + s->cap : NULL;
+    s->nfields = 0;
+    s->unesc_len = 0;
+    s->breaks = 0;
+
+    /* the start of a record: spaces, then maybe a blank line */
+    while (q < e && is_sp(s, *q)) q++;
+    if (q == e) {
+        if (!at_eof) return REID_SCAN_INCOMPLETE;
+        *next = end;
+        return REID_SCAN_BLANK; /* only spaces before the end: libcsv submits nothing */
+    }
+    if (*q == '\r' || *q == '\n') {
+        if (*q == '\r' && q + 1 == e && !at_eof) return REID_SCAN_INCOMPLETE;
+        q += (*q == '\r' && q + 1 < e && q[1] == '\n') ? 2 : 1;
+        s->breaks = 1;
+        *next = (const char *)q;
+        return REID_SCAN_BLANK;
+    }
+    for (;;) {
+        /* one field, leading spaces already skipped */
+        if (s->nfields == s->cap && grow_fields(s, &uoff) != 0) return -1;
+        if (s->nfields >= s->max_fields) return REID_SCAN_FALLBACK;
+        size_t f = s->nfields;
+        if (q < e && *q == '"') {
+            const unsigned char *start = ++q, *run = q;
+            int escaped = 0;
+            size_t ulen0 = s->unesc_len;
+            for (;;) {
+                while (q < e && cls[*q] != C_QUOTE && cls[*q] != C_NUL) {
+                    if (*q == '\n') s->breaks++;
+                    else if (*q == '\r' && !(q + 1 < e && q[1] == '\n')) s->breaks++;
+                    q++;
+                }
+                if (q == e) return at_eof ? REID_SCAN_FALLBACK : REID_SCAN_INCOMPLETE;
+                if (*q == 0) return REID_SCAN_FALLBACK;
+                /* a quote: escaped pair, or the end of the field */
+                if (q + 1 == e && !at_eof) return REID_SCAN_INCOMPLETE;
+                if (q + 1 < e && q[1] == '"') {
+                    if (!escaped) {
+                        escaped = 1;
+                        ulen0 = s->unesc_len;
+                    }
+                    if (unesc_append(s, (const char *)run, (size_t)(q - run) + 1) != 0) return -1;
+                    q += 2;
+                    run = q;
+                    continue;
+                }
+                break;
+            }
+            size_t flen;
+            if (escaped) {
+                if (unesc_append(s, (const char *)run, (size_t)(q - run)) != 0) return -1;
+                flen = s->unesc_len - ulen0;
+                uoff[f] = ulen0;
+                s->ptr[f] = NULL;
+            } else {
+                flen = (size_t)(q - start);
+                uoff[f] = SIZE_MAX;
+                s->ptr[f] = (const char *)start;
+            }
+            /* the CRs inside were counted only when not followed by LF: a CR just before
+             * the closing quote is a break of its own */
+            if (flen > s->max_field) return REID_SCAN_FALLBACK;
+            s->len[f] = flen;
+            q++; /* the closing quote */
+            while (q < e && is_sp(s, *q)) q++;
+            if (q < e && cls[*q] != C_DELIM && cls[*q] != C_CR && cls[*q] != C_LF)
+                return REID_SCAN_FALLBACK;
+        } else {
+            const unsigned char *start = q;
+            while (q < e && cls[*q] == C_TEXT) q++;
+            if (q < e && (cls[*q] == C_QUOTE || cls[*q] == C_NUL)) return REID_SCAN_FALLBACK;
+            const unsigned char *stop = q;
+            while (stop > start && is_sp(s, stop[-1])) stop--;
+            size_t flen = (size_t)(stop - start);
+            if (flen > s->max_field) return REID_SCAN_FALLBACK;
+            s->ptr[f] = (const char *)start;
+            s->len[f] = flen;
+            uoff[f] = SIZE_MAX;
+        }
+        s->nfields++;
+        if (q == e) {
+            if (!at_eof) return REID_SCAN_INCOMPLETE;
+            break;
+        }
+        if (*q == (unsigned char)s->delim) {
+            q++;
+            while (q < e && is_sp(s, *q)) q++;
+            if (q == e && !at_eof) return REID_SCAN_INCOMPLETE;
+            continue;
+        }
+        /* CR, LF or CRLF: the end of the record */
+        if (*q == '\r' && q + 1 == e && !at_eof) return REID_SCAN_INCOMPLETE;
+        q += (*q == '\r' && q + 1 < e && q[1] == '\n') ? 2 : 1;
+        s->breaks++;
+        break;
+    }
+    for (size_t i = 0; i < s->nfields; i++)
+        if (uoff[i] != SIZE_MAX) s->ptr[i] = s->unesc + uoff[i];
+    *next = (const char *)q;
+    return REID_SCAN_RECORD;
+}

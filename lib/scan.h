@@ -1,0 +1,55 @@
+/*
+ * scan.h - the fast path of the CSV reader: one record of the common dialect.
+ *
+ * libcsv is the parser of record. This scanner reads, faster, the records
+ * whose every field is either unquoted (no quote inside) or quoted with
+ * only "" escapes inside, and yields exactly the fields libcsv would yield
+ * for them (same trimming of spaces and tabs around unquoted fields and
+ * after a closing quote, same CR / LF / CRLF handling, blank lines skipped).
+ * Anything else - a quote inside an unquoted field, text after a closing
+ * quote, a NUL byte, a field over the size limit, too many fields, or a
+ * record that does not end inside the buffer - is left to libcsv
+ * (REID_SCAN_FALLBACK / REID_SCAN_INCOMPLETE). tests/unit/test_scan.c checks
+ * the two agree on random inputs (a differential test), and
+ * tests/fuzz/fuzz_scan.c does the same under libFuzzer.
+ */
+#ifndef REID_SCAN_H
+#define REID_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum reid_scan_result {
+    REID_SCAN_RECORD,     /* one record: fields set, *next after its terminator */
+    REID_SCAN_BLANK,      /* a blank line (only spaces/tabs): no record, *next after it */
+    REID_SCAN_INCOMPLETE, /* the record does not end within [p, end): more bytes needed */
+    REID_SCAN_FALLBACK    /* not the common dialect: parse this record with libcsv */
+} reid_scan_result;
+
+typedef struct reid_scanner {
+    unsigned char delim;
+    size_t max_field;  /* longer fields fall back (libcsv reports them) */
+    size_t max_fields; /* more fields fall back */
+    unsigned char cls[256]; /* byte classes for this delimiter */
+    /* output of the last REID_SCAN_RECORD */
+    size_t nfields;
+    const char **ptr; /* field i: ptr[i][0 .. len[i]) */
+    size_t *len; /* 2 x cap entries: lengths, then offsets of unescaped fields */
+    size_t cap;
+    char *unesc; /* storage for quoted fields that held "" */
+    size_t unesc_len, unesc_cap;
+    uint64_t breaks; /* line breaks (CR, LF, CRLF = 1) consumed by the last call */
+} reid_scanner;
+
+void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, size_t max_fields);
+void reid_scanner_free(reid_scanner *s);
+
+/*
+ * Scan the record starting at p (libcsv between records). at_eof: end is the
+ * end of the input, so a last record without a line break is complete.
+ * Returns -1 on out of memory.
+ */
+int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof,
+                     const char **next);
+
+#endif
