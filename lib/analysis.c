@@ -55,8 +55,11 @@ void reid_analysis_free(reid_analysis *a)
     free(a->notes);
     free(a->keep);
     reid_classtable_free(&a->table);
-    free(a->key);
-    free(a->norm);
+    free(a->batch.bytes);
+    free(a->batch.voff);
+    free(a->batch.vlen);
+    free(a->batch.hash);
+    free(a->batch.keys);
     free(a->hist);
     reid_config_free(a->cfg);
     free(a->source);
@@ -209,8 +212,13 @@ static int choose_qis(reid_analysis *a)
     free(det);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
-    a->key = calloc(a->nq, sizeof *a->key);
-    if (!a->keep || !a->key || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
+    reid_batch *b = &a->batch;
+    b->voff = malloc(REID_BATCH * a->nq * sizeof *b->voff);
+    b->vlen = malloc(REID_BATCH * a->nq * sizeof *b->vlen);
+    b->hash = malloc(REID_BATCH * a->nq * sizeof *b->hash);
+    b->keys = malloc(REID_BATCH * a->nq * sizeof *b->keys);
+    if (!a->keep || !b->voff || !b->vlen || !b->hash || !b->keys ||
+        reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
         return nomem(a);
     for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
@@ -286,15 +294,56 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     return -1;
 }
 
-static int ensure_norm(reid_analysis *a, size_t need)
+/* Room for need more bytes of normalised values in the batch. */
+static int batch_room(reid_analysis *a, size_t need)
 {
-    if (need <= a->norm_cap) return 0;
-    size_t cap = a->norm_cap ? a->norm_cap : 256;
-    while (cap < need) cap *= 2;
-    char *p = realloc(a->norm, cap);
+    reid_batch *b = &a->batch;
+    if (b->blen + need <= b->bcap) return 0;
+    size_t cap = b->bcap ? b->bcap : 16384;
+    while (cap < b->blen + need) cap *= 2;
+    char *p = realloc(b->bytes, cap);
     if (!p) return nomem(a);
-    a->norm = p;
-    a->norm_cap = cap;
+    b->bytes = p;
+    b->bcap = cap;
+    return 0;
+}
+
+/* Intern the batch's values column by column, then add its keys, with prefetching. */
+static int batch_flush(reid_analysis *a)
+{
+    reid_batch *b = &a->batch;
+    size_t n = b->n, q = a->nq;
+    if (n == 0) return 0;
+    for (size_t j = 0; j < q; j++) {
+        reid_dict *d = &a->qi[j].dict;
+        for (size_t r = 0; r < n; r++) {
+            size_t v = r * q + j;
+            if (b->vlen[v] != SIZE_MAX) b->hash[v] = reid_dict_hash(b->bytes + b->voff[v], b->vlen[v]);
+        }
+        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
+            if (b->vlen[r * q + j] != SIZE_MAX) reid_dict_prefetch(d, b->hash[r * q + j]);
+        for (size_t r = 0; r < n; r++) {
+            size_t ahead = r + REID_PREFETCH_AHEAD;
+            if (ahead < n && b->vlen[ahead * q + j] != SIZE_MAX)
+                reid_dict_prefetch(d, b->hash[ahead * q + j]);
+            size_t v = r * q + j;
+            if (b->vlen[v] == SIZE_MAX) {
+                b->keys[v] = REID_DICT_MISSING;
+            } else if (reid_dict_intern_hashed(d, b->bytes + b->voff[v], b->vlen[v], b->hash[v],
+                                               &b->keys[v]) != 0) {
+                return nomem(a);
+            }
+        }
+    }
+    reid_classtable *t = &a->table;
+    for (size_t r = 0; r < n; r++) b->hash[r] = reid_classtable_hash(t, b->keys + r * q);
+    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++) reid_classtable_prefetch(t, b->hash[r]);
+    for (size_t r = 0; r < n; r++) {
+        if (r + REID_PREFETCH_AHEAD < n) reid_classtable_prefetch(t, b->hash[r + REID_PREFETCH_AHEAD]);
+        if (reid_classtable_add_hashed(t, b->keys + r * q, b->hash[r], 1) != 0) return nomem(a);
+    }
+    b->n = 0;
+    b->blen = 0;
     return 0;
 }
 
@@ -323,23 +372,27 @@ static int on_row(void *user, const reid_row *row)
             return on_bad(a, row->line, c + 1, what);
         }
     }
+    reid_batch *b = &a->batch;
+    size_t base = b->n * a->nq;
     for (size_t i = 0; i < a->nq; i++) {
         reid_qi *q = &a->qi[i];
         const char *s = row->buf + row->off[q->col];
         size_t len = row->len[q->col];
         reid_trim(&s, &len);
         if (reid_missing_set_has(&a->missing, s, len)) {
-            a->key[i] = REID_DICT_MISSING;
+            b->vlen[base + i] = SIZE_MAX;
             q->missing++;
             continue;
         }
-        if (ensure_norm(a, len + REID_NORM_EXTRA) != 0) return -1;
+        if (batch_room(a, len + REID_NORM_EXTRA) != 0) return -1;
         int ok;
-        size_t n = reid_normalise(q->type, s, len, a->norm, &ok);
+        size_t n = reid_normalise(q->type, s, len, b->bytes + b->blen, &ok);
         if (!ok) q->unrecognised++;
-        if (reid_dict_intern(&q->dict, a->norm, n, &a->key[i]) != 0) return nomem(a);
+        b->voff[base + i] = b->blen;
+        b->vlen[base + i] = n;
+        b->blen += n;
     }
-    if (reid_classtable_add(&a->table, a->key, 1) != 0) return nomem(a);
+    if (++b->n == REID_BATCH) return batch_flush(a);
     return 0;
 }
 
@@ -379,6 +432,7 @@ reid_status reid_finish(reid_analysis *a)
                               a->source);
     a->finished = 1;
     if (reid_reader_finish(&a->reader) != 0) return a->err.status;
+    if (a->have_layout && batch_flush(a) != 0) return a->err.status;
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
                               a->source);

@@ -88,10 +88,19 @@ int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key)
     }
 }
 
+uint64_t reid_classtable_hash(const reid_classtable *t, const uint32_t *key)
+{
+    return t->hash(key, key_bytes(t));
+}
+
 int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 {
+    return reid_classtable_add_hashed(t, key, t->hash(key, key_bytes(t)), count);
+}
+
+int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
+{
     size_t kb = key_bytes(t);
-    uint64_t h = t->hash(key, kb);
     uint64_t tag = h & 0xFFFFFFFF00000000ull;
     uint64_t i = h & t->mask;
     for (;; i = (i + 1) & t->mask) {

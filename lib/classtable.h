@@ -42,6 +42,14 @@ int reid_classtable_reserve(reid_classtable *t, uint64_t n);
 /* Add `count` records with this key. 0, or -1 when out of memory / too many classes. */
 int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count);
 
+/* The same, in two steps for batches: h = reid_classtable_hash(t, key), prefetch, add. */
+uint64_t reid_classtable_hash(const reid_classtable *t, const uint32_t *key);
+int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count);
+static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h)
+{
+    __builtin_prefetch(&t->slots[h & t->mask]);
+}
+
 /* Index of the class with this key, or -1. */
 int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key);
 

@@ -82,7 +82,13 @@ int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id)
 
 int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id)
 {
-    uint64_t h = XXH3_64bits(s, len);
+    return reid_dict_intern_hashed(d, s, len, XXH3_64bits(s, len), id);
+}
+
+uint64_t reid_dict_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
+
+int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id)
+{
     int found;
     uint64_t i = dict_probe(d, s, len, h, &found);
     if (found) {

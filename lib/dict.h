@@ -38,6 +38,16 @@ void reid_dict_free(reid_dict *d);
 /* Id of the value, inserting it if new. Returns 0, or -1 when out of memory / over 2^32-2 values. */
 int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id);
 
+/* The same, with h = reid_dict_hash(s, len) computed beforehand (batched lookups). */
+uint64_t reid_dict_hash(const char *s, size_t len);
+int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id);
+
+/* Hint that the value with hash h will be looked up soon: fetch its slot into the cache. */
+static inline void reid_dict_prefetch(const reid_dict *d, uint64_t h)
+{
+    __builtin_prefetch(&d->slots[h & d->mask]);
+}
+
 /* Id of the value if present: 1 and *id set, else 0. */
 int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id);
 
