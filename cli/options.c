@@ -28,6 +28,7 @@ static const char usage_text[] =
     "      --skip-bad-rows      count and skip malformed rows instead of stopping\n"
     "      --lenient-quotes     keep stray quotes in unquoted fields as text\n"
     "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
+    "  -j, --threads N          threads (default: one per core; results never depend on it)\n"
     "\n"
     "Risk and release gate:\n"
     "  -k, --k K                records in classes smaller than K are at risk (default 5)\n"
@@ -59,7 +60,7 @@ enum {
     OPT_LENIENT,
     OPT_MAX_FIELD,
     OPT_REQUIRE_K,
-    OPT_MAX_UNIQUES
+    OPT_MAX_UNIQUES,
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +77,7 @@ static const struct option long_opts[] = {
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
+    {"threads", required_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -155,7 +157,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
     memset(opts, 0, sizeof *opts);
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":d:k:f:o:qhV", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
         uint64_t u;
         size_t sz;
         double f;
@@ -205,6 +207,11 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             else return usage_error("--format is text or json, not '%s'", optarg);
             break;
         case 'o': opts->output = optarg; break;
+        case 'j':
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)
+                return usage_error("--threads takes a number from 1 to 1024, not '%s'", optarg);
+            reid_config_set_threads(cfg, (unsigned)u);
+            break;
         case 'q': opts->quiet = 1; break;
         case 'h': fputs(usage_text, stdout); return 0;
         case 'V': printf("reid-check %s\n", reid_version()); return 0;

@@ -173,6 +173,13 @@ REID_API reid_status reid_config_set_max_field_size(reid_config *cfg, size_t byt
  */
 REID_API reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict);
 
+/**
+ * Threads (default 0 = one per core). With 2 or more, records are counted on
+ * a second thread while the caller's thread parses (docs/design.md). Every
+ * figure is identical for every thread count.
+ */
+REID_API reid_status reid_config_set_threads(reid_config *cfg, unsigned threads);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -302,6 +309,9 @@ REID_API reid_status reid_qi_get(const reid_analysis *a, size_t i, reid_qi_info 
 REID_API size_t reid_noted_count(const reid_analysis *a);
 REID_API const char *reid_noted_name(const reid_analysis *a, size_t i);
 REID_API const char *reid_noted_note(const reid_analysis *a, size_t i);
+
+/** Threads the analysis uses (the configured number, or the number of cores). */
+REID_API unsigned reid_threads(const reid_analysis *a);
 
 /** Rule used for missing values: "own_value" (a missing value is one value of its own). */
 REID_API const char *reid_missing_rule(const reid_analysis *a);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "columns.h"
 #include "metrics.h"
@@ -29,6 +30,10 @@ reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name
     if (!a) return NULL;
     a->t0 = now_seconds();
     a->cfg = reid_config_copy(cfg);
+    if (a->cfg) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        a->threads = cfg->threads ? cfg->threads : (cores > 0 ? (unsigned)cores : 1);
+    }
     a->source = strdup(source_name ? source_name : "<input>");
     if (!a->cfg || !a->source || reid_missing_set_parse(&a->missing, cfg->missing) != 0) {
         reid_analysis_free(a);
@@ -42,6 +47,8 @@ reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name
 void reid_analysis_free(reid_analysis *a)
 {
     if (!a) return;
+    if (a->counter_ready) reid_counter_free(&a->counter); /* stops its thread first */
+    a->counter_ready = 0;
     reid_reader_free(&a->reader);
     reid_missing_set_free(&a->missing);
     for (size_t i = 0; i < a->ncols; i++) free(a->names[i]);
@@ -55,11 +62,7 @@ void reid_analysis_free(reid_analysis *a)
     free(a->notes);
     free(a->keep);
     reid_classtable_free(&a->table);
-    free(a->batch.bytes);
-    free(a->batch.voff);
-    free(a->batch.vlen);
-    free(a->batch.hash);
-    free(a->batch.keys);
+    free(a->dicts);
     free(a->hist);
     reid_config_free(a->cfg);
     free(a->source);
@@ -212,13 +215,12 @@ static int choose_qis(reid_analysis *a)
     free(det);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
-    reid_batch *b = &a->batch;
-    b->voff = malloc(REID_BATCH * a->nq * sizeof *b->voff);
-    b->vlen = malloc(REID_BATCH * a->nq * sizeof *b->vlen);
-    b->hash = malloc(REID_BATCH * a->nq * sizeof *b->hash);
-    b->keys = malloc(REID_BATCH * a->nq * sizeof *b->keys);
-    if (!a->keep || !b->voff || !b->vlen || !b->hash || !b->keys ||
-        reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
+    a->dicts = calloc(a->nq, sizeof *a->dicts);
+    if (!a->keep || !a->dicts || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
+        return nomem(a);
+    for (size_t i = 0; i < a->nq; i++) a->dicts[i] = &a->qi[i].dict;
+    a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
+    if (reid_counter_init(&a->counter, a->nq, a->dicts, &a->table, a->threads) != 0)
         return nomem(a);
     for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
@@ -294,57 +296,11 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     return -1;
 }
 
-/* Room for need more bytes of normalised values in the batch. */
-static int batch_room(reid_analysis *a, size_t need)
+/* The counter's error (out of memory) becomes the analysis' error. */
+static int counter_failed(reid_analysis *a)
 {
-    reid_batch *b = &a->batch;
-    if (b->blen + need <= b->bcap) return 0;
-    size_t cap = b->bcap ? b->bcap : 16384;
-    while (cap < b->blen + need) cap *= 2;
-    char *p = realloc(b->bytes, cap);
-    if (!p) return nomem(a);
-    b->bytes = p;
-    b->bcap = cap;
-    return 0;
-}
-
-/* Intern the batch's values column by column, then add its keys, with prefetching. */
-static int batch_flush(reid_analysis *a)
-{
-    reid_batch *b = &a->batch;
-    size_t n = b->n, q = a->nq;
-    if (n == 0) return 0;
-    for (size_t j = 0; j < q; j++) {
-        reid_dict *d = &a->qi[j].dict;
-        for (size_t r = 0; r < n; r++) {
-            size_t v = r * q + j;
-            if (b->vlen[v] != SIZE_MAX) b->hash[v] = reid_dict_hash(b->bytes + b->voff[v], b->vlen[v]);
-        }
-        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
-            if (b->vlen[r * q + j] != SIZE_MAX) reid_dict_prefetch(d, b->hash[r * q + j]);
-        for (size_t r = 0; r < n; r++) {
-            size_t ahead = r + REID_PREFETCH_AHEAD;
-            if (ahead < n && b->vlen[ahead * q + j] != SIZE_MAX)
-                reid_dict_prefetch(d, b->hash[ahead * q + j]);
-            size_t v = r * q + j;
-            if (b->vlen[v] == SIZE_MAX) {
-                b->keys[v] = REID_DICT_MISSING;
-            } else if (reid_dict_intern_hashed(d, b->bytes + b->voff[v], b->vlen[v], b->hash[v],
-                                               &b->keys[v]) != 0) {
-                return nomem(a);
-            }
-        }
-    }
-    reid_classtable *t = &a->table;
-    for (size_t r = 0; r < n; r++) b->hash[r] = reid_classtable_hash(t, b->keys + r * q);
-    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++) reid_classtable_prefetch(t, b->hash[r]);
-    for (size_t r = 0; r < n; r++) {
-        if (r + REID_PREFETCH_AHEAD < n) reid_classtable_prefetch(t, b->hash[r + REID_PREFETCH_AHEAD]);
-        if (reid_classtable_add_hashed(t, b->keys + r * q, b->hash[r], 1) != 0) return nomem(a);
-    }
-    b->n = 0;
-    b->blen = 0;
-    return 0;
+    reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source, a->counter.err.msg);
+    return -1;
 }
 
 static int on_row(void *user, const reid_row *row)
@@ -372,7 +328,7 @@ static int on_row(void *user, const reid_row *row)
             return on_bad(a, row->line, c + 1, what);
         }
     }
-    reid_batch *b = &a->batch;
+    reid_batch *b = reid_counter_batch(&a->counter);
     size_t base = b->n * a->nq;
     for (size_t i = 0; i < a->nq; i++) {
         reid_qi *q = &a->qi[i];
@@ -380,20 +336,20 @@ static int on_row(void *user, const reid_row *row)
         size_t len = row->len[q->col];
         reid_trim(&s, &len);
         if (reid_missing_set_has(&a->missing, s, len)) {
-            b->vlen[base + i] = SIZE_MAX;
+            b->vlen[base + i] = REID_VALUE_MISSING;
             q->missing++;
             continue;
         }
-        if (batch_room(a, len + REID_NORM_EXTRA) != 0) return -1;
+        char *out = reid_batch_room(b, len + REID_NORM_EXTRA);
+        if (!out) return nomem(a);
         int ok;
-        size_t n = reid_normalise(q->type, s, len, b->bytes + b->blen, &ok);
+        size_t n = reid_normalise(q->type, s, len, out, &ok);
         if (!ok) q->unrecognised++;
         b->voff[base + i] = b->blen;
         b->vlen[base + i] = n;
         b->blen += n;
     }
-    if (++b->n == REID_BATCH) return batch_flush(a);
-    return 0;
+    return reid_counter_record_done(&a->counter) == 0 ? 0 : counter_failed(a);
 }
 
 reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
@@ -432,7 +388,10 @@ reid_status reid_finish(reid_analysis *a)
                               a->source);
     a->finished = 1;
     if (reid_reader_finish(&a->reader) != 0) return a->err.status;
-    if (a->have_layout && batch_flush(a) != 0) return a->err.status;
+    if (a->counter_ready && reid_counter_drain(&a->counter) != 0) {
+        counter_failed(a);
+        return a->err.status;
+    }
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
                               a->source);
@@ -545,6 +504,8 @@ const char *reid_noted_note(const reid_analysis *a, size_t i)
 {
     return i < a->nnotes ? a->notes[i].note : NULL;
 }
+
+unsigned reid_threads(const reid_analysis *a) { return a->threads; }
 
 const char *reid_missing_rule(const reid_analysis *a)
 {

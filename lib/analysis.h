@@ -3,6 +3,7 @@
 #define REID_ANALYSIS_H
 
 #include "classtable.h"
+#include "counter.h"
 #include "config.h"
 #include "dict.h"
 #include "error.h"
@@ -25,26 +26,6 @@ typedef struct reid_note {
     char note[200];
 } reid_note;
 
-/*
- * Records are counted in batches: the normalised QI values of up to
- * REID_BATCH records are collected, then each column's values are hashed and
- * their dictionary slots prefetched before they are interned, and the keys'
- * class-table slots likewise before they are added. Most lookups then find
- * their cache line already loaded instead of waiting ~100 ns each for memory.
- */
-#define REID_BATCH 256
-#define REID_PREFETCH_AHEAD 16
-
-typedef struct reid_batch {
-    size_t n;      /* records collected */
-    char *bytes;   /* their normalised values */
-    size_t blen, bcap;
-    size_t *voff;  /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
-    size_t *vlen;  /* SIZE_MAX = missing */
-    uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
-    uint32_t *keys; /* [n * q] */
-} reid_batch;
-
 struct reid_analysis {
     reid_config *cfg;
     char *source;
@@ -64,7 +45,10 @@ struct reid_analysis {
     size_t nnotes;
 
     reid_classtable table;
-    reid_batch batch;
+    reid_dict **dicts; /* &qi[j].dict, for the counter */
+    reid_counter counter;
+    int counter_ready;
+    unsigned threads; /* resolved: the configured number, or the number of cores */
     uint64_t skipped;
     char first_skip[REID_ERRMSG_MAX];
 

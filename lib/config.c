@@ -210,6 +210,13 @@ reid_status reid_config_set_max_field_size(reid_config *cfg, size_t bytes)
     return REID_OK;
 }
 
+reid_status reid_config_set_threads(reid_config *cfg, unsigned threads)
+{
+    if (threads > 1024) return cfg_fail(cfg, "at most 1024 threads");
+    cfg->threads = threads;
+    return REID_OK;
+}
+
 reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict)
 {
     cfg->strict_quotes = strict != 0;

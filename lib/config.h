@@ -24,6 +24,7 @@ struct reid_config {
     int skip_bad_rows;
     size_t max_field_size;
     int strict_quotes;
+    unsigned threads; /* 0 = one per core */
     char error[256];
 };
 

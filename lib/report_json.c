@@ -7,6 +7,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -28,6 +29,21 @@ static void push(jb *b, json_t *arr, json_t *v)
 
 static json_t *u64(uint64_t v) { return json_integer((json_int_t)v); }
 
+/* A string that need not be UTF-8 (it holds the file name): if it is not, its bytes from
+ * 0x80 up become '?' (json_string refuses invalid UTF-8). */
+static json_t *str_lossy(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v || !s) return v;
+    char *c = strdup(s);
+    if (!c) return NULL;
+    for (char *p = c; *p; p++)
+        if ((unsigned char)*p >= 0x80) *p = '?';
+    v = json_string(c);
+    free(c);
+    return v;
+}
+
 static json_t *build(const reid_analysis *a, jb *b)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -39,10 +55,10 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, root, "tool", tool);
 
     json_t *in = json_object();
-    put(b, in, "source", json_string(a->source));
+    put(b, in, "source", str_lossy(a->source));
     put(b, in, "records", u64(s->records));
     put(b, in, "skipped_rows", u64(s->skipped_rows));
-    if (s->skipped_rows) put(b, in, "first_skipped_row", json_string(a->first_skip));
+    if (s->skipped_rows) put(b, in, "first_skipped_row", str_lossy(a->first_skip));
     put(b, in, "columns", u64(a->ncols));
     char d[2] = {(char)a->reader.delim, 0};
     put(b, in, "delimiter", json_string(d));
@@ -142,6 +158,7 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, run, "elapsed_seconds", json_real(s->elapsed_seconds));
     put(b, run, "peak_rss_bytes", u64(s->peak_rss_bytes));
     put(b, run, "table_bytes", u64(s->table_bytes));
+    put(b, run, "threads", u64(reid_threads(a)));
     put(b, root, "run", run);
     return root;
 }

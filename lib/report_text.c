@@ -99,7 +99,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n1));
 
-    fprintf(o, "\nRun: %.2f s, peak memory %.1f MiB (tables %.1f MiB)\n", s->elapsed_seconds,
+    fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
+            s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
             (double)s->peak_rss_bytes / 1048576.0, (double)s->table_bytes / 1048576.0);
     fprintf(o, "Definitions: docs/metrics.md\n");
     return ferror(o) ? REID_ERR_IO : REID_OK;

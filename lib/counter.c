@@ -1,0 +1,195 @@
+/* counter.c - batched, prefetching dictionary and class-table updates, optionally threaded. */
+#include "counter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *reid_batch_room(reid_batch *b, size_t need)
+{
+    if (b->blen + need > b->bcap) {
+        size_t cap = b->bcap ? b->bcap : 65536;
+        while (cap < b->blen + need) cap *= 2;
+        char *p = realloc(b->bytes, cap);
+        if (!p) return NULL;
+        b->bytes = p;
+        b->bcap = cap;
+    }
+    return b->bytes + b->blen;
+}
+
+static void set_oom(reid_counter *c)
+{
+    reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0, "out of memory while counting classes");
+}
+
+/* Intern the batch's values column by column, then add its keys. -1 when out of memory. */
+static int count_batch(reid_counter *c, reid_batch *b)
+{
+    /* locals, so that stores through keys and hash cannot force reloads of the batch */
+    const size_t n = b->n, q = c->q;
+    const char *const bytes = b->bytes;
+    const size_t *const voff = b->voff, *const vlen = b->vlen;
+    uint64_t *const hash = b->hash;
+    uint32_t *const keys = b->keys;
+    for (size_t j = 0; j < q; j++) {
+        reid_dict *d = c->dicts[j];
+        for (size_t r = 0; r < n; r++) {
+            size_t v = r * q + j;
+            if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
+        }
+        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
+            if (vlen[r * q + j] != REID_VALUE_MISSING) reid_dict_prefetch(d, hash[r * q + j]);
+        for (size_t r = 0; r < n; r++) {
+            size_t ahead = (r + REID_PREFETCH_AHEAD) * q + j;
+            if (r + REID_PREFETCH_AHEAD < n && vlen[ahead] != REID_VALUE_MISSING)
+                reid_dict_prefetch(d, hash[ahead]);
+            size_t v = r * q + j;
+            if (vlen[v] == REID_VALUE_MISSING) keys[v] = REID_DICT_MISSING;
+            else if (reid_dict_intern_hashed(d, bytes + voff[v], vlen[v], hash[v], &keys[v]) != 0)
+                return -1;
+        }
+    }
+    reid_classtable *t = c->table;
+    for (size_t r = 0; r < n; r++) hash[r] = reid_classtable_hash(t, keys + r * q);
+    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++) reid_classtable_prefetch(t, hash[r]);
+    for (size_t r = 0; r < n; r++) {
+        if (r + REID_PREFETCH_AHEAD < n) reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+        if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
+    }
+    b->n = 0;
+    b->blen = 0;
+    return 0;
+}
+
+static void *count_thread(void *arg)
+{
+    reid_counter *c = arg;
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (c->ready == 0 && !c->done) pthread_cond_wait(&c->cv, &c->mu);
+        if (c->ready == 0) break; /* done, and nothing left */
+        reid_batch *b = &c->ring[c->head];
+        int skip = c->err.status != REID_OK;
+        pthread_mutex_unlock(&c->mu);
+        int rc = skip ? -1 : count_batch(c, b);
+        pthread_mutex_lock(&c->mu);
+        if (rc != 0) {
+            if (!skip) set_oom(c);
+            b->n = 0; /* dropped; the filler sees the error */
+            b->blen = 0;
+        }
+        c->head = (c->head + 1) % REID_RING;
+        c->ready--;
+        pthread_cond_broadcast(&c->cv);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+int reid_counter_init(reid_counter *c, size_t q, reid_dict **dicts, reid_classtable *table,
+                      unsigned threads)
+{
+    memset(c, 0, sizeof *c);
+    c->q = q;
+    c->dicts = dicts;
+    c->table = table;
+    size_t nv = REID_BATCH * (q ? q : 1);
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        b->voff = malloc(nv * sizeof *b->voff);
+        b->vlen = malloc(nv * sizeof *b->vlen);
+        b->hash = malloc(nv * sizeof *b->hash);
+        b->keys = malloc(nv * sizeof *b->keys);
+        if (!b->voff || !b->vlen || !b->hash || !b->keys) return -1;
+    }
+    if (threads >= 2) {
+        if (pthread_mutex_init(&c->mu, NULL) != 0) return -1;
+        if (pthread_cond_init(&c->cv, NULL) != 0) {
+            pthread_mutex_destroy(&c->mu);
+            return -1;
+        }
+        c->threaded = 1;
+        if (pthread_create(&c->thread, NULL, count_thread, c) != 0) {
+            c->threaded = 0; /* count on the caller's thread instead */
+            pthread_cond_destroy(&c->cv);
+            pthread_mutex_destroy(&c->mu);
+        }
+    }
+    return 0;
+}
+
+static void stop_thread(reid_counter *c)
+{
+    if (!c->threaded) return;
+    pthread_mutex_lock(&c->mu);
+    c->done = 1;
+    pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    pthread_cond_destroy(&c->cv);
+    pthread_mutex_destroy(&c->mu);
+    c->threaded = 0;
+}
+
+void reid_counter_free(reid_counter *c)
+{
+    if (c->threaded) {
+        /* abandon pending batches: the analysis is being thrown away */
+        pthread_mutex_lock(&c->mu);
+        c->err.status = c->err.status ? c->err.status : REID_ERR_STATE;
+        pthread_mutex_unlock(&c->mu);
+        stop_thread(c);
+    }
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        free(b->bytes);
+        free(b->voff);
+        free(b->vlen);
+        free(b->hash);
+        free(b->keys);
+    }
+    memset(c, 0, sizeof *c);
+}
+
+/* Hand the current batch to the counting thread and take the next free one. */
+static int hand_over(reid_counter *c)
+{
+    pthread_mutex_lock(&c->mu);
+    c->ready++;
+    pthread_cond_broadcast(&c->cv);
+    c->fill = (c->fill + 1) % REID_RING;
+    while (c->ready == REID_RING) pthread_cond_wait(&c->cv, &c->mu);
+    int failed = c->err.status != REID_OK;
+    pthread_mutex_unlock(&c->mu);
+    return failed ? -1 : 0;
+}
+
+int reid_counter_record_done(reid_counter *c)
+{
+    reid_batch *b = &c->ring[c->fill];
+    if (++b->n < REID_BATCH) return 0;
+    if (c->threaded) return hand_over(c);
+    if (count_batch(c, b) != 0) {
+        set_oom(c);
+        return -1;
+    }
+    return 0;
+}
+
+int reid_counter_drain(reid_counter *c)
+{
+    reid_batch *b = &c->ring[c->fill];
+    if (!c->threaded) {
+        if (b->n && count_batch(c, b) != 0) set_oom(c);
+        return c->err.status ? -1 : 0;
+    }
+    if (b->n) {
+        pthread_mutex_lock(&c->mu);
+        c->ready++;
+        c->fill = (c->fill + 1) % REID_RING;
+        pthread_cond_broadcast(&c->cv);
+        pthread_mutex_unlock(&c->mu);
+    }
+    stop_thread(c); /* counts what is pending, then exits */
+    return c->err.status ? -1 : 0;
+}

@@ -1,0 +1,77 @@
+/*
+ * counter.h - from normalised QI values to counted classes, in batches,
+ * optionally on a thread of its own.
+ *
+ * The reader's thread collects the normalised values of up to REID_BATCH
+ * records into a batch. A full batch is counted: each column's values are
+ * hashed and their dictionary slots prefetched before they are interned,
+ * then the keys' class-table slots likewise before they are added, so most
+ * lookups find their cache line loaded instead of waiting on memory.
+ *
+ * With threads >= 2 the counting runs on a second thread while the reader
+ * parses the next batches (a ring of REID_RING batches). Batches are counted
+ * strictly in the order they were filled, so value ids, classes and every
+ * figure are identical for every thread count.
+ */
+#ifndef REID_COUNTER_H
+#define REID_COUNTER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classtable.h"
+#include "dict.h"
+#include "error.h"
+
+#define REID_BATCH 4096
+#define REID_RING 4
+#define REID_PREFETCH_AHEAD 16
+#define REID_VALUE_MISSING SIZE_MAX
+
+/* Each batch on cache lines of its own: the filling and the counting thread
+ * work on neighbouring batches, and must not share a line (false sharing). */
+typedef struct reid_batch {
+    _Alignas(64) size_t n; /* records collected */
+    char *bytes;    /* their normalised values */
+    size_t blen, bcap;
+    size_t *voff;   /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
+    size_t *vlen;   /* REID_VALUE_MISSING = missing (id 0) */
+    uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
+    uint32_t *keys; /* [n * q] */
+} reid_batch;
+
+typedef struct reid_counter {
+    size_t q;
+    reid_dict **dicts;      /* one per QI, owned by the caller */
+    reid_classtable *table; /* owned by the caller */
+    reid_batch ring[REID_RING];
+    size_t fill;  /* ring index of the batch being filled */
+    size_t ready; /* batches handed over and not yet counted */
+    size_t head;  /* ring index of the next batch to count */
+    int threaded, done;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    reid_error err; /* the counting side's error (out of memory) */
+} reid_counter;
+
+/* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
+int reid_counter_init(reid_counter *c, size_t q, reid_dict **dicts, reid_classtable *table,
+                      unsigned threads);
+/* Stops the thread (if any) without counting what is pending, and frees the batches. */
+void reid_counter_free(reid_counter *c);
+
+/* The batch being filled. */
+static inline reid_batch *reid_counter_batch(reid_counter *c) { return &c->ring[c->fill]; }
+
+/* Room for need more value bytes in the current batch: a pointer to write them, or NULL. */
+char *reid_batch_room(reid_batch *b, size_t need);
+
+/* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */
+int reid_counter_record_done(reid_counter *c);
+
+/* Count everything collected and wait until it is counted. 0 or -1 (c->err). */
+int reid_counter_drain(reid_counter *c);
+
+#endif
