@@ -36,7 +36,17 @@ static int feed_gz(reid_analysis *a, const char *path, char *buf)
             rc = -1;
             break;
         }
-        if (n == 0) break;
+        if (n == 0) {
+            /* gzread reports a stream cut short only through gzerror (Z_BUF_ERROR) */
+            int zerr;
+            gzerror(gz, &zerr);
+            if (zerr == Z_BUF_ERROR) {
+                fprintf(stderr, "reid-check: %s: cannot decompress: the file is truncated\n",
+                        path);
+                rc = -1;
+            }
+            break;
+        }
         if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
     }
     gzclose(gz);

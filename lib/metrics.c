@@ -64,7 +64,7 @@ int reid_metrics_compute(const reid_classtable *t, uint64_t k, reid_summary *s,
             large[nlarge++] = f;
         }
     }
-    qsort(large, nlarge, sizeof *large, cmp_u64);
+    if (nlarge) qsort(large, nlarge, sizeof *large, cmp_u64); /* qsort(NULL, 0) is undefined */
     size_t n = 0, cap = 64;
     reid_hist_entry *h = malloc(cap * sizeof *h);
     if (!h) goto oom;

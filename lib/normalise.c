@@ -263,7 +263,12 @@ int reid_missing_set_parse(reid_missing_set *m, const char *list)
             char **t = realloc(m->tokens, (m->count + 1) * sizeof *t);
             if (!t) goto oom;
             m->tokens = t;
+            size_t *l = realloc(m->lens, (m->count + 1) * sizeof *l);
+            if (!l) goto oom;
+            m->lens = l;
             if (!(t[m->count] = strndup(tok, len))) goto oom;
+            l[m->count] = len;
+            if (len > m->max_len) m->max_len = len;
             m->count++;
         }
         if (!end) break;
@@ -279,13 +284,15 @@ void reid_missing_set_free(reid_missing_set *m)
 {
     for (size_t i = 0; i < m->count; i++) free(m->tokens[i]);
     free(m->tokens);
+    free(m->lens);
     memset(m, 0, sizeof *m);
 }
 
 int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len)
 {
     if (len == 0) return 1;
+    if (len > m->max_len) return 0;
     for (size_t i = 0; i < m->count; i++)
-        if (strlen(m->tokens[i]) == len && strncasecmp(m->tokens[i], s, len) == 0) return 1;
+        if (m->lens[i] == len && strncasecmp(m->tokens[i], s, len) == 0) return 1;
     return 0;
 }

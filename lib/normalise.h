@@ -22,8 +22,9 @@
 
 #include "reid.h"
 
-/* Longest normalised output is never longer than the input + 1 (the postcode space). */
-#define REID_NORM_EXTRA 1
+/* Longest normalised output is never longer than the input + 2: a date as short as
+ * "1/2/1970" (8 bytes) becomes "1970-02-01" (10); a postcode gains at most its space. */
+#define REID_NORM_EXTRA 2
 
 /* Trim ASCII white space: *s and *len are updated. */
 void reid_trim(const char **s, size_t *len);
@@ -41,7 +42,9 @@ size_t reid_normalise(reid_qi_type t, const char *s, size_t len, char *out, int 
 /* A set of missing-value spellings, compared case-insensitively. */
 typedef struct reid_missing_set {
     char **tokens;
+    size_t *lens;
     size_t count;
+    size_t max_len; /* longer values are never missing */
 } reid_missing_set;
 
 /* Parse a comma-separated list. 0, or -1 when out of memory. */

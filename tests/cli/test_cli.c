@@ -1,0 +1,1883 @@
+/*
+ * test_cli.c - end-to-end tests of the reid-check binary: exit statuses, the
+ * JSON report's figures and schema, error messages, the release gate, the
+ * report file, and that no value of a record ever reaches a report.
+ *
+ * Usage: test_cli REID_CHECK TESTS_DIR GROUP
+ *   REID_CHECK  the binary under test
+ *   TESTS_DIR   the source tree's tests/ (fixtures/ and data/ in it; the
+ *               sample extract is TESTS_DIR/../data/sample-extract.csv)
+ *   GROUP       arx | input | errors | gate | output | privacy | sample
+ *
+ * Expected figures come from the fixtures by hand (tests/fixtures/README.md)
+ * or, for tests/data/adult.csv, from ARX 3.9.2. Byte-exact inputs (CRLF, CR,
+ * BOM, NUL, invalid UTF-8, no final newline, gzip) are written at run time
+ * into a scratch directory, so that no checkout can alter them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "reid.h"
+#include "run.h"
+
+/* ------------------------------------------------------------------------- */
+/* Paths, scratch space, the last run and its JSON                           */
+/* ------------------------------------------------------------------------- */
+
+static const char *g_bin;     /* reid-check */
+static const char *g_tests;   /* <source>/tests */
+static char g_scratch[1024];  /* per-process scratch directory */
+
+static run_result R; /* the last run */
+static json_t *J;    /* the last JSON report parsed */
+
+/* Paths come from a small ring of buffers, so a few can be alive at once. */
+static char *path_slot(void)
+{
+    static char slots[16][4096];
+    static unsigned next;
+    return slots[next++ % 16];
+}
+
+static const char *fixture(const char *name)
+{
+    char *p = path_slot();
+    snprintf(p, 4096, "%s/fixtures/%s", g_tests, name);
+    return p;
+}
+
+static const char *test_data(const char *name)
+{
+    char *p = path_slot();
+    snprintf(p, 4096, "%s/data/%s", g_tests, name);
+    return p;
+}
+
+static const char *scratch(const char *name)
+{
+    char *p = path_slot();
+    snprintf(p, 4096, "%s/%s", g_scratch, name);
+    return p;
+}
+
+/* Write a scratch file with exactly these bytes; returns its path. */
+static const char *scratch_file(const char *name, const char *bytes, size_t len)
+{
+    const char *p = scratch(name);
+    if (write_whole_file(p, bytes, len) != 0) fail_msg("cannot write %s", p);
+    return p;
+}
+#define SCRATCH_CSV(name, literal) scratch_file((name), (literal), sizeof(literal) - 1)
+
+static void forget_last(void)
+{
+    run_result_free(&R);
+    json_decref(J);
+    J = NULL;
+}
+
+/* Run reid-check with the given arguments (NULL-terminated), stdin from stdin_path. */
+static void run_argv(const char *stdin_path, const char *const *args, const char *file, int line)
+{
+    forget_last();
+    char *argv[64];
+    size_t n = 0;
+    argv[n++] = (char *)g_bin;
+    for (size_t i = 0; args[i]; i++) {
+        if (n + 1 >= sizeof argv / sizeof *argv) {
+            print_error("%s:%d: too many arguments\n", file, line);
+            _fail(file, line);
+        }
+        argv[n++] = (char *)args[i];
+    }
+    argv[n] = NULL;
+    if (run_program(&R, g_scratch, stdin_path, argv) != 0) {
+        print_error("%s:%d: could not run %s\n", file, line, g_bin);
+        _fail(file, line);
+    }
+    /* a sanitizer report in the child is a failure whatever the exit status */
+    if (strstr(R.err, "Sanitizer") || strstr(R.err, "runtime error:")) {
+        print_error("%s:%d: sanitizer report from reid-check:\n%s\n", file, line, R.err);
+        _fail(file, line);
+    }
+}
+#define RUN(...) run_argv(NULL, (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+#define RUN_STDIN(in, ...) run_argv((in), (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+
+static void show_run(void)
+{
+    print_error("exit status %d\n--- stdout ---\n%.4000s\n--- stderr ---\n%.4000s\n", R.status,
+                R.out ? R.out : "", R.err ? R.err : "");
+}
+
+static void expect_status_at(int want, const char *file, int line)
+{
+    if (R.status != want) {
+        print_error("%s:%d: exit status %d, expected %d\n", file, line, R.status, want);
+        show_run();
+        _fail(file, line);
+    }
+}
+#define EXPECT_STATUS(n) expect_status_at((n), __FILE__, __LINE__)
+
+static void expect_has_at(const char *what, const char *text, const char *needle, int want,
+                          const char *file, int line)
+{
+    int has = strstr(text ? text : "", needle) != NULL;
+    if (has != want) {
+        print_error("%s:%d: %s %s \"%s\"\n", file, line, what,
+                    want ? "does not contain" : "contains", needle);
+        show_run();
+        _fail(file, line);
+    }
+}
+#define ERR_HAS(s) expect_has_at("stderr", R.err, (s), 1, __FILE__, __LINE__)
+#define OUT_HAS(s) expect_has_at("stdout", R.out, (s), 1, __FILE__, __LINE__)
+#define OUT_LACKS(s) expect_has_at("stdout", R.out, (s), 0, __FILE__, __LINE__)
+#define ERR_LACKS(s) expect_has_at("stderr", R.err, (s), 0, __FILE__, __LINE__)
+#define TEXT_HAS(t, s) expect_has_at("text", (t), (s), 1, __FILE__, __LINE__)
+#define TEXT_LACKS(t, s) expect_has_at("text", (t), (s), 0, __FILE__, __LINE__)
+
+static void expect_empty_at(const char *what, size_t len, const char *file, int line)
+{
+    if (len != 0) {
+        print_error("%s:%d: %s is not empty\n", file, line, what);
+        show_run();
+        _fail(file, line);
+    }
+}
+#define OUT_EMPTY() expect_empty_at("stdout", R.out_len, __FILE__, __LINE__)
+#define ERR_EMPTY() expect_empty_at("stderr", R.err_len, __FILE__, __LINE__)
+
+/* Parse a JSON document (the last run's stdout when text is NULL) into J. */
+static void parse_json_at(const char *text, size_t len, const char *file, int line)
+{
+    json_decref(J);
+    json_error_t e;
+    J = json_loadb(text, len, 0, &e);
+    if (!J || !json_is_object(J)) {
+        print_error("%s:%d: not a JSON object: %s (line %d, column %d)\n", file, line, e.text,
+                    e.line, e.column);
+        show_run();
+        _fail(file, line);
+    }
+}
+#define PARSE_JSON() parse_json_at(R.out, R.out_len, __FILE__, __LINE__)
+
+/* A value by path: keys separated by dots, array elements by their index ("a.0.b"). */
+static json_t *jget(json_t *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    json_t *v = root;
+    for (char *save = NULL, *seg = strtok_r(buf, ".", &save); v && seg;
+         seg = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(v)) {
+            char *end;
+            unsigned long i = strtoul(seg, &end, 10);
+            v = *end ? NULL : json_array_get(v, i);
+        } else {
+            v = json_object_get(v, seg);
+        }
+    }
+    return v;
+}
+
+static const char *type_name(const json_t *v)
+{
+    if (!v) return "missing";
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a real";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "?";
+}
+
+static json_t *jtyped_at(const char *path, json_type want, const char *file, int line)
+{
+    json_t *v = jget(J, path);
+    int ok = v && (json_typeof(v) == want ||
+                   (want == JSON_TRUE && json_typeof(v) == JSON_FALSE));
+    if (!ok) {
+        print_error("%s:%d: %s is %s\n", file, line, path, type_name(v));
+        _fail(file, line);
+    }
+    return v;
+}
+#define JTYPE(path, t) jtyped_at((path), (t), __FILE__, __LINE__)
+
+static void jint_at(const char *path, long long want, const char *file, int line)
+{
+    json_t *v = jtyped_at(path, JSON_INTEGER, file, line);
+    if (json_integer_value(v) != want) {
+        print_error("%s:%d: %s = %lld, expected %lld\n", file, line, path,
+                    (long long)json_integer_value(v), want);
+        _fail(file, line);
+    }
+}
+#define JINT(path, want) jint_at((path), (long long)(want), __FILE__, __LINE__)
+
+/* A real within a relative error of want (an absolute one of tol when want is 0). */
+static void jreal_at(const char *path, double want, double tol, const char *file, int line)
+{
+    json_t *v = jtyped_at(path, JSON_REAL, file, line);
+    double got = json_real_value(v);
+    double err = want != 0 ? fabs(got - want) / fabs(want) : fabs(got);
+    if (!(err <= tol)) {
+        print_error("%s:%d: %s = %.17g, expected %.17g (relative error %.3g > %.3g)\n", file,
+                    line, path, got, want, err, tol);
+        _fail(file, line);
+    }
+}
+#define JREAL(path, want, tol) jreal_at((path), (want), (tol), __FILE__, __LINE__)
+
+static void jstr_at(const char *path, const char *want, const char *file, int line)
+{
+    json_t *v = jtyped_at(path, JSON_STRING, file, line);
+    if (strcmp(json_string_value(v), want) != 0) {
+        print_error("%s:%d: %s = \"%s\", expected \"%s\"\n", file, line, path,
+                    json_string_value(v), want);
+        _fail(file, line);
+    }
+}
+#define JSTR(path, want) jstr_at((path), (want), __FILE__, __LINE__)
+
+static void jbool_at(const char *path, int want, const char *file, int line)
+{
+    json_t *v = jtyped_at(path, JSON_TRUE, file, line);
+    if (json_is_true(v) != want) {
+        print_error("%s:%d: %s = %s, expected %s\n", file, line, path,
+                    json_is_true(v) ? "true" : "false", want ? "true" : "false");
+        _fail(file, line);
+    }
+}
+#define JBOOL(path, want) jbool_at((path), (want), __FILE__, __LINE__)
+
+static void jnull_at(const char *path, const char *file, int line)
+{
+    jtyped_at(path, JSON_NULL, file, line);
+}
+#define JNULL(path) jnull_at((path), __FILE__, __LINE__)
+
+/* An array of strings equal to want (NULL-terminated). */
+static void jstrings_at(const char *path, const char *const *want, const char *file, int line)
+{
+    json_t *a = jtyped_at(path, JSON_ARRAY, file, line);
+    size_t n = 0;
+    while (want[n]) n++;
+    int ok = json_array_size(a) == n;
+    for (size_t i = 0; ok && i < n; i++) {
+        json_t *s = json_array_get(a, i);
+        ok = json_is_string(s) && strcmp(json_string_value(s), want[i]) == 0;
+    }
+    if (!ok) {
+        char *got = json_dumps(a, JSON_COMPACT);
+        print_error("%s:%d: %s = %s, expected %zu strings starting \"%s\"\n", file, line, path,
+                    got ? got : "?", n, n ? want[0] : "");
+        free(got);
+        _fail(file, line);
+    }
+}
+#define JSTRINGS(path, ...) \
+    jstrings_at((path), (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+
+/* The exact histogram equals the (size, classes) pairs given, in order. */
+static void jhist_at(const uint64_t *pairs, size_t npairs, const char *file, int line)
+{
+    json_t *h = jtyped_at("equivalence_classes.histogram", JSON_ARRAY, file, line);
+    int ok = json_array_size(h) == npairs;
+    for (size_t i = 0; ok && i < npairs; i++) {
+        json_t *e = json_array_get(h, i);
+        json_t *s = json_object_get(e, "size"), *c = json_object_get(e, "classes");
+        ok = json_is_integer(s) && json_is_integer(c) &&
+             (uint64_t)json_integer_value(s) == pairs[2 * i] &&
+             (uint64_t)json_integer_value(c) == pairs[2 * i + 1];
+    }
+    if (!ok) {
+        char *got = json_dumps(h, JSON_COMPACT);
+        print_error("%s:%d: histogram %s differs from the %zu entries expected\n", file, line,
+                    got ? got : "?", npairs);
+        free(got);
+        _fail(file, line);
+    }
+}
+#define JHIST(...)                                                                  \
+    jhist_at((const uint64_t[]){__VA_ARGS__},                                       \
+             sizeof((const uint64_t[]){__VA_ARGS__}) / (2 * sizeof(uint64_t)), __FILE__, \
+             __LINE__)
+
+/* Sums over the histogram: size x classes and classes. */
+static void hist_sums(uint64_t *records, uint64_t *classes)
+{
+    json_t *h = JTYPE("equivalence_classes.histogram", JSON_ARRAY);
+    *records = *classes = 0;
+    size_t i;
+    json_t *e;
+    json_array_foreach(h, i, e)
+    {
+        json_t *s = json_object_get(e, "size"), *c = json_object_get(e, "classes");
+        assert_true(json_is_integer(s) && json_is_integer(c));
+        assert_true(json_integer_value(s) > 0 && json_integer_value(c) > 0);
+        *records += (uint64_t)json_integer_value(s) * (uint64_t)json_integer_value(c);
+        *classes += (uint64_t)json_integer_value(c);
+    }
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Number of entries in dir (without . and ..); names matching needle counted in *matching. */
+static int dir_entries(const char *dir, const char *needle, int *matching)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    if (matching) *matching = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        n++;
+        if (matching && needle && strstr(e->d_name, needle)) (*matching)++;
+    }
+    closedir(d);
+    return n;
+}
+
+static const char *fresh_dir(const char *name)
+{
+    const char *p = scratch(name);
+    remove_tree(p);
+    if (mkdir(p, 0700) != 0) fail_msg("cannot create %s: %s", p, strerror(errno));
+    return p;
+}
+
+static int teardown_run(void **state)
+{
+    (void)state;
+    forget_last();
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* ARX agreement on the Adult data set (tests/data/adult.csv)               */
+/* ------------------------------------------------------------------------- */
+
+/* The figures ARX 3.9.2 reports for QIs age, sex, race on Adult (30,162 records). */
+static void check_adult_figures(void)
+{
+    JINT("input.records", 30162);
+    JINT("input.skipped_rows", 0);
+    JINT("input.columns", 9);
+    JSTR("input.delimiter", ";");
+    JINT("equivalence_classes.count", 528);
+    JINT("equivalence_classes.min_size", 1);
+    JINT("equivalence_classes.max_size", 554);
+    JREAL("equivalence_classes.mean_size", 57.125, 1e-12);
+    JINT("k_anonymity", 1);
+    JINT("sample_uniques.records", 62);
+    JREAL("sample_uniques.fraction", 62.0 / 30162.0, 1e-12);
+    JREAL("risk.prosecutor.average", 0.0175054704595186, 1e-12);
+    JREAL("risk.prosecutor.highest", 1.0, 1e-12);
+    JINT("risk.prosecutor.highest_risk_records", 62);
+    uint64_t records, classes;
+    hist_sums(&records, &classes);
+    assert_int_equal(records, 30162);
+    assert_int_equal(classes, 528);
+    /* the histogram's first entry is the sample uniques, its last the largest class */
+    JINT("equivalence_classes.histogram.0.size", 1);
+    JINT("equivalence_classes.histogram.0.classes", 62);
+    json_t *h = JTYPE("equivalence_classes.histogram", JSON_ARRAY);
+    json_t *last = json_array_get(h, json_array_size(h) - 1);
+    assert_int_equal(json_integer_value(json_object_get(last, "size")), 554);
+}
+
+static void test_arx_given_qis(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "--format", "json", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    ERR_EMPTY();
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "age", "sex", "race");
+    check_adult_figures();
+    /* the default threshold is K = 5: ARX's t = 0.2 */
+    JINT("risk.threshold_k", 5);
+    JINT("records_at_risk.threshold_k", 5);
+    JINT("records_at_risk.records", 425);
+}
+
+static void test_arx_records_at_risk(void **state)
+{
+    (void)state;
+    /* ARX's records at risk for t = 0.5, 0.334, 0.2, 0.1, 0.05, 0.01; -k K is t = 1/K */
+    static const struct {
+        const char *k;
+        long long records;
+    } cases[] = {{"2", 62},    {"3", 180},   {"5", 425},
+                 {"10", 985},  {"20", 1868}, {"100", 5775}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        RUN("--qi", "age,sex,race", "-f", "json", "-k", cases[i].k, test_data("adult.csv"));
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        long long k = strtoll(cases[i].k, NULL, 10);
+        JINT("risk.threshold_k", k);
+        JINT("records_at_risk.threshold_k", k);
+        JINT("records_at_risk.records", cases[i].records);
+        JREAL("records_at_risk.fraction", (double)cases[i].records / 30162.0, 1e-12);
+        JREAL("risk.prosecutor.records_at_risk_fraction", (double)cases[i].records / 30162.0,
+              1e-12);
+        /* the threshold changes nothing else */
+        JINT("equivalence_classes.count", 528);
+        JINT("sample_uniques.records", 62);
+    }
+    /* -k 1: no class is smaller than 1 */
+    RUN("--qi", "age,sex,race", "-f", "json", "--k", "1", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("records_at_risk.records", 0);
+    /* -k larger than every class: every record is at risk */
+    RUN("--qi", "age,sex,race", "-f", "json", "-k", "555", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("records_at_risk.records", 30162);
+}
+
+static void test_arx_autodetect(void **state)
+{
+    (void)state;
+    RUN("--format", "json", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    /* recognised by name, in file order: sex (column 1), age (2), race (3) */
+    JSTRINGS("quasi_identifiers", "sex", "age", "race");
+    JSTR("quasi_identifier_details.0.type", "sex");
+    JINT("quasi_identifier_details.0.column", 1);
+    JSTR("quasi_identifier_details.1.type", "age");
+    JINT("quasi_identifier_details.1.column", 2);
+    JINT("quasi_identifier_details.2.column", 3);
+    JINT("quasi_identifier_details.0.distinct_values", 2);
+    JINT("quasi_identifier_details.1.distinct_values", 72);
+    JINT("quasi_identifier_details.2.distinct_values", 5);
+    check_adult_figures();
+}
+
+static void test_arx_text_report(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    ERR_EMPTY();
+    OUT_HAS("62 of 30,162 records (0.21%) are unique on age, sex, race");
+    OUT_HAS("1-anonymous");
+    OUT_HAS("425 records (1.41%) are in classes smaller than k = 5");
+    OUT_HAS("classes            528");
+    OUT_LACKS("Release gate"); /* no gate given */
+}
+
+/* ------------------------------------------------------------------------- */
+/* Input handling                                                            */
+/* ------------------------------------------------------------------------- */
+
+/* sex, age, town; rows M/30, M/30, F/40: QIs sex, age; 3 records in 2 classes, 1 unique. */
+static void check_three_rows(const char *delim)
+{
+    JSTR("input.delimiter", delim);
+    JINT("input.columns", 3);
+    JINT("input.records", 3);
+    JSTRINGS("quasi_identifiers", "sex", "age");
+    JINT("equivalence_classes.count", 2);
+    JINT("sample_uniques.records", 1);
+    JHIST(1, 1, 2, 1);
+}
+
+static void test_input_sniff(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *delim;
+    } cases[] = {{"sniff_comma.csv", ","},
+                 {"sniff_semicolon.csv", ";"},
+                 {"sniff_tab.tsv", "\t"},
+                 {"sniff_pipe.csv", "|"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        RUN("-f", "json", fixture(cases[i].file));
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        check_three_rows(cases[i].delim);
+    }
+}
+
+static void test_input_delimiter_override(void **state)
+{
+    (void)state;
+    /* "a,b<TAB>sex": one comma and one TAB per line; the sniffer takes the comma... */
+    RUN("-f", "json", fixture("delimiter_tab_tie.csv"));
+    EXPECT_STATUS(2); /* ...so the columns are "a" and "b<TAB>sex": nothing recognised */
+    ERR_HAS("no quasi-identifier recognised");
+    static const char *const tab_words[] = {"tab", "TAB", "\\t", "\t"};
+    for (size_t i = 0; i < 4; i++) {
+        RUN("-f", "json", "-d", tab_words[i], fixture("delimiter_tab_tie.csv"));
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JSTR("input.delimiter", "\t");
+        JINT("input.columns", 2);
+        JSTRINGS("quasi_identifiers", "sex");
+        JINT("input.records", 3);
+        JINT("equivalence_classes.count", 2);
+        JHIST(1, 1, 2, 1);
+    }
+    /* "sex,age;x": the sniffer takes the comma; --delimiter ';' gives "sex,age" and "x" */
+    RUN("-f", "json", "--qi", "x", fixture("delimiter_semicolon_tie.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("no column named 'x'");
+    RUN("-f", "json", "--delimiter", ";", "--qi", "x", fixture("delimiter_semicolon_tie.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("input.delimiter", ";");
+    JINT("input.columns", 2);
+    JINT("equivalence_classes.count", 3);
+    JINT("sample_uniques.records", 3);
+    /* and a delimiter given for a file that has another one */
+    RUN("-f", "json", "-d", ";", "--qi", "sex", fixture("sniff_comma.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("no column named 'sex'");
+}
+
+static void test_input_crlf(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("crlf.csv", "sex,age\r\nM,30\r\nM,30\r\nF,40\r\n");
+    RUN("-f", "json", "--qi", "sex,age:text", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 2, 1);
+    /* no CR left in a value: 30 and 40, both read as plain text */
+    JINT("quasi_identifier_details.1.distinct_values", 2);
+    /* line numbers count CRLF once, also inside a quoted field */
+    p = SCRATCH_CSV("crlf_wrong.csv",
+                    "sex,age,note\r\nM,30,\"a\r\nb\"\r\nF\r\nM,31,x\r\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("crlf_wrong.csv: line 4:");
+    ERR_HAS("expected 3 fields");
+}
+
+static void test_input_cr_only(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("cr.csv", "sex,age\rM,30\rM,30\rF,40\r");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JINT("input.columns", 2);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 2, 1);
+    p = SCRATCH_CSV("cr_wrong.csv", "sex,age\rM,30\rF\rM,31\r");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("cr_wrong.csv: line 3:");
+}
+
+static void test_input_bom(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("bom.csv", "\xEF\xBB\xBFsex,age\nM,30\nM,30\nF,40\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    /* without the BOM stripped, the first name would be "\uFEFFsex" and not recognised */
+    JSTRINGS("quasi_identifiers", "sex", "age");
+    JINT("input.records", 3);
+    JINT("equivalence_classes.count", 2);
+    RUN("-f", "json", "--qi", "sex", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("quasi_identifier_details.0.column", 1);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 2, 1);
+}
+
+static void test_input_no_final_newline(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("nofinal.csv", "sex,age\nM,30\nM,30\nF,40");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3); /* the last row counts */
+    JINT("equivalence_classes.count", 2);
+    JINT("sample_uniques.records", 1);
+    JINT("quasi_identifier_details.1.distinct_values", 2);
+    /* the same with a quoted last field */
+    p = SCRATCH_CSV("nofinal_quoted.csv", "sex,age\nM,30\nM,30\nF,\"40\"");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JHIST(1, 1, 2, 1);
+}
+
+static void test_input_quoted_fields(void **state)
+{
+    (void)state;
+    /* places: "Leeds, North" x2 (M), say "hi" (M), two\nlines (M), Leeds (M), "Leeds, North" (F) */
+    RUN("-f", "json", "--qi", "place,sex", fixture("quoted.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("input.delimiter", ",");
+    JINT("input.columns", 3);
+    JINT("input.records", 6);
+    JINT("quasi_identifier_details.0.distinct_values", 4);
+    JINT("equivalence_classes.count", 5);
+    JINT("sample_uniques.records", 4);
+    JHIST(1, 4, 2, 1);
+    /* the row after the records (line 9: the quoted newline takes lines 5 and 6) */
+    RUN("-f", "json", "--qi", "place,sex", fixture("quoted_wrong_fields.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("quoted_wrong_fields.csv: line 9:");
+    ERR_HAS("expected 3 fields (as in the header), found 2");
+}
+
+static void test_input_no_header(void **state)
+{
+    (void)state;
+    RUN("-f", "json", "--no-header", "--qi", "1,3", fixture("no_header.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JBOOL("input.header", 0);
+    JINT("input.records", 3); /* the first row is data */
+    JINT("input.columns", 3);
+    JSTRINGS("quasi_identifiers", "column 1", "column 3");
+    JINT("quasi_identifier_details.1.column", 3);
+    JINT("equivalence_classes.count", 2); /* M/a x2, F/b */
+    JHIST(1, 1, 2, 1);
+    RUN("-f", "json", "--no-header", "--qi", "1,2", fixture("no_header.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("equivalence_classes.count", 3); /* M/30, M/31, F/30 */
+    RUN("--no-header", fixture("no_header.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--qi");
+    RUN("--no-header", "--qi", "4", fixture("no_header.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("from 1 to 3");
+    RUN("--no-header", "--qi", "sex", fixture("no_header.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("'sex' is not one");
+}
+
+static void test_input_postcodes(void **state)
+{
+    (void)state;
+    /* sw1a1aa, SW1A 1AA, " SW1A1AA " are one postcode; EC1A 1BB another */
+    RUN("-f", "json", fixture("postcodes.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "postcode", "sex");
+    JSTR("quasi_identifier_details.0.type", "postcode");
+    JINT("quasi_identifier_details.0.distinct_values", 2);
+    JINT("quasi_identifier_details.0.unrecognised", 0);
+    JINT("input.records", 4);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 3, 1);
+    /* as plain text they stay apart (trimmed only) */
+    RUN("-f", "json", "--qi", "postcode:text,sex", fixture("postcodes.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("quasi_identifier_details.0.type", "text");
+    JINT("quasi_identifier_details.0.distinct_values", 4);
+    JINT("equivalence_classes.count", 4);
+}
+
+static void test_input_dates(void **state)
+{
+    (void)state;
+    /* six spellings of 31 January 1970, and 1 February 1970 */
+    RUN("-f", "json", fixture("dates.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "date_of_birth", "sex");
+    JSTR("quasi_identifier_details.0.type", "date");
+    JINT("quasi_identifier_details.0.distinct_values", 2);
+    JINT("quasi_identifier_details.0.unrecognised", 0);
+    JINT("input.records", 7);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 6, 1);
+    RUN("-f", "json", "--qi", "date_of_birth:text,sex", fixture("dates.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("equivalence_classes.count", 7);
+}
+
+static void test_input_missing_values(void **state)
+{
+    (void)state;
+    /* age: "", NA, n/a, NULL, ?, " null " are all missing; then 30 twice */
+    RUN("-f", "json", fixture("missing.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "sex", "age");
+    JINT("input.records", 8);
+    JINT("quasi_identifier_details.0.missing", 0);
+    JINT("quasi_identifier_details.0.distinct_values", 2);
+    JINT("quasi_identifier_details.1.missing", 6);
+    JINT("quasi_identifier_details.1.distinct_values", 1);
+    JREAL("quasi_identifier_details.1.missing_fraction", 6.0 / 8.0, 1e-12);
+    JSTR("missing_values.rule", "own_value");
+    JSTRINGS("missing_values.tokens", "", "NA", "N/A", "NULL", "?");
+    /* (M, missing) x6, (M, 30), (F, 30) */
+    JINT("equivalence_classes.count", 3);
+    JHIST(1, 2, 6, 1);
+}
+
+static void test_input_missing_override(void **state)
+{
+    (void)state;
+    /* age: unknown, -, "", NA, 30. By default "" and NA are missing */
+    RUN("-f", "json", fixture("missing_custom.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("quasi_identifier_details.1.missing", 2);
+    JINT("quasi_identifier_details.1.distinct_values", 3);
+    JINT("equivalence_classes.count", 4);
+    JHIST(1, 3, 2, 1);
+    /* --missing replaces the list: unknown, - and "" are missing; NA is a value */
+    RUN("-f", "json", "--missing", "unknown,-", fixture("missing_custom.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("missing_values.tokens", "", "unknown", "-");
+    JINT("quasi_identifier_details.1.missing", 3);
+    JINT("quasi_identifier_details.1.distinct_values", 2);
+    JINT("equivalence_classes.count", 3);
+    JHIST(1, 2, 3, 1);
+}
+
+static void test_input_stdin(void **state)
+{
+    (void)state;
+    RUN_STDIN(fixture("sniff_comma.csv"), "-f", "json", "-");
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("input.source", "<stdin>");
+    check_three_rows(",");
+    /* errors on standard input name it */
+    RUN_STDIN(fixture("wrong_fields.csv"), "-");
+    EXPECT_STATUS(2);
+    ERR_HAS("<stdin>: line 3:");
+    /* an empty standard input */
+    RUN_STDIN("/dev/null", "-");
+    EXPECT_STATUS(2);
+    ERR_HAS("<stdin>");
+    ERR_HAS("empty");
+}
+
+static const char *write_gz(const char *name, const char *bytes, size_t len)
+{
+    const char *p = scratch(name);
+    gzFile gz = gzopen(p, "wb");
+    if (!gz) fail_msg("gzopen %s failed", p);
+    int ok = gzwrite(gz, bytes, (unsigned)len) == (int)len;
+    ok = (gzclose(gz) == Z_OK) && ok;
+    if (!ok) fail_msg("cannot write %s", p);
+    return p;
+}
+
+static void test_input_gzip(void **state)
+{
+    (void)state;
+    static const char csv[] = "postcode,sex\nsw1a1aa,M\nSW1A 1AA,M\n SW1A1AA ,M\nEC1A 1BB,M\n";
+    const char *p = write_gz("postcodes.csv.gz", csv, sizeof csv - 1);
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "postcode", "sex");
+    JINT("input.records", 4);
+    JINT("equivalence_classes.count", 2);
+    JHIST(1, 1, 3, 1);
+
+    /* a larger one, cut in half: an error, not a silently shorter extract */
+    size_t n = 0, cap = 1 << 16;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    n += (size_t)snprintf(big, cap, "sex,age,note\n");
+    for (int i = 0; n + 64 < cap; i++)
+        n += (size_t)snprintf(big + n, cap - n, "%c,%d,%08x%08x\n", i % 3 ? 'M' : 'F', i % 90,
+                              (unsigned)i * 2654435761u, (unsigned)i * 40503u);
+    p = write_gz("big.csv.gz", big, n);
+    free(big);
+    size_t glen;
+    char *gz = read_whole_file(p, &glen);
+    assert_non_null(gz);
+    assert_true(glen > 64);
+    const char *t = scratch_file("truncated.csv.gz", gz, glen / 2);
+    free(gz);
+    RUN("-q", p);
+    EXPECT_STATUS(0);
+    RUN("-f", "json", t);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("truncated.csv.gz");
+    ERR_HAS("truncated");
+
+    /* a .gz that does not exist */
+    RUN(scratch("absent.csv.gz"));
+    EXPECT_STATUS(2);
+    ERR_HAS("absent.csv.gz");
+}
+
+static void test_input_utf8_outside_qis(void **state)
+{
+    (void)state;
+    /* invalid UTF-8 in a column that is not a QI is not read, so not an error */
+    const char *p = SCRATCH_CSV("latin1_note.csv", "sex,age,note\nM,30,caf\xE9\nF,40,ok\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    JINT("input.skipped_rows", 0);
+    /* valid UTF-8 in a QI is fine, and compared byte for byte */
+    p = SCRATCH_CSV("utf8_qi.csv",
+                    "ethnicity,sex\nM\xC4\x81ori,F\nM\xC4\x81ori,F\nMaori,F\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("quasi_identifier_details.0.distinct_values", 2);
+    JHIST(1, 1, 2, 1);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Bad input: exit 2, a message naming the file, the line and the column     */
+/* ------------------------------------------------------------------------- */
+
+static void test_errors_wrong_field_count(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("wrong_fields.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("wrong_fields.csv: line 3:");
+    ERR_HAS("expected 2 fields (as in the header), found 1");
+    ERR_HAS("--skip-bad-rows");
+    /* after a quoted field holding a newline (lines 2-3), the bad row is line 4 */
+    RUN("-f", "json", fixture("wrong_fields_multiline.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("wrong_fields_multiline.csv: line 4:");
+    ERR_HAS("expected 3 fields");
+    /* blank lines (empty, or spaces only) are skipped but counted */
+    const char *p = SCRATCH_CSV("blank_lines.csv", "sex,age\nM,30\n\n   \nF\n");
+    RUN(p);
+    EXPECT_STATUS(2);
+    ERR_HAS("blank_lines.csv: line 5:");
+    p = SCRATCH_CSV("blank_lines_ok.csv", "sex,age\n\nM,30\n\n   \nF,40\n\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    /* too many fields */
+    p = SCRATCH_CSV("too_many.csv", "sex,age\nM,30\nM,30\nF,40,x\n");
+    RUN(p);
+    EXPECT_STATUS(2);
+    ERR_HAS("too_many.csv: line 4:");
+    ERR_HAS("found 3");
+}
+
+static void test_errors_unterminated_quote(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("unterminated.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("unterminated.csv: line 3, column 2:");
+    ERR_HAS("unterminated quoted field");
+    /* the quote opened on line 3 swallows the rest: still line 3 */
+    RUN("-f", "json", fixture("unterminated_multiline.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("unterminated_multiline.csv: line 3, column 2:");
+}
+
+static void test_errors_bad_quote(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("bad_quote.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("bad_quote.csv: line 3, column 2 (age):");
+    ERR_HAS("malformed quoting");
+    /* --lenient-quotes keeps the quote as text */
+    RUN("-f", "json", "--lenient-quotes", fixture("bad_quote.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+}
+
+static void test_errors_nul_byte(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("nul.csv", "sex,age\nM,30\nF,4\0" "0\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("nul.csv: line 3, column 2:");
+    ERR_HAS("NUL byte");
+}
+
+static void test_errors_invalid_utf8(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("bad_utf8.csv", "sex,age,note\nM,30,ok\n\xFF,40,ok\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("bad_utf8.csv: line 3, column 1 (sex):");
+    ERR_HAS("invalid UTF-8");
+    /* a truncated sequence in the second QI, at its 3rd byte */
+    p = SCRATCH_CSV("bad_utf8_2.csv", "sex,age,note\nM,30,ok\nF,40,ok\nM,3\xC3,ok\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("bad_utf8_2.csv: line 4, column 2 (age):");
+    ERR_HAS("byte 2");
+}
+
+static void test_errors_empty_and_header_only(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("empty.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("empty.csv");
+    ERR_HAS("empty");
+    RUN("-f", "json", fixture("header_only.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("header_only.csv");
+    ERR_HAS("only a header");
+    /* blank lines only */
+    const char *p = SCRATCH_CSV("blank.csv", "\n\n\n");
+    RUN(p);
+    EXPECT_STATUS(2);
+    ERR_HAS("blank.csv");
+}
+
+static void test_errors_duplicate_columns(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("duplicate_columns.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("duplicate_columns.csv: line 1, column 3:");
+    ERR_HAS("duplicate column name 'Sex' (also column 1)");
+}
+
+static void test_errors_field_size(void **state)
+{
+    (void)state;
+    /* line 2 holds a 16-byte note (accepted), line 3 a 17-byte one */
+    RUN("-f", "json", "--max-field-size", "16", fixture("long_field.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("long_field.csv: line 3, column 3:");
+    ERR_HAS("16 bytes");
+    ERR_HAS("--max-field-size");
+    RUN("-f", "json", "--max-field-size", "17", fixture("long_field.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    RUN("-f", "json", "--max-field-size", "1K", fixture("long_field.csv"));
+    EXPECT_STATUS(0);
+    /* a long field in a QI, and one spread over lines by quotes */
+    const char *p = SCRATCH_CSV("long_qi.csv", "sex,age\nM,30\nM,12345678901234567890\n");
+    RUN("--max-field-size", "16", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("long_qi.csv: line 3, column 2:");
+    p = SCRATCH_CSV("long_quoted.csv", "sex,age,note\nM,30,\"0123456789\n0123456789\"\nF,40,x\n");
+    RUN("--max-field-size", "16", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("long_quoted.csv: line 2, column 3:");
+}
+
+static void test_errors_unknown_qi(void **state)
+{
+    (void)state;
+    RUN("--qi", "postcod", fixture("postcodes.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("postcodes.csv");
+    ERR_HAS("no column named 'postcod'");
+    ERR_HAS("did you mean 'postcode'?");
+    ERR_HAS("The columns are: postcode, sex");
+    /* nothing near: no suggestion, still the list */
+    RUN("--qi", "sex,zzzzzzzzzz", fixture("postcodes.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("no column named 'zzzzzzzzzz'");
+    ERR_LACKS("did you mean");
+    ERR_HAS("postcode, sex");
+    /* an unknown type, a name given twice */
+    RUN("--qi", "postcode:colour", fixture("postcodes.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("unknown type 'colour'");
+    RUN("--qi", "sex,SEX", fixture("postcodes.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("listed twice");
+}
+
+static void test_errors_no_qi(void **state)
+{
+    (void)state;
+    RUN("-f", "json", fixture("no_qi.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("no_qi.csv");
+    ERR_HAS("no quasi-identifier recognised");
+    ERR_HAS("--qi");
+    /* naming one works */
+    RUN("-f", "json", "--qi", "foo", fixture("no_qi.csv"));
+    EXPECT_STATUS(0);
+}
+
+static void test_errors_skip_bad_rows(void **state)
+{
+    (void)state;
+    /* wrong field count: 2 of 3 rows kept */
+    RUN("-f", "json", "--skip-bad-rows", fixture("wrong_fields.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    JINT("input.skipped_rows", 1);
+    JTYPE("input.first_skipped_row", JSON_STRING);
+    JINT("equivalence_classes.count", 2); /* M/30, M/31 */
+    RUN("-f", "json", "--skip-bad-rows", fixture("wrong_fields_multiline.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    JINT("input.skipped_rows", 1);
+    /* bad quoting */
+    RUN("-f", "json", "--skip-bad-rows", fixture("bad_quote.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    JINT("input.skipped_rows", 1);
+    /* all three kinds in one file: line 3 short, line 4 bad quote, line 5 invalid UTF-8 */
+    const char *p = SCRATCH_CSV("bad_rows.csv",
+                                "sex,age\nM,30\nF\nM,\"3\"0\n\xFF,40\nF,40\nF,40\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("bad_rows.csv: line 3:");
+    RUN("-f", "json", "--skip-bad-rows", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JINT("input.skipped_rows", 3);
+    JINT("equivalence_classes.count", 2); /* M/30, F/40 x2 */
+    JHIST(1, 1, 2, 1);
+    json_t *first = JTYPE("input.first_skipped_row", JSON_STRING);
+    TEXT_HAS(json_string_value(first), "bad_rows.csv: line 3:");
+    /* the text report says so too */
+    RUN("--skip-bad-rows", p);
+    EXPECT_STATUS(0);
+    OUT_HAS("3 malformed rows skipped");
+    /* without skipping, no skipped_rows beyond 0 */
+    RUN("-f", "json", fixture("sniff_comma.csv"));
+    PARSE_JSON();
+    JINT("input.skipped_rows", 0);
+    assert_null(jget(J, "input.first_skipped_row"));
+    /* every row bad: nothing to analyse */
+    p = SCRATCH_CSV("all_bad.csv", "sex,age\nF\nM\n");
+    RUN("--skip-bad-rows", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("no valid records");
+}
+
+/* A file of over 1 MiB (more than one read, past the sniffing window) mixing quoted fields
+ * that hold line breaks, "" escapes, padded and plain fields; a short row near the end. */
+static char *make_long_csv(const char *eol, size_t *len, uint64_t *bad_line)
+{
+    size_t cap = 4 << 20, n = 0;
+    char *b = malloc(cap);
+    if (!b) return NULL;
+    uint64_t line = 1;
+    n += (size_t)snprintf(b + n, cap - n, "sex,age,note%s", eol);
+    for (int i = 0; i < 60000; i++) {
+        switch (i % 7) {
+        case 0:
+            n += (size_t)snprintf(b + n, cap - n, "M,%d,\"multi%sline %d\"%s", i % 90, eol, i,
+                                  eol);
+            line += 2;
+            break;
+        case 1:
+            n += (size_t)snprintf(b + n, cap - n, "F,%d,\"with \"\"quotes\"\", and comma\"%s",
+                                  i % 90, eol);
+            line++;
+            break;
+        case 2:
+            n += (size_t)snprintf(b + n, cap - n, "F,%d,  spaced  %s", i % 90, eol);
+            line++;
+            break;
+        default:
+            n += (size_t)snprintf(b + n, cap - n, "M,%d,plain%d%s", i % 90, i, eol);
+            line++;
+        }
+    }
+    *bad_line = line + 1;
+    n += (size_t)snprintf(b + n, cap - n, "F,41%sM,1,x%s", eol, eol);
+    *len = n;
+    return b;
+}
+
+static void test_errors_line_numbers_long_file(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *eol, *name;
+    } cases[] = {{"\n", "long_lf.csv"}, {"\r\n", "long_crlf.csv"}, {"\r", "long_cr.csv"}};
+    for (size_t i = 0; i < 3; i++) {
+        size_t len = 0;
+        uint64_t bad = 0;
+        char *csv = make_long_csv(cases[i].eol, &len, &bad);
+        assert_non_null(csv);
+        assert_true(len > (1u << 20));
+        assert_int_equal(bad, 68574); /* 1 + 60000 + 8572 quoted line breaks + 1 */
+        const char *p = scratch_file(cases[i].name, csv, len);
+        free(csv);
+        char want[128];
+        snprintf(want, sizeof want, "%s: line %llu: expected 3 fields", cases[i].name,
+                 (unsigned long long)bad);
+        RUN("-f", "json", p);
+        EXPECT_STATUS(2);
+        ERR_HAS(want);
+        /* standard input too */
+        RUN_STDIN(p, "-f", "json", "-");
+        EXPECT_STATUS(2);
+        snprintf(want, sizeof want, "<stdin>: line %llu:", (unsigned long long)bad);
+        ERR_HAS(want);
+        RUN("-f", "json", "--skip-bad-rows", p);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JINT("input.records", 60001);
+        JINT("input.skipped_rows", 1);
+        JINT("input.columns", 3);
+        JSTRINGS("quasi_identifiers", "sex", "age");
+        uint64_t records, classes;
+        hist_sums(&records, &classes);
+        assert_int_equal(records, 60001);
+    }
+}
+
+static void test_errors_bad_options(void **state)
+{
+    (void)state;
+    const char *f = fixture("sniff_comma.csv");
+    static const char *const bad[][3] = {
+        {"-k", "0", "-k"},
+        {"-k", "abc", "-k"},
+        {"-k", "-3", "-k"},
+        {"--require-k", "0", "--require-k"},
+        {"--format", "xml", "--format"},
+        {"-f", "JSONX", "--format"},
+        {"--max-uniques", "2", "--max-uniques"},
+        {"--max-uniques", "-0.1", "--max-uniques"},
+        {"--max-uniques", "150%", "--max-uniques"},
+        {"--max-uniques", "lots", "--max-uniques"},
+        {"--max-uniques", "nan", "--max-uniques"},
+        {"--max-field-size", "0", "--max-field-size"},
+        {"--max-field-size", "12Q", "--max-field-size"},
+        {"-d", "ab", "--delimiter"},
+        {"-d", "\"", "delimiter"},
+        {"--qi", "sex,,age", "empty name"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        RUN(bad[i][0], bad[i][1], f);
+        EXPECT_STATUS(2);
+        OUT_EMPTY();
+        ERR_HAS(bad[i][2]);
+    }
+    RUN("--frobnicate", f);
+    EXPECT_STATUS(2);
+    ERR_HAS("unknown option '--frobnicate'");
+    ERR_HAS("--help");
+    RUN("-z", f);
+    EXPECT_STATUS(2);
+    ERR_HAS("unknown option '-z'");
+    RUN(f, "-k");
+    EXPECT_STATUS(2);
+    ERR_HAS("needs a value");
+    RUN(f, "--qi");
+    EXPECT_STATUS(2);
+    ERR_HAS("needs a value");
+}
+
+static void test_errors_input_files(void **state)
+{
+    (void)state;
+    RUN("-f", "json");
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("no input file");
+    RUN(fixture("sniff_comma.csv"), fixture("postcodes.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("one input file");
+    const char *missing = scratch("does-not-exist.csv");
+    RUN("-f", "json", missing);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("does-not-exist.csv");
+    ERR_HAS("No such file");
+    /* a directory is not a CSV file */
+    RUN(g_scratch);
+    EXPECT_STATUS(2);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Release gate                                                              */
+/* ------------------------------------------------------------------------- */
+
+static void test_gate_require_k_adult(void **state)
+{
+    (void)state;
+    const char *a = test_data("adult.csv");
+    RUN("--qi", "age,sex,race", "-f", "json", "--require-k", "2", a);
+    EXPECT_STATUS(1);
+    ERR_EMPTY();
+    PARSE_JSON(); /* the report is still written */
+    JBOOL("gate.passed", 0);
+    JINT("gate.require_k", 2);
+    JNULL("gate.max_uniques");
+    JINT("k_anonymity", 1);
+    RUN("--qi", "age,sex,race", "-f", "json", "--require-k", "1", a);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JBOOL("gate.passed", 1);
+    JINT("gate.require_k", 1);
+    RUN("--qi", "age,sex,race", "--require-k", "2", a);
+    EXPECT_STATUS(1);
+    OUT_HAS("Release gate: FAILED");
+    OUT_HAS("k >= 2 required: k = 1 (NOT met)");
+}
+
+static void test_gate_require_k_boundary(void **state)
+{
+    (void)state;
+    /* classes of 2, 2 and 3: 2-anonymous */
+    RUN("-f", "json", "--require-k", "2", fixture("gate_k2.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("k_anonymity", 2);
+    JBOOL("gate.passed", 1);
+    RUN("-f", "json", "--require-k", "3", fixture("gate_k2.csv"));
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JBOOL("gate.passed", 0);
+    /* no gate: passed, both settings null */
+    RUN("-f", "json", fixture("gate_k2.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JBOOL("gate.passed", 1);
+    JNULL("gate.require_k");
+    JNULL("gate.max_uniques");
+}
+
+static void test_gate_max_uniques_adult(void **state)
+{
+    (void)state;
+    const char *a = test_data("adult.csv");
+    /* 62 / 30162 = 0.21% unique */
+    RUN("--qi", "age,sex,race", "-f", "json", "--max-uniques", "0.01", a);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JBOOL("gate.passed", 1);
+    JREAL("gate.max_uniques", 0.01, 1e-12);
+    RUN("--qi", "age,sex,race", "-f", "json", "--max-uniques", "0.001", a);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JBOOL("gate.passed", 0);
+    RUN("--qi", "age,sex,race", "-f", "json", "--max-uniques", "1%", a);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("gate.max_uniques", 0.01, 1e-12);
+    JBOOL("gate.passed", 1);
+    RUN("--qi", "age,sex,race", "--max-uniques", "0.1%", a);
+    EXPECT_STATUS(1);
+    OUT_HAS("Release gate: FAILED");
+    OUT_HAS("(NOT met)");
+    /* both gates: one failing is enough */
+    RUN("--qi", "age,sex,race", "-q", "--require-k", "1", "--max-uniques", "0.001", a);
+    EXPECT_STATUS(1);
+    RUN("--qi", "age,sex,race", "-q", "--require-k", "1", "--max-uniques", "0.01", a);
+    EXPECT_STATUS(0);
+}
+
+static void test_gate_max_uniques_boundary(void **state)
+{
+    (void)state;
+    /* 1 unique of 4 records: exactly 0.25 */
+    const char *f = fixture("gate_quarter.csv");
+    static const struct {
+        const char *limit;
+        int status;
+    } cases[] = {{"0.25", 0}, {"25%", 0}, {"1", 0}, {"100%", 0},
+                 {"0.24", 1}, {"24.9%", 1}, {"0", 1}, {"0%", 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        RUN("-q", "--max-uniques", cases[i].limit, f);
+        EXPECT_STATUS(cases[i].status);
+    }
+    /* no uniques at all: --max-uniques 0 passes */
+    RUN("-q", "--max-uniques", "0", fixture("gate_k2.csv"));
+    EXPECT_STATUS(0);
+}
+
+static void test_gate_quiet(void **state)
+{
+    (void)state;
+    const char *a = test_data("adult.csv");
+    RUN("-q", "--qi", "age,sex,race", "--require-k", "2", a);
+    EXPECT_STATUS(1);
+    OUT_EMPTY();
+    ERR_EMPTY();
+    RUN("--quiet", "--qi", "age,sex,race", "--require-k", "1", "-f", "json", a);
+    EXPECT_STATUS(0);
+    OUT_EMPTY();
+    ERR_EMPTY();
+    /* quiet does not hide errors */
+    RUN("-q", fixture("wrong_fields.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("line 3");
+    /* nor writes a report file */
+    const char *dir = fresh_dir("quiet");
+    char out[4096];
+    snprintf(out, sizeof out, "%s/report.json", dir);
+    RUN("-q", "-o", out, fixture("gate_k2.csv"));
+    EXPECT_STATUS(0);
+    assert_false(file_exists(out));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Output: the JSON schema, --output, --help, --version                      */
+/* ------------------------------------------------------------------------- */
+
+static void test_output_json_schema(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "-f", "json", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JTYPE("tool", JSON_OBJECT);
+    JSTR("tool.name", "reid-check");
+    JSTR("tool.version", REID_VERSION_STRING);
+    JTYPE("input", JSON_OBJECT);
+    JTYPE("input.source", JSON_STRING);
+    JTYPE("input.records", JSON_INTEGER);
+    JTYPE("input.skipped_rows", JSON_INTEGER);
+    JTYPE("input.columns", JSON_INTEGER);
+    JTYPE("input.delimiter", JSON_STRING);
+    JTYPE("input.header", JSON_TRUE);
+    json_t *q = JTYPE("quasi_identifiers", JSON_ARRAY);
+    assert_int_equal(json_array_size(q), 3);
+    for (size_t i = 0; i < json_array_size(q); i++) assert_true(json_is_string(json_array_get(q, i)));
+    json_t *d = JTYPE("quasi_identifier_details", JSON_ARRAY);
+    assert_int_equal(json_array_size(d), 3);
+    for (size_t i = 0; i < 3; i++) {
+        char p[128];
+#define DETAIL(key, type) (snprintf(p, sizeof p, "quasi_identifier_details.%zu." key, i), JTYPE(p, type))
+        DETAIL("name", JSON_STRING);
+        DETAIL("column", JSON_INTEGER);
+        DETAIL("type", JSON_STRING);
+        DETAIL("reason", JSON_STRING);
+        DETAIL("distinct_values", JSON_INTEGER);
+        DETAIL("missing", JSON_INTEGER);
+        DETAIL("missing_fraction", JSON_REAL);
+        DETAIL("unrecognised", JSON_INTEGER);
+#undef DETAIL
+        /* the names in both lists agree */
+        assert_string_equal(json_string_value(json_object_get(json_array_get(d, i), "name")),
+                            json_string_value(json_array_get(q, i)));
+    }
+    JTYPE("columns_noted", JSON_ARRAY);
+    JTYPE("missing_values.rule", JSON_STRING);
+    JTYPE("missing_values.tokens", JSON_ARRAY);
+    JTYPE("equivalence_classes", JSON_OBJECT);
+    JTYPE("equivalence_classes.count", JSON_INTEGER);
+    JTYPE("equivalence_classes.min_size", JSON_INTEGER);
+    JTYPE("equivalence_classes.max_size", JSON_INTEGER);
+    JTYPE("equivalence_classes.mean_size", JSON_REAL);
+    json_t *h = JTYPE("equivalence_classes.histogram", JSON_ARRAY);
+    assert_true(json_array_size(h) > 0);
+    uint64_t prev = 0;
+    for (size_t i = 0; i < json_array_size(h); i++) {
+        json_t *e = json_array_get(h, i);
+        assert_true(json_is_object(e));
+        assert_true(json_is_integer(json_object_get(e, "size")));
+        assert_true(json_is_integer(json_object_get(e, "classes")));
+        uint64_t size = (uint64_t)json_integer_value(json_object_get(e, "size"));
+        assert_true(size > prev); /* ascending, no repeats */
+        prev = size;
+    }
+    json_t *dist = JTYPE("equivalence_classes.size_distribution", JSON_ARRAY);
+    assert_int_equal(json_array_size(dist), REID_NBUCKETS);
+    uint64_t bucket_records = 0, bucket_classes = 0;
+    for (size_t i = 0; i < json_array_size(dist); i++) {
+        json_t *e = json_array_get(dist, i);
+        assert_true(json_is_integer(json_object_get(e, "min_size")));
+        assert_true(json_is_integer(json_object_get(e, "max_size")) ||
+                    (i + 1 == REID_NBUCKETS && json_is_null(json_object_get(e, "max_size"))));
+        assert_true(json_is_real(json_object_get(e, "records_fraction")));
+        bucket_classes += (uint64_t)json_integer_value(json_object_get(e, "classes"));
+        bucket_records += (uint64_t)json_integer_value(json_object_get(e, "records"));
+    }
+    assert_int_equal(bucket_classes, 528);
+    assert_int_equal(bucket_records, 30162);
+    JTYPE("k_anonymity", JSON_INTEGER);
+    JTYPE("sample_uniques.records", JSON_INTEGER);
+    JTYPE("sample_uniques.fraction", JSON_REAL);
+    JTYPE("records_at_risk.threshold_k", JSON_INTEGER);
+    JTYPE("records_at_risk.records", JSON_INTEGER);
+    JTYPE("records_at_risk.fraction", JSON_REAL);
+    JTYPE("risk.threshold_k", JSON_INTEGER);
+    JTYPE("risk.prosecutor.highest", JSON_REAL);
+    JTYPE("risk.prosecutor.highest_risk_records", JSON_INTEGER);
+    JTYPE("risk.prosecutor.average", JSON_REAL);
+    JTYPE("risk.prosecutor.records_at_risk_fraction", JSON_REAL);
+    JTYPE("gate.passed", JSON_TRUE);
+    JTYPE("run.elapsed_seconds", JSON_REAL);
+    JTYPE("run.peak_rss_bytes", JSON_INTEGER);
+    JTYPE("run.table_bytes", JSON_INTEGER);
+    /* one object, then a newline, nothing else */
+    assert_true(R.out_len > 2 && R.out[R.out_len - 1] == '\n' && R.out[R.out_len - 2] == '}');
+}
+
+static void test_output_file(void **state)
+{
+    (void)state;
+    const char *dir = fresh_dir("out");
+    char out[4096];
+    snprintf(out, sizeof out, "%s/report.json", dir);
+    RUN("--qi", "age,sex,race", "-f", "json", "-o", out, test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_EMPTY();
+    ERR_EMPTY();
+    size_t len;
+    char *text = read_whole_file(out, &len);
+    assert_non_null(text);
+    forget_last();
+    parse_json_at(text, len, __FILE__, __LINE__);
+    free(text);
+    JINT("input.records", 30162);
+    JINT("equivalence_classes.count", 528);
+    int tmp;
+    assert_int_equal(dir_entries(dir, ".tmp.", &tmp), 1); /* report.json alone */
+    assert_int_equal(tmp, 0);
+
+    /* a second run replaces it, text this time */
+    RUN("--qi", "age,sex,race", "--output", out, test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_EMPTY();
+    text = read_whole_file(out, &len);
+    assert_non_null(text);
+    int has = strstr(text, "62 of 30,162 records") != NULL && text[0] != '{';
+    free(text);
+    assert_true(has);
+    assert_int_equal(dir_entries(dir, ".tmp.", &tmp), 1);
+    assert_int_equal(tmp, 0);
+
+    /* a failed gate still writes the report, and exits 1 */
+    RUN("--qi", "age,sex,race", "-f", "json", "--require-k", "2", "-o", out,
+        test_data("adult.csv"));
+    EXPECT_STATUS(1);
+    text = read_whole_file(out, &len);
+    assert_non_null(text);
+    forget_last();
+    parse_json_at(text, len, __FILE__, __LINE__);
+    free(text);
+    JBOOL("gate.passed", 0);
+
+    /* -o - is standard output */
+    RUN("-f", "json", "-o", "-", fixture("gate_k2.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 7);
+}
+
+static void test_output_file_on_error(void **state)
+{
+    (void)state;
+    /* an input error creates no report file */
+    const char *dir = fresh_dir("out_err");
+    char out[4096];
+    snprintf(out, sizeof out, "%s/report.json", dir);
+    RUN("-f", "json", "-o", out, fixture("wrong_fields.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("line 3");
+    assert_false(file_exists(out));
+    assert_int_equal(dir_entries(dir, NULL, NULL), 0);
+    /* and leaves an existing one as it was */
+    static const char old[] = "{\"previous\": \"report\"}\n";
+    assert_int_equal(write_whole_file(out, old, sizeof old - 1), 0);
+    static const char *const bad_inputs[] = {"wrong_fields.csv", "unterminated.csv",
+                                             "empty.csv", "header_only.csv", "no_qi.csv"};
+    for (size_t i = 0; i < sizeof bad_inputs / sizeof *bad_inputs; i++) {
+        RUN("-f", "json", "-o", out, fixture(bad_inputs[i]));
+        EXPECT_STATUS(2);
+        size_t len;
+        char *text = read_whole_file(out, &len);
+        assert_non_null(text);
+        int same = len == sizeof old - 1 && memcmp(text, old, len) == 0;
+        free(text);
+        assert_true(same);
+        int tmp;
+        assert_int_equal(dir_entries(dir, ".tmp.", &tmp), 1);
+        assert_int_equal(tmp, 0);
+    }
+    /* a usage error too */
+    RUN("-k", "0", "-o", out, fixture("gate_k2.csv"));
+    EXPECT_STATUS(2);
+    char *text = read_whole_file(out, NULL);
+    assert_non_null(text);
+    int same = strcmp(text, old) == 0;
+    free(text);
+    assert_true(same);
+}
+
+static void test_output_unwritable(void **state)
+{
+    (void)state;
+    char out[4096];
+    snprintf(out, sizeof out, "%s/no-such-dir/report.json", g_scratch);
+    RUN("-f", "json", "-o", out, fixture("gate_k2.csv"));
+    EXPECT_STATUS(3);
+    OUT_EMPTY();
+    ERR_HAS("no-such-dir");
+    assert_false(file_exists(out));
+}
+
+static void test_output_file_name_not_utf8(void **state)
+{
+    (void)state;
+    /* a Latin-1 file name: the JSON report is still written (the name made JSON-safe) */
+    const char *p = SCRATCH_CSV("caf\xE9.csv", "sex,age\nM,30\nM,30\nF,40\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(0);
+    ERR_EMPTY();
+    PARSE_JSON();
+    JINT("input.records", 3);
+    json_t *src = JTYPE("input.source", JSON_STRING);
+    TEXT_HAS(json_string_value(src), ".csv");
+    /* and the first skipped row's message, which names the file */
+    p = SCRATCH_CSV("caf\xE9-bad.csv", "sex,age\nM,30\nM\nF,40\n");
+    RUN("-f", "json", "--skip-bad-rows", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.skipped_rows", 1);
+    json_t *first = JTYPE("input.first_skipped_row", JSON_STRING);
+    TEXT_HAS(json_string_value(first), "line 3");
+}
+
+static void test_output_help(void **state)
+{
+    (void)state;
+    static const char *const flags[] = {"--help", "-h"};
+    for (size_t i = 0; i < 2; i++) {
+        RUN(flags[i]);
+        EXPECT_STATUS(0);
+        ERR_EMPTY();
+        OUT_HAS("Usage: reid-check");
+        OUT_HAS("Exit status");
+        OUT_HAS("0  the analysis ran");
+        OUT_HAS("1  a gate");
+        OUT_HAS("2  usage error");
+        OUT_HAS("3  internal error");
+        OUT_HAS("--qi");
+        OUT_HAS("--require-k");
+        OUT_HAS("--max-uniques");
+    }
+    /* --help wins over a missing input file */
+    RUN("--format", "json", "--help");
+    EXPECT_STATUS(0);
+    OUT_HAS("Usage: reid-check");
+}
+
+static void test_output_version(void **state)
+{
+    (void)state;
+    static const char *const flags[] = {"--version", "-V"};
+    for (size_t i = 0; i < 2; i++) {
+        RUN(flags[i]);
+        EXPECT_STATUS(0);
+        ERR_EMPTY();
+        assert_string_equal(R.out, "reid-check " REID_VERSION_STRING "\n");
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* Privacy: no value of a record in any report or message                    */
+/* ------------------------------------------------------------------------- */
+
+/* The unique record's values, raw and normalised. */
+static const char *const secret_values[] = {
+    "ZZ9", "9ZZ", "ZZ99ZZ", "1901-02", "Q87", "Q874", /* the unique record */
+    "ZZ8", "8ZZ", "1902-03", "ZZ7", "7ZZ", "1903-04", "Q86", /* the malformed rows */
+    "SECRETVALUE"};
+
+static void assert_no_secrets_at(const char *text, const char *what, const char *file, int line)
+{
+    for (size_t i = 0; i < sizeof secret_values / sizeof *secret_values; i++) {
+        if (strstr(text, secret_values[i])) {
+            print_error("%s:%d: %s contains \"%s\"\n", file, line, what, secret_values[i]);
+            show_run();
+            _fail(file, line);
+        }
+    }
+}
+#define NO_SECRETS(text, what) assert_no_secrets_at((text), (what), __FILE__, __LINE__)
+
+static void test_privacy_reports(void **state)
+{
+    (void)state;
+    const char *f = fixture("privacy.csv");
+    /* 4 records of one class and 1 unique (ZZ9 9ZZ, 1901-02-03, M, Q87.4) */
+    RUN("-f", "json", f);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "postcode", "date_of_birth", "sex", "diagnosis");
+    JINT("sample_uniques.records", 1);
+    JHIST(1, 1, 4, 1);
+    NO_SECRETS(R.out, "the JSON report");
+    NO_SECRETS(R.err, "stderr");
+    RUN(f);
+    EXPECT_STATUS(0);
+    OUT_HAS("1 of 5 records");
+    NO_SECRETS(R.out, "the text report");
+    NO_SECRETS(R.err, "stderr");
+    /* with a gate and a threshold, and into a file */
+    char out[4096];
+    snprintf(out, sizeof out, "%s/privacy-report.txt", fresh_dir("privacy"));
+    RUN("--require-k", "5", "--max-uniques", "0", "-k", "10", "-o", out, f);
+    EXPECT_STATUS(1);
+    char *text = read_whole_file(out, NULL);
+    assert_non_null(text);
+    TEXT_HAS(text, "Release gate: FAILED");
+    NO_SECRETS(text, "the report file");
+    free(text);
+}
+
+static void test_privacy_messages(void **state)
+{
+    (void)state;
+    /* malformed rows holding distinctive values: the messages name places, not values */
+    const char *f = fixture("privacy_bad_rows.csv");
+    RUN("-f", "json", "--skip-bad-rows", f);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JINT("input.skipped_rows", 2);
+    NO_SECRETS(R.out, "the JSON report");
+    RUN("--skip-bad-rows", f);
+    EXPECT_STATUS(0);
+    OUT_HAS("malformed rows skipped");
+    NO_SECRETS(R.out, "the text report");
+    RUN(f);
+    EXPECT_STATUS(2);
+    ERR_HAS("line 3");
+    NO_SECRETS(R.err, "the error message");
+    /* invalid UTF-8 next to a distinctive value */
+    const char *p = SCRATCH_CSV("privacy_utf8.csv",
+                                "postcode,sex\nLS1 4AP,F\nZZ9 9ZZ\xFF,M\n");
+    RUN(p);
+    EXPECT_STATUS(2);
+    ERR_HAS("line 3, column 1 (postcode)");
+    NO_SECRETS(R.err, "the error message");
+    /* an overlong field */
+    p = SCRATCH_CSV("privacy_long.csv", "postcode,sex\nLS1 4AP,F\nZZ9 9ZZ SECRETVALUE,M\n");
+    RUN("--max-field-size", "16", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("line 3, column 1");
+    NO_SECRETS(R.err, "the error message");
+}
+
+/* ------------------------------------------------------------------------- */
+/* The sample extract (data/sample-extract.csv)                              */
+/* ------------------------------------------------------------------------- */
+
+static void test_sample_extract(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../data/sample-extract.csv", g_tests);
+    RUN("-f", "json", path);
+    EXPECT_STATUS(0);
+    ERR_EMPTY();
+    PARSE_JSON();
+    JSTRINGS("quasi_identifiers", "postcode", "date_of_birth", "sex", "ethnicity", "diagnosis");
+    JSTR("quasi_identifier_details.0.type", "postcode");
+    JSTR("quasi_identifier_details.1.type", "date");
+    JSTR("quasi_identifier_details.2.type", "sex");
+    JSTR("quasi_identifier_details.3.type", "text");
+    JSTR("quasi_identifier_details.4.type", "code");
+    JINT("input.records", 10000);
+    JINT("input.skipped_rows", 0);
+    JSTR("input.delimiter", ",");
+    uint64_t records, classes;
+    hist_sums(&records, &classes);
+    assert_int_equal(records, 10000);
+    json_t *count = JTYPE("equivalence_classes.count", JSON_INTEGER);
+    assert_int_equal(classes, json_integer_value(count));
+    /* the pseudonym, the age (implied by the date of birth) and the admission date are noted */
+    json_t *noted = JTYPE("columns_noted", JSON_ARRAY);
+    int pseudonym = 0, age = 0, admission = 0;
+    for (size_t i = 0; i < json_array_size(noted); i++) {
+        const char *n = json_string_value(json_object_get(json_array_get(noted, i), "name"));
+        assert_non_null(n);
+        pseudonym |= strcmp(n, "pseudonym") == 0;
+        age |= strcmp(n, "age") == 0;
+        admission |= strcmp(n, "admission_date") == 0;
+    }
+    assert_true(pseudonym && age && admission);
+    /* the text report runs too */
+    RUN(path);
+    EXPECT_STATUS(0);
+    OUT_HAS("of 10,000 records");
+}
+
+/* ------------------------------------------------------------------------- */
+
+#define T(fn) cmocka_unit_test_teardown(fn, teardown_run)
+
+static const struct CMUnitTest arx_tests[] = {
+    T(test_arx_given_qis),
+    T(test_arx_records_at_risk),
+    T(test_arx_autodetect),
+    T(test_arx_text_report),
+};
+
+static const struct CMUnitTest input_tests[] = {
+    T(test_input_sniff),
+    T(test_input_delimiter_override),
+    T(test_input_crlf),
+    T(test_input_cr_only),
+    T(test_input_bom),
+    T(test_input_no_final_newline),
+    T(test_input_quoted_fields),
+    T(test_input_no_header),
+    T(test_input_postcodes),
+    T(test_input_dates),
+    T(test_input_missing_values),
+    T(test_input_missing_override),
+    T(test_input_stdin),
+    T(test_input_gzip),
+    T(test_input_utf8_outside_qis),
+};
+
+static const struct CMUnitTest errors_tests[] = {
+    T(test_errors_wrong_field_count),
+    T(test_errors_unterminated_quote),
+    T(test_errors_bad_quote),
+    T(test_errors_nul_byte),
+    T(test_errors_invalid_utf8),
+    T(test_errors_empty_and_header_only),
+    T(test_errors_duplicate_columns),
+    T(test_errors_field_size),
+    T(test_errors_unknown_qi),
+    T(test_errors_no_qi),
+    T(test_errors_skip_bad_rows),
+    T(test_errors_bad_options),
+    T(test_errors_input_files),
+    T(test_errors_line_numbers_long_file),
+};
+
+static const struct CMUnitTest gate_tests[] = {
+    T(test_gate_require_k_adult),
+    T(test_gate_require_k_boundary),
+    T(test_gate_max_uniques_adult),
+    T(test_gate_max_uniques_boundary),
+    T(test_gate_quiet),
+};
+
+static const struct CMUnitTest output_tests[] = {
+    T(test_output_json_schema),
+    T(test_output_file),
+    T(test_output_file_on_error),
+    T(test_output_unwritable),
+    T(test_output_file_name_not_utf8),
+    T(test_output_help),
+    T(test_output_version),
+};
+
+static const struct CMUnitTest privacy_tests[] = {
+    T(test_privacy_reports),
+    T(test_privacy_messages),
+};
+
+static const struct CMUnitTest sample_tests[] = {
+    T(test_sample_extract),
+};
+
+#define GROUP(name, tests) {name, tests, sizeof tests / sizeof *tests}
+
+int main(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        const struct CMUnitTest *tests;
+        size_t n;
+    } groups[] = {
+        GROUP("arx", arx_tests),         GROUP("input", input_tests),
+        GROUP("errors", errors_tests),   GROUP("gate", gate_tests),
+        GROUP("output", output_tests),   GROUP("privacy", privacy_tests),
+        GROUP("sample", sample_tests),
+    };
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);
+        return 2;
+    }
+    g_bin = argv[1];
+    g_tests = argv[2];
+    if (access(g_bin, X_OK) != 0) {
+        fprintf(stderr, "%s: %s is not an executable: %s\n", argv[0], g_bin, strerror(errno));
+        return 2;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(g_scratch, sizeof g_scratch, "%s/reid-cli-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+             argv[3]);
+    if (!mkdtemp(g_scratch)) {
+        fprintf(stderr, "%s: cannot create a scratch directory: %s\n", argv[0], strerror(errno));
+        return 2;
+    }
+    int rc = -1;
+    for (size_t i = 0; i < sizeof groups / sizeof *groups; i++) {
+        if (strcmp(argv[3], groups[i].name) != 0) continue;
+        char name[64];
+        snprintf(name, sizeof name, "cli_%s", groups[i].name);
+        rc = _cmocka_run_group_tests(name, groups[i].tests, groups[i].n, NULL, NULL);
+    }
+    forget_last();
+    remove_tree(g_scratch);
+    if (rc < 0) {
+        fprintf(stderr, "%s: unknown group '%s'\n", argv[0], argv[3]);
+        return 2;
+    }
+    return rc;
+}

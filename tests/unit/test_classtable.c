@@ -1,0 +1,337 @@
+/* test_classtable.c - the class table: QI tuple -> class size (lib/classtable.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classtable.h"
+
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+static uint64_t const_hash(const void *key, size_t len)
+{
+    (void)key;
+    (void)len;
+    return 0x9E3779B97F4A7C15ull;
+}
+
+/* Only two hash values, chosen by the first key byte: long runs of equal tags. */
+static uint64_t two_hash(const void *key, size_t len)
+{
+    (void)len;
+    return (*(const unsigned char *)key & 1) ? 0xAAAAAAAA00000001ull : 0x5555555500000002ull;
+}
+
+static void add(reid_classtable *t, const uint32_t *key, uint64_t count)
+{
+    assert_int_equal(reid_classtable_add(t, key, count), 0);
+}
+
+static uint64_t size_of(const reid_classtable *t, const uint32_t *key)
+{
+    int64_t c = reid_classtable_find(t, key);
+    if (c < 0) return 0;
+    assert_memory_equal(reid_classtable_key(t, (uint64_t)c), key, t->q * sizeof *key);
+    return t->sizes[c];
+}
+
+/* Same classes with the same sizes, whatever the order. */
+static void assert_tables_equal(const reid_classtable *x, const reid_classtable *y)
+{
+    assert_int_equal(x->q, y->q);
+    assert_int_equal(x->nclasses, y->nclasses);
+    assert_int_equal(x->records, y->records);
+    for (uint64_t c = 0; c < x->nclasses; c++) {
+        const uint32_t *k = reid_classtable_key(x, c);
+        assert_int_equal(size_of(y, k), x->sizes[c]);
+    }
+}
+
+static void test_counts_and_find(void **state)
+{
+    (void)state;
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 3), 0);
+    const uint32_t a[3] = {1, 2, 3}, b[3] = {1, 2, 4}, c[3] = {0, 0, 0}, d[3] = {3, 2, 1};
+    add(&t, a, 1);
+    add(&t, b, 1);
+    add(&t, a, 1);
+    add(&t, c, 5);
+    add(&t, a, 2);
+    assert_int_equal(t.nclasses, 3);
+    assert_int_equal(t.records, 10);
+    assert_int_equal(size_of(&t, a), 4);
+    assert_int_equal(size_of(&t, b), 1);
+    assert_int_equal(size_of(&t, c), 5);
+    assert_int_equal(reid_classtable_find(&t, d), -1);
+    /* classes are stored in insertion order */
+    assert_int_equal(reid_classtable_find(&t, a), 0);
+    assert_int_equal(reid_classtable_find(&t, b), 1);
+    assert_int_equal(reid_classtable_find(&t, c), 2);
+    assert_memory_equal(reid_classtable_key(&t, 1), b, sizeof b);
+    assert_true(reid_classtable_bytes(&t) > 0);
+    /* the hashed form adds to the same class */
+    add(&t, d, 1);
+    assert_int_equal(reid_classtable_add_hashed(&t, d, reid_classtable_hash(&t, d), 2), 0);
+    assert_int_equal(size_of(&t, d), 3);
+    assert_int_equal(t.nclasses, 4);
+    assert_int_equal(t.records, 13);
+    reid_classtable_free(&t);
+}
+
+static void test_growth_random_keys(void **state)
+{
+    (void)state;
+    enum { A = 1000, B = 2000, N = 1000000 };
+    uint32_t *ref = calloc((size_t)A * B, sizeof *ref);
+    assert_non_null(ref);
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 2), 0);
+    uint64_t seed = 0x1234567u;
+    for (uint32_t i = 0; i < N; i++) {
+        uint64_t r = rng_next(&seed);
+        uint32_t key[2] = {(uint32_t)(r % A), (uint32_t)((r >> 32) % B)};
+        add(&t, key, 1);
+        ref[(size_t)key[0] * B + key[1]]++;
+    }
+    uint64_t distinct = 0;
+    for (size_t i = 0; i < (size_t)A * B; i++) distinct += ref[i] != 0;
+    assert_int_equal(t.records, N);
+    assert_int_equal(t.nclasses, distinct);
+    assert_true(distinct > 300000); /* the table really grew */
+    uint64_t sum = 0;
+    for (uint64_t c = 0; c < t.nclasses; c++) {
+        const uint32_t *k = reid_classtable_key(&t, c);
+        assert_int_equal(t.sizes[c], ref[(size_t)k[0] * B + k[1]]);
+        sum += t.sizes[c];
+    }
+    assert_int_equal(sum, N);
+    /* every key: found exactly when counted */
+    for (uint32_t x = 0; x < A; x += 7) {
+        for (uint32_t y = 0; y < B; y++) {
+            uint32_t key[2] = {x, y};
+            int64_t c = reid_classtable_find(&t, key);
+            if (ref[(size_t)x * B + y] == 0) {
+                assert_int_equal(c, -1);
+            } else {
+                assert_true(c >= 0);
+                assert_int_equal(t.sizes[c], ref[(size_t)x * B + y]);
+            }
+        }
+    }
+    reid_classtable_free(&t);
+    free(ref);
+}
+
+static void collisions_with(reid_hash_fn fn)
+{
+    enum { K = 5000 };
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 2), 0);
+    reid_classtable_set_hash(&t, fn);
+    /* key i is added (i % 7) + 1 times, interleaved */
+    for (uint32_t round = 0; round < 7; round++)
+        for (uint32_t i = 0; i < K; i++)
+            if (round <= i % 7) {
+                uint32_t key[2] = {i, i ^ 0x5555u};
+                add(&t, key, 1);
+            }
+    assert_int_equal(t.nclasses, K);
+    uint64_t want_records = 0;
+    for (uint32_t i = 0; i < K; i++) {
+        uint32_t key[2] = {i, i ^ 0x5555u};
+        assert_int_equal(size_of(&t, key), i % 7 + 1);
+        want_records += i % 7 + 1;
+    }
+    assert_int_equal(t.records, want_records);
+    /* keys that were never added, with the same hash */
+    for (uint32_t i = 0; i < 50; i++) {
+        uint32_t key[2] = {i, i};
+        assert_int_equal(reid_classtable_find(&t, key), -1);
+    }
+    reid_classtable_free(&t);
+}
+
+static void test_forced_collisions(void **state)
+{
+    (void)state;
+    collisions_with(const_hash);
+    collisions_with(two_hash);
+}
+
+static void test_reserve(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 1), 0);
+    uint32_t k0 = 424242;
+    add(&t, &k0, 3);
+    assert_int_equal(reid_classtable_reserve(&t, N), 0);
+    assert_true(t.cap >= N);
+    assert_true((t.mask + 1) * 3 >= (uint64_t)N * 4);
+    /* the class added before is still there */
+    assert_int_equal(size_of(&t, &k0), 3);
+    const uint32_t *keys = t.keys;
+    const uint64_t *sizes = t.sizes;
+    const uint64_t *slots = t.slots;
+    uint64_t mask = t.mask;
+    for (uint32_t i = 1; i < N; i++) add(&t, &i, i);
+    /* room for N classes: nothing was reallocated or rehashed */
+    assert_int_equal(t.nclasses, N);
+    assert_ptr_equal(t.keys, keys);
+    assert_ptr_equal(t.sizes, sizes);
+    assert_ptr_equal(t.slots, slots);
+    assert_int_equal(t.mask, mask);
+    for (uint32_t i = 1; i < N; i++) assert_int_equal(size_of(&t, &i), i);
+    /* reserving less than there is changes nothing */
+    assert_int_equal(reid_classtable_reserve(&t, 10), 0);
+    assert_ptr_equal(t.keys, keys);
+    assert_int_equal(t.mask, mask);
+    /* and more than the maximum is refused */
+    assert_int_equal(reid_classtable_reserve(&t, REID_CLASSTABLE_MAX_CLASSES + 1), -1);
+    reid_classtable_free(&t);
+}
+
+/* Two random inputs over ids 0..V (0 = missing), q = 3. */
+enum { Q = 3, V = 40, NA_ = 20000, NB_ = 15000 };
+
+static void gen_key(uint64_t *seed, uint32_t *key)
+{
+    for (int j = 0; j < Q; j++) key[j] = (uint32_t)(rng_next(seed) % (V + 1));
+}
+
+static void test_merge_without_remap(void **state)
+{
+    (void)state;
+    reid_classtable a, b, both;
+    assert_int_equal(reid_classtable_init(&a, Q), 0);
+    assert_int_equal(reid_classtable_init(&b, Q), 0);
+    assert_int_equal(reid_classtable_init(&both, Q), 0);
+    uint64_t seed = 99;
+    uint32_t key[Q];
+    for (int i = 0; i < NA_; i++) {
+        gen_key(&seed, key);
+        add(&a, key, 1);
+        add(&both, key, 1);
+    }
+    for (int i = 0; i < NB_; i++) {
+        gen_key(&seed, key);
+        add(&b, key, 1);
+        add(&both, key, 1);
+    }
+    uint64_t b_classes = b.nclasses, b_records = b.records;
+    assert_int_equal(reid_classtable_merge(&a, &b, NULL), 0);
+    assert_tables_equal(&a, &both);
+    assert_tables_equal(&both, &a);
+    assert_int_equal(a.records, NA_ + NB_);
+    /* the source is unchanged */
+    assert_int_equal(b.nclasses, b_classes);
+    assert_int_equal(b.records, b_records);
+
+    /* merging into an empty table copies */
+    reid_classtable e;
+    assert_int_equal(reid_classtable_init(&e, Q), 0);
+    assert_int_equal(reid_classtable_merge(&e, &b, NULL), 0);
+    assert_tables_equal(&e, &b);
+    reid_classtable_free(&e);
+
+    /* different q: refused */
+    reid_classtable other;
+    assert_int_equal(reid_classtable_init(&other, Q + 1), 0);
+    assert_int_equal(reid_classtable_merge(&other, &b, NULL), -1);
+    reid_classtable_free(&other);
+
+    reid_classtable_free(&a);
+    reid_classtable_free(&b);
+    reid_classtable_free(&both);
+}
+
+static void test_merge_with_remap(void **state)
+{
+    (void)state;
+    /* b was built with its own dictionaries: its id v' means dst's id (V + 1 - v') for
+     * column 0, (v' + 7) % V + 1 for column 1, and the same id for column 2; 0 stays 0 */
+    uint32_t r0[V + 1], r1[V + 1], r2[V + 1];
+    for (uint32_t v = 1; v <= V; v++) {
+        r0[v] = V + 1 - v;
+        r1[v] = (v + 7) % V + 1;
+        r2[v] = v;
+    }
+    r0[0] = r1[0] = r2[0] = 0;
+    /* and the inverse, to write b's keys */
+    uint32_t inv0[V + 1], inv1[V + 1];
+    for (uint32_t v = 0; v <= V; v++) {
+        inv0[r0[v]] = v;
+        inv1[r1[v]] = v;
+    }
+    const uint32_t *const remap[Q] = {r0, r1, r2};
+
+    reid_classtable a, b, both;
+    assert_int_equal(reid_classtable_init(&a, Q), 0);
+    assert_int_equal(reid_classtable_init(&b, Q), 0);
+    assert_int_equal(reid_classtable_init(&both, Q), 0);
+    uint64_t seed = 7;
+    uint32_t key[Q];
+    for (int i = 0; i < NA_; i++) {
+        gen_key(&seed, key);
+        add(&a, key, 1);
+        add(&both, key, 1);
+    }
+    for (int i = 0; i < NB_; i++) {
+        gen_key(&seed, key);
+        add(&both, key, 1);
+        uint32_t bkey[Q] = {inv0[key[0]], inv1[key[1]], key[2]};
+        add(&b, bkey, 1);
+    }
+    assert_int_equal(reid_classtable_merge(&a, &b, remap), 0);
+    assert_tables_equal(&a, &both);
+    assert_tables_equal(&both, &a);
+
+    /* without the remap the result differs: the test can tell */
+    reid_classtable wrong;
+    assert_int_equal(reid_classtable_init(&wrong, Q), 0);
+    uint64_t s2 = 7;
+    for (int i = 0; i < NA_; i++) {
+        gen_key(&s2, key);
+        add(&wrong, key, 1);
+    }
+    assert_int_equal(reid_classtable_merge(&wrong, &b, NULL), 0);
+    assert_int_equal(wrong.records, both.records);
+    int differs = wrong.nclasses != both.nclasses;
+    for (uint64_t c = 0; !differs && c < both.nclasses; c++)
+        differs = size_of(&wrong, reid_classtable_key(&both, c)) != both.sizes[c];
+    assert_true(differs);
+    reid_classtable_free(&wrong);
+
+    reid_classtable_free(&a);
+    reid_classtable_free(&b);
+    reid_classtable_free(&both);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts_and_find),
+        cmocka_unit_test(test_growth_random_keys),
+        cmocka_unit_test(test_forced_collisions),
+        cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_merge_without_remap),
+        cmocka_unit_test(test_merge_with_remap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
