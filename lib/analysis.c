@@ -268,6 +268,7 @@ static int take_header(reid_analysis *a, const reid_row *row)
         }
     }
     a->have_layout = 1;
+    reid_reader_names(&a->reader, a->names, a->ncols);
     return choose_qis(a);
 }
 

@@ -73,9 +73,9 @@ static const name_rule rules[] = {
     {REID_CAT_PSEUDONYM, NULL, pseudo_contains},
     {REID_CAT_POSTCODE, NULL, postcode_contains},
     {REID_CAT_DOB, NULL, dob_contains},
+    {REID_CAT_EVENT_DATE, NULL, event_contains}, /* "diagnosis_date" is a date */
     {REID_CAT_ETHNICITY, NULL, eth_contains},
     {REID_CAT_DIAGNOSIS, NULL, diag_contains},
-    {REID_CAT_EVENT_DATE, NULL, event_contains},
 };
 
 /* lower case, runs of non-alphanumerics as one '_', none at the ends */
@@ -193,14 +193,17 @@ const char *reid_column_nearest(char *const *names, size_t n, const char *name)
         char have[128];
         canonical(names[i], have, sizeof have);
         size_t d = edit_distance(want, have);
-        if (want[0] && have[0] && (strstr(have, want) || strstr(want, have)) && d > 1) d = 2;
+        if (strlen(want) >= 3 && strlen(have) >= 3 && (strstr(have, want) || strstr(want, have)))
+            d = 1; /* one name inside the other counts as close */
         if (d < bestd) {
             bestd = d;
             best = names[i];
         }
     }
-    size_t limit = strlen(want) / 3 + 1;
-    if (limit < 2) limit = 2;
+    /* close enough to be a typo: about one edit in three characters, at least one */
+    size_t limit = strlen(want) / 3;
+    if (limit < 1) limit = 1;
+    if (strlen(want) >= 6 && limit < 2) limit = 2;
     return bestd <= limit ? best : NULL;
 }
 

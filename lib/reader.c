@@ -46,6 +46,12 @@ void reid_reader_free(reid_reader *r)
     memset(r, 0, sizeof *r);
 }
 
+void reid_reader_names(reid_reader *r, char *const *names, size_t n)
+{
+    r->names = names;
+    r->nnames = n;
+}
+
 void reid_reader_keep(reid_reader *r, const unsigned char *keep, size_t n)
 {
     r->keep = keep;
@@ -61,7 +67,10 @@ static int fail(reid_reader *r, reid_status st, uint64_t line, uint64_t col, con
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    if (col)
+    if (col && col <= r->nnames)
+        reid_error_set(r->err, st, line, col, "%s: line %llu, column %llu (%s): %s", r->source,
+                       (unsigned long long)line, (unsigned long long)col, r->names[col - 1], what);
+    else if (col)
         reid_error_set(r->err, st, line, col, "%s: line %llu, column %llu: %s", r->source,
                        (unsigned long long)line, (unsigned long long)col, what);
     else

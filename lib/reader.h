@@ -76,6 +76,8 @@ typedef struct reid_reader {
     size_t fcap;
     const unsigned char *keep; /* keep[i]: copy field i; NULL = keep all */
     size_t nkeep;
+    char *const *names; /* column names, for messages (NULL until the header is read) */
+    size_t nnames;
 } reid_reader;
 
 void reid_reader_init(reid_reader *r, int delim, int strict, size_t max_field, const char *source,
@@ -84,6 +86,9 @@ void reid_reader_free(reid_reader *r);
 
 /* Only the fields with keep[i] set are copied from now on (others are counted). */
 void reid_reader_keep(reid_reader *r, const unsigned char *keep, size_t n);
+
+/* Column names to put in messages ("column 3 (postcode)"); the caller keeps them alive. */
+void reid_reader_names(reid_reader *r, char *const *names, size_t n);
 
 /* Use the fast scanner where it applies (default 1); 0 = libcsv for every record (tests). */
 void reid_reader_set_fast(reid_reader *r, int fast);

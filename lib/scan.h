@@ -9,9 +9,10 @@
  * Anything else - a quote inside an unquoted field, text after a closing
  * quote, a NUL byte, a field over the size limit, too many fields, or a
  * record that does not end inside the buffer - is left to libcsv
- * (REID_SCAN_FALLBACK / REID_SCAN_INCOMPLETE). tests/unit/test_scan.c checks
- * the two agree on random inputs (a differential test), and
- * tests/fuzz/fuzz_scan.c does the same under libFuzzer.
+ * (REID_SCAN_FALLBACK / REID_SCAN_INCOMPLETE). tests/fuzz/diff_reader.c checks
+ * that the reader yields the same records, lines and errors with and without
+ * this scanner on 20,000 random inputs (a differential test, run by ctest),
+ * and tests/fuzz/fuzz_reader.c does the same under libFuzzer.
  */
 #ifndef REID_SCAN_H
 #define REID_SCAN_H

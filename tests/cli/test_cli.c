@@ -914,12 +914,12 @@ static void test_errors_unterminated_quote(void **state)
     RUN("-f", "json", fixture("unterminated.csv"));
     EXPECT_STATUS(2);
     OUT_EMPTY();
-    ERR_HAS("unterminated.csv: line 3, column 2:");
+    ERR_HAS("unterminated.csv: line 3, column 2 (age):");
     ERR_HAS("unterminated quoted field");
     /* the quote opened on line 3 swallows the rest: still line 3 */
     RUN("-f", "json", fixture("unterminated_multiline.csv"));
     EXPECT_STATUS(2);
-    ERR_HAS("unterminated_multiline.csv: line 3, column 2:");
+    ERR_HAS("unterminated_multiline.csv: line 3, column 2 (age):");
 }
 
 static void test_errors_bad_quote(void **state)
@@ -943,7 +943,7 @@ static void test_errors_nul_byte(void **state)
     RUN("-f", "json", p);
     EXPECT_STATUS(2);
     OUT_EMPTY();
-    ERR_HAS("nul.csv: line 3, column 2:");
+    ERR_HAS("nul.csv: line 3, column 2 (age):");
     ERR_HAS("NUL byte");
 }
 
@@ -1001,7 +1001,7 @@ static void test_errors_field_size(void **state)
     RUN("-f", "json", "--max-field-size", "16", fixture("long_field.csv"));
     EXPECT_STATUS(2);
     OUT_EMPTY();
-    ERR_HAS("long_field.csv: line 3, column 3:");
+    ERR_HAS("long_field.csv: line 3, column 3 (note):");
     ERR_HAS("16 bytes");
     ERR_HAS("--max-field-size");
     RUN("-f", "json", "--max-field-size", "17", fixture("long_field.csv"));
@@ -1014,11 +1014,11 @@ static void test_errors_field_size(void **state)
     const char *p = SCRATCH_CSV("long_qi.csv", "sex,age\nM,30\nM,12345678901234567890\n");
     RUN("--max-field-size", "16", p);
     EXPECT_STATUS(2);
-    ERR_HAS("long_qi.csv: line 3, column 2:");
+    ERR_HAS("long_qi.csv: line 3, column 2 (age):");
     p = SCRATCH_CSV("long_quoted.csv", "sex,age,note\nM,30,\"0123456789\n0123456789\"\nF,40,x\n");
     RUN("--max-field-size", "16", p);
     EXPECT_STATUS(2);
-    ERR_HAS("long_quoted.csv: line 2, column 3:");
+    ERR_HAS("long_quoted.csv: line 2, column 3 (note):");
 }
 
 static void test_errors_unknown_qi(void **state)

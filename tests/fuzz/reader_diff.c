@@ -15,6 +15,7 @@ typedef struct trace {
 
 static void put(trace *t, const void *p, size_t n)
 {
+    if (n == 0) return;
     if (t->len + n > t->cap) {
         size_t cap = t->cap ? t->cap : 4096;
         while (cap < t->len + n) cap *= 2;
@@ -37,7 +38,7 @@ static int on_row(void *user, const reid_row *row)
     put(t, &row->nfields, sizeof row->nfields);
     for (size_t i = 0; i < row->nfields; i++) {
         put(t, &row->len[i], sizeof row->len[i]);
-        put(t, row->buf + row->off[i], row->len[i]);
+        if (row->len[i]) put(t, row->buf + row->off[i], row->len[i]);
     }
     return 0;
 }

@@ -716,7 +716,7 @@ static void test_api_nul_byte(void **state)
     assert_int_equal(reid_status_of(a), REID_ERR_INPUT);
     assert_int_equal(reid_error_line(a), 3);
     assert_int_equal(reid_error_column(a), 2);
-    assert_contains(reid_error_message(a), "n.csv: line 3, column 2: NUL byte at byte 3");
+    assert_contains(reid_error_message(a), "n.csv: line 3, column 2 (b): NUL byte at byte 3");
     reid_analysis_free(a);
     reid_config_free(cfg);
 }
