@@ -63,6 +63,7 @@ void reid_analysis_free(reid_analysis *a)
     free(a->keep);
     reid_classtable_free(&a->table);
     free(a->dicts);
+    free(a->types);
     free(a->hist);
     reid_config_free(a->cfg);
     free(a->source);
@@ -220,7 +221,11 @@ static int choose_qis(reid_analysis *a)
         return nomem(a);
     for (size_t i = 0; i < a->nq; i++) a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
-    if (reid_counter_init(&a->counter, a->nq, a->dicts, &a->table, a->threads) != 0)
+    a->types = calloc(a->nq, sizeof *a->types);
+    if (!a->types) return nomem(a);
+    for (size_t i = 0; i < a->nq; i++) a->types[i] = a->qi[i].type;
+    if (reid_counter_init(&a->counter, a->nq, a->types, &a->missing, a->dicts, &a->table,
+                          a->threads) != 0)
         return nomem(a);
     for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
@@ -336,19 +341,12 @@ static int on_row(void *user, const reid_row *row)
         const char *s = row->buf + row->off[q->col];
         size_t len = row->len[q->col];
         reid_trim(&s, &len);
-        if (reid_missing_set_has(&a->missing, s, len)) {
-            b->vlen[base + i] = REID_VALUE_MISSING;
-            q->missing++;
-            continue;
-        }
-        char *out = reid_batch_room(b, len + REID_NORM_EXTRA);
+        char *out = reid_batch_room(b, len);
         if (!out) return nomem(a);
-        int ok;
-        size_t n = reid_normalise(q->type, s, len, out, &ok);
-        if (!ok) q->unrecognised++;
+        if (len) memcpy(out, s, len);
         b->voff[base + i] = b->blen;
-        b->vlen[base + i] = n;
-        b->blen += n;
+        b->vlen[base + i] = len;
+        b->blen += len;
     }
     return reid_counter_record_done(&a->counter) == 0 ? 0 : counter_failed(a);
 }
@@ -389,9 +387,15 @@ reid_status reid_finish(reid_analysis *a)
                               a->source);
     a->finished = 1;
     if (reid_reader_finish(&a->reader) != 0) return a->err.status;
-    if (a->counter_ready && reid_counter_drain(&a->counter) != 0) {
-        counter_failed(a);
-        return a->err.status;
+    if (a->counter_ready) {
+        if (reid_counter_drain(&a->counter) != 0) {
+            counter_failed(a);
+            return a->err.status;
+        }
+        for (size_t i = 0; i < a->nq; i++) {
+            a->qi[i].missing += a->counter.missing_count[i];
+            a->qi[i].unrecognised += a->counter.unrecognised_count[i];
+        }
     }
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",

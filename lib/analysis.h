@@ -46,6 +46,7 @@ struct reid_analysis {
 
     reid_classtable table;
     reid_dict **dicts; /* &qi[j].dict, for the counter */
+    reid_qi_type *types; /* qi[j].type, for the counter */
     reid_counter counter;
     int counter_ready;
     unsigned threads; /* resolved: the configured number, or the number of cores */

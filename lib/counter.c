@@ -23,12 +23,50 @@ static void set_oom(reid_counter *c)
 }
 
 /* Intern the batch's values column by column, then add its keys. -1 when out of memory. */
+/* Missing or normalised: the values of column j into b->norm. -1 when out of memory. */
+static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
+{
+    const size_t n = b->n, q = c->q;
+    const reid_qi_type type = c->types[j];
+    uint64_t missing = 0, unrecognised = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t v = r * q + j;
+        const char *s = b->bytes + b->voff[v];
+        size_t len = b->vlen[v];
+        if (reid_missing_set_has(c->missing, s, len)) {
+            b->nvlen[v] = REID_VALUE_MISSING;
+            missing++;
+            continue;
+        }
+        if (b->nlen + len + REID_NORM_EXTRA > b->ncap) {
+            size_t cap = b->ncap ? b->ncap : 65536;
+            while (cap < b->nlen + len + REID_NORM_EXTRA) cap *= 2;
+            char *p = realloc(b->norm, cap);
+            if (!p) return -1;
+            b->norm = p;
+            b->ncap = cap;
+        }
+        int ok;
+        size_t out = reid_normalise(type, s, len, b->norm + b->nlen, &ok);
+        unrecognised += !ok;
+        b->noff[v] = b->nlen;
+        b->nvlen[v] = out;
+        b->nlen += out;
+    }
+    c->missing_count[j] += missing;
+    c->unrecognised_count[j] += unrecognised;
+    return 0;
+}
+
 static int count_batch(reid_counter *c, reid_batch *b)
 {
-    /* locals, so that stores through keys and hash cannot force reloads of the batch */
     const size_t n = b->n, q = c->q;
-    const char *const bytes = b->bytes;
-    const size_t *const voff = b->voff, *const vlen = b->vlen;
+    b->nlen = 0;
+    for (size_t j = 0; j < q; j++)
+        if (normalise_column(c, b, j) != 0) return -1;
+    /* locals, so that stores through keys and hash cannot force reloads of the batch */
+    const char *const bytes = b->norm;
+    const size_t *const voff = b->noff, *const vlen = b->nvlen;
     uint64_t *const hash = b->hash;
     uint32_t *const keys = b->keys;
     for (size_t j = 0; j < q; j++) {
@@ -86,11 +124,17 @@ static void *count_thread(void *arg)
     return NULL;
 }
 
-int reid_counter_init(reid_counter *c, size_t q, reid_dict **dicts, reid_classtable *table,
+int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
+                      const reid_missing_set *missing, reid_dict **dicts, reid_classtable *table,
                       unsigned threads)
 {
     memset(c, 0, sizeof *c);
     c->q = q;
+    c->types = types;
+    c->missing = missing;
+    c->missing_count = calloc(q ? q : 1, sizeof *c->missing_count);
+    c->unrecognised_count = calloc(q ? q : 1, sizeof *c->unrecognised_count);
+    if (!c->missing_count || !c->unrecognised_count) return -1;
     c->dicts = dicts;
     c->table = table;
     size_t nv = REID_BATCH * (q ? q : 1);
@@ -100,7 +144,9 @@ int reid_counter_init(reid_counter *c, size_t q, reid_dict **dicts, reid_classta
         b->vlen = malloc(nv * sizeof *b->vlen);
         b->hash = malloc(nv * sizeof *b->hash);
         b->keys = malloc(nv * sizeof *b->keys);
-        if (!b->voff || !b->vlen || !b->hash || !b->keys) return -1;
+        b->noff = malloc(nv * sizeof *b->noff);
+        b->nvlen = malloc(nv * sizeof *b->nvlen);
+        if (!b->voff || !b->vlen || !b->hash || !b->keys || !b->noff || !b->nvlen) return -1;
     }
     if (threads >= 2) {
         if (pthread_mutex_init(&c->mu, NULL) != 0) return -1;
@@ -147,7 +193,12 @@ void reid_counter_free(reid_counter *c)
         free(b->vlen);
         free(b->hash);
         free(b->keys);
+        free(b->norm);
+        free(b->noff);
+        free(b->nvlen);
     }
+    free(c->missing_count);
+    free(c->unrecognised_count);
     memset(c, 0, sizeof *c);
 }
 

@@ -2,9 +2,10 @@
  * counter.h - from normalised QI values to counted classes, in batches,
  * optionally on a thread of its own.
  *
- * The reader's thread collects the normalised values of up to REID_BATCH
- * records into a batch. A full batch is counted: each column's values are
- * hashed and their dictionary slots prefetched before they are interned,
+ * The reader's thread collects the trimmed, validated QI values of up to
+ * REID_BATCH records into a batch. A full batch is counted: each value is
+ * checked against the missing spellings and normalised by its column's type,
+ * then each column's values are hashed and their dictionary slots prefetched before they are interned,
  * then the keys' class-table slots likewise before they are added, so most
  * lookups find their cache line loaded instead of waiting on memory.
  *
@@ -23,6 +24,8 @@
 #include "classtable.h"
 #include "dict.h"
 #include "error.h"
+#include "normalise.h"
+#include "reid.h"
 
 #define REID_BATCH 4096
 #define REID_RING 4
@@ -33,16 +36,24 @@
  * work on neighbouring batches, and must not share a line (false sharing). */
 typedef struct reid_batch {
     _Alignas(64) size_t n; /* records collected */
-    char *bytes;    /* their normalised values */
+    char *bytes;    /* their trimmed values, as read */
     size_t blen, bcap;
     size_t *voff;   /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
-    size_t *vlen;   /* REID_VALUE_MISSING = missing (id 0) */
+    size_t *vlen;
+    char *norm;     /* the values normalised (counting side) */
+    size_t nlen, ncap;
+    size_t *noff;   /* [n * q] */
+    size_t *nvlen;  /* REID_VALUE_MISSING = missing (id 0) */
     uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
     uint32_t *keys; /* [n * q] */
 } reid_batch;
 
 typedef struct reid_counter {
     size_t q;
+    const reid_qi_type *types;        /* one per QI */
+    const reid_missing_set *missing;  /* owned by the caller */
+    uint64_t *missing_count;          /* [q]: values found missing */
+    uint64_t *unrecognised_count;     /* [q]: values the type's normaliser could not read */
     reid_dict **dicts;      /* one per QI, owned by the caller */
     reid_classtable *table; /* owned by the caller */
     reid_batch ring[REID_RING];
@@ -57,7 +68,8 @@ typedef struct reid_counter {
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
-int reid_counter_init(reid_counter *c, size_t q, reid_dict **dicts, reid_classtable *table,
+int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
+                      const reid_missing_set *missing, reid_dict **dicts, reid_classtable *table,
                       unsigned threads);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
@@ -71,7 +83,8 @@ char *reid_batch_room(reid_batch *b, size_t need);
 /* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */
 int reid_counter_record_done(reid_counter *c);
 
-/* Count everything collected and wait until it is counted. 0 or -1 (c->err). */
+/* Count everything collected and wait until it is counted; missing_count and
+ * unrecognised_count are then complete. 0 or -1 (c->err). */
 int reid_counter_drain(reid_counter *c);
 
 #endif
