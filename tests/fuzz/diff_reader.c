@@ -25,7 +25,13 @@ static uint64_t rnd(void)
 static const char *const atoms[] = {
     "a", "bc", "SW1A 1AA", " ", "\t", ",", ";", "|", "\"", "\"\"", "\n", "\r\n", "\r",
     "\"x,y\"", "\"q\"\"q\"", "\"line\nbreak\"", "  \"sp\"  ", "\"a\" b", "x\"y", "42",
-    "\xC3\xA9", "\"\r\"", "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end"};
+    "\xC3\xA9", "\"\r\"", "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end",
+    /* long runs, so the 16-byte vector loops meet every special byte at every offset */
+    "abcdefghijklmnopqrstuvwxyz0123456789", "0123456789abcdef", "0123456789abcde",
+    "\"a long quoted field, with a comma; a semicolon | a pipe\"",
+    "\"sixteen bytes..\"\"then an escaped quote and more text\"",
+    "\"a quoted field that runs over\r\na CRLF and\nan LF and\ra CR\"",
+    "padding-padding-padding-", "trailing spaces and tabs \t \t "};
 #define NATOMS (sizeof atoms / sizeof *atoms)
 
 int main(void)
