@@ -5,7 +5,11 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "bigmem.h"
+
 #define MIN_SLOTS 1024u
+
+static size_t key_bytes(const reid_classtable *t) { return (size_t)t->q * sizeof(uint32_t); }
 
 static uint64_t hash_xxh3(const void *key, size_t len) { return XXH3_64bits(key, len); }
 
@@ -14,7 +18,7 @@ int reid_classtable_init(reid_classtable *t, unsigned q)
     memset(t, 0, sizeof *t);
     t->q = q;
     t->hash = hash_xxh3;
-    t->slots = calloc(MIN_SLOTS, sizeof *t->slots);
+    t->slots = reid_big_alloc(MIN_SLOTS * sizeof *t->slots);
     if (!t->slots) return -1;
     t->mask = MIN_SLOTS - 1;
     return 0;
@@ -22,19 +26,18 @@ int reid_classtable_init(reid_classtable *t, unsigned q)
 
 void reid_classtable_free(reid_classtable *t)
 {
-    free(t->slots);
-    free(t->keys);
-    free(t->sizes);
+    reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
+    reid_big_free(t->keys, t->cap * key_bytes(t) + 1);
+    reid_big_free(t->sizes, t->cap * sizeof *t->sizes);
     memset(t, 0, sizeof *t);
 }
 
 void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn) { t->hash = fn ? fn : hash_xxh3; }
 
-static size_t key_bytes(const reid_classtable *t) { return (size_t)t->q * sizeof(uint32_t); }
 
 static int rehash(reid_classtable *t, uint64_t nslots)
 {
-    uint64_t *slots = calloc((size_t)nslots, sizeof *slots);
+    uint64_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
     if (!slots) return -1;
     uint64_t mask = nslots - 1;
     for (uint64_t c = 0; c < t->nclasses; c++) {
@@ -43,7 +46,7 @@ static int rehash(reid_classtable *t, uint64_t nslots)
         while (slots[i]) i = (i + 1) & mask;
         slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
     }
-    free(t->slots);
+    reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     t->slots = slots;
     t->mask = mask;
     return 0;
@@ -53,10 +56,11 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
 {
     if (cap > REID_CLASSTABLE_MAX_CLASSES) cap = REID_CLASSTABLE_MAX_CLASSES;
     if (cap <= t->cap) return cap > t->nclasses ? 0 : -1;
-    uint32_t *keys = realloc(t->keys, (size_t)cap * key_bytes(t) + (t->q ? 0 : 1));
+    /* mremap: the arrays grow without being copied, and only touched pages cost memory */
+    uint32_t *keys = reid_big_grow(t->keys, t->cap * key_bytes(t) + 1, (size_t)cap * key_bytes(t) + 1);
     if (!keys) return -1;
     t->keys = keys;
-    uint64_t *sizes = realloc(t->sizes, (size_t)cap * sizeof *sizes);
+    uint64_t *sizes = reid_big_grow(t->sizes, t->cap * sizeof *t->sizes, (size_t)cap * sizeof *sizes);
     if (!sizes) return -1;
     t->sizes = sizes;
     t->cap = cap;
