@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -51,6 +52,14 @@ static int feed_gz(reid_analysis *a, const char *path, char *buf)
     }
     gzclose(gz);
     return rc;
+}
+
+unsigned long long cli_input_size(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0 || ends_with(path, ".gz")) return 0;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    return (unsigned long long)st.st_size;
 }
 
 int cli_feed_file(reid_analysis *a, const char *path)

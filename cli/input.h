@@ -11,4 +11,7 @@
  */
 int cli_feed_file(reid_analysis *a, const char *path);
 
+/* The size of a regular, uncompressed input file in bytes; 0 for pipes, .gz and errors. */
+unsigned long long cli_input_size(const char *path);
+
 #endif

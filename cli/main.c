@@ -26,6 +26,7 @@ int main(int argc, char **argv)
         return rc;
     }
     const char *name = strcmp(opts.input, "-") == 0 ? "<stdin>" : opts.input;
+    reid_config_set_input_size(cfg, cli_input_size(opts.input));
     reid_analysis *a = reid_analysis_new(cfg, name);
     reid_config_free(cfg);
     if (!a) {

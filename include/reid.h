@@ -180,6 +180,15 @@ REID_API reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict)
  */
 REID_API reid_status reid_config_set_threads(reid_config *cfg, unsigned threads);
 
+/**
+ * The input's size in bytes, when known (a regular file). Used only to size
+ * the class table ahead: after the first 65,536 records the number of
+ * records, and from them of classes, is estimated, and the table is made
+ * that large at once instead of doubling its way there. 0 (the default) =
+ * unknown. Never changes a result.
+ */
+REID_API reid_status reid_config_set_input_size(reid_config *cfg, uint64_t bytes);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */

@@ -21,6 +21,9 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Records read before the input's size is used to estimate how many there are. */
+#define REID_SIZE_SAMPLE 65536
+
 static int on_row(void *user, const reid_row *row);
 static int on_bad(void *user, uint64_t line, uint64_t column, const char *what);
 
@@ -348,6 +351,10 @@ static int on_row(void *user, const reid_row *row)
         b->vlen[base + i] = len;
         b->blen += len;
     }
+    if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
+        reid_counter_expect(&a->counter,
+                            (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
+                                       (double)a->reader.offset));
     return reid_counter_record_done(&a->counter) == 0 ? 0 : counter_failed(a);
 }
 

@@ -51,6 +51,7 @@ struct reid_analysis {
     int counter_ready;
     unsigned threads; /* resolved: the configured number, or the number of cores */
     uint64_t skipped;
+    uint64_t data_rows; /* records handed to the counter */
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;

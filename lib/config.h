@@ -25,6 +25,7 @@ struct reid_config {
     size_t max_field_size;
     int strict_quotes;
     unsigned threads; /* 0 = one per core */
+    uint64_t input_size; /* bytes, 0 = unknown */
     char error[256];
 };
 

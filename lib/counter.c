@@ -99,6 +99,25 @@ static int count_batch(reid_counter *c, reid_batch *b)
     return 0;
 }
 
+/* After a batch: size the table for the whole input once the number of records is known. */
+static int size_table(reid_counter *c, uint64_t expect_rows)
+{
+    reid_classtable *t = c->table;
+    if (c->sized || !expect_rows || !t->records) return 0;
+    c->sized = 1;
+    double per_record = (double)t->nclasses / (double)t->records;
+    double want = per_record * (double)expect_rows * 1.05;
+    if (want > (double)REID_CLASSTABLE_MAX_CLASSES) want = (double)REID_CLASSTABLE_MAX_CLASSES;
+    return reid_classtable_reserve(t, (uint64_t)want) == 0 ? 0 : -1;
+}
+
+void reid_counter_expect(reid_counter *c, uint64_t rows)
+{
+    if (c->threaded) pthread_mutex_lock(&c->mu);
+    c->expect_rows = rows;
+    if (c->threaded) pthread_mutex_unlock(&c->mu);
+}
+
 static void *count_thread(void *arg)
 {
     reid_counter *c = arg;
@@ -108,8 +127,10 @@ static void *count_thread(void *arg)
         if (c->ready == 0) break; /* done, and nothing left */
         reid_batch *b = &c->ring[c->head];
         int skip = c->err.status != REID_OK;
+        uint64_t expect = c->expect_rows;
         pthread_mutex_unlock(&c->mu);
         int rc = skip ? -1 : count_batch(c, b);
+        if (rc == 0) rc = size_table(c, expect);
         pthread_mutex_lock(&c->mu);
         if (rc != 0) {
             if (!skip) set_oom(c);
@@ -220,7 +241,7 @@ int reid_counter_record_done(reid_counter *c)
     reid_batch *b = &c->ring[c->fill];
     if (++b->n < REID_BATCH) return 0;
     if (c->threaded) return hand_over(c);
-    if (count_batch(c, b) != 0) {
+    if (count_batch(c, b) != 0 || size_table(c, c->expect_rows) != 0) {
         set_oom(c);
         return -1;
     }

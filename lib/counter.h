@@ -65,6 +65,8 @@ typedef struct reid_counter {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     reid_error err; /* the counting side's error (out of memory) */
+    uint64_t expect_rows; /* estimated records in the input (0 = unknown), set under mu */
+    int sized;            /* the table has been sized for expect_rows */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -82,6 +84,10 @@ char *reid_batch_room(reid_batch *b, size_t need);
 
 /* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */
 int reid_counter_record_done(reid_counter *c);
+
+/* The input is expected to hold about rows records: the counting side sizes the class table
+ * from it and the classes per record seen so far. Call from the filling thread. */
+void reid_counter_expect(reid_counter *c, uint64_t rows);
 
 /* Count everything collected and wait until it is counted; missing_count and
  * unrecognised_count are then complete. 0 or -1 (c->err). */

@@ -263,6 +263,7 @@ static int process(reid_reader *r, const char *data, size_t len)
     size_t i = 0;
     while (i < len) {
         if (r->stop) return -1;
+        r->offset = r->base + i;
         if (r->fast && !r->resync && r->parser.pstate == LIBCSV_ROW_NOT_BEGUN) {
             int took = fast_step(r, data, len, &i);
             if (took < 0) return -1;
@@ -285,6 +286,7 @@ static int process(reid_reader *r, const char *data, size_t len)
         if (feed_piece(r, s, n) != 0) return -1;
         i += n;
     }
+    r->base += len;
     return r->stop ? -1 : 0;
 }
 

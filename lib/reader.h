@@ -68,6 +68,8 @@ typedef struct reid_reader {
     int resync;        /* skipping the rest of a line after a malformed record */
     int stop;
     uint64_t rows;     /* records delivered */
+    uint64_t base;     /* input bytes handed to the parser before the current chunk */
+    uint64_t offset;   /* input offset of the record being delivered (about) */
 
     size_t nf; /* fields so far in this record */
     char *rbuf;
