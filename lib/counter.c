@@ -75,12 +75,14 @@ static int count_batch(reid_counter *c, reid_batch *b)
             size_t v = r * q + j;
             if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
         }
-        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
+        /* two stages: the slot of record r + 2D, then the entry of record r + D */
+        const size_t D = REID_PREFETCH_AHEAD / 2;
+        for (size_t r = 0; r < n && r < 2 * D; r++)
             if (vlen[r * q + j] != REID_VALUE_MISSING) reid_dict_prefetch(d, hash[r * q + j]);
         for (size_t r = 0; r < n; r++) {
-            size_t ahead = (r + REID_PREFETCH_AHEAD) * q + j;
-            if (r + REID_PREFETCH_AHEAD < n && vlen[ahead] != REID_VALUE_MISSING)
-                reid_dict_prefetch(d, hash[ahead]);
+            size_t ahead = (r + 2 * D) * q + j, near = (r + D) * q + j;
+            if (r + 2 * D < n && vlen[ahead] != REID_VALUE_MISSING) reid_dict_prefetch(d, hash[ahead]);
+            if (r + D < n && vlen[near] != REID_VALUE_MISSING) reid_dict_prefetch_entry(d, hash[near]);
             size_t v = r * q + j;
             if (vlen[v] == REID_VALUE_MISSING) keys[v] = REID_DICT_MISSING;
             else if (reid_dict_intern_hashed(d, bytes + voff[v], vlen[v], hash[v], &keys[v]) != 0)

@@ -18,7 +18,7 @@ int reid_dict_init(reid_dict *d)
     }
     d->mask = DICT_MIN_SLOTS - 1;
     d->cap = 16;
-    d->entries[0] = (reid_dict_entry){0, 0, 0}; /* missing */
+    memset(&d->entries[0], 0, sizeof d->entries[0]); /* missing */
     d->count = 1;
     return 0;
 }
@@ -39,7 +39,9 @@ static int dict_grow(reid_dict *d)
     uint64_t mask = nslots - 1;
     for (uint32_t id = 1; id < d->count; id++) {
         const reid_dict_entry *e = &d->entries[id];
-        uint64_t h = XXH3_64bits(d->bytes.data + e->off, e->len);
+        size_t len;
+        const char *v = reid_dict_value(d, id, &len);
+        uint64_t h = XXH3_64bits(v, len);
         uint64_t i = h & mask;
         while (slots[i]) i = (i + 1) & mask;
         slots[i] = ((uint64_t)e->tag << 32) | id;
@@ -63,7 +65,10 @@ static uint64_t dict_probe(const reid_dict *d, const char *s, size_t len, uint64
         }
         if ((uint32_t)(slot >> 32) == tag) {
             const reid_dict_entry *e = &d->entries[(uint32_t)slot];
-            if (e->len == len && memcmp(d->bytes.data + e->off, s, len) == 0) {
+            if (e->len == len &&
+                (len <= REID_DICT_INLINE ? memcmp(e->head, s, len) == 0
+                                         : memcmp(e->head, s, REID_DICT_INLINE) == 0 &&
+                                               memcmp(d->bytes.data + e->off, s, len) == 0)) {
                 *found = 1;
                 return i;
             }
@@ -103,10 +108,15 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
         d->entries = e;
         d->cap = cap;
     }
-    uint64_t off;
-    if (reid_arena_append(&d->bytes, s, len, &off) != 0) return -1;
+    uint64_t off = 0;
+    if (len > REID_DICT_INLINE && reid_arena_append(&d->bytes, s, len, &off) != 0) return -1;
     uint32_t nid = d->count++;
-    d->entries[nid] = (reid_dict_entry){off, (uint32_t)len, (uint32_t)(h >> 32)};
+    reid_dict_entry *e = &d->entries[nid];
+    memset(e, 0, sizeof *e);
+    e->off = off;
+    e->len = (uint32_t)len;
+    e->tag = (uint32_t)(h >> 32);
+    if (len) memcpy(e->head, s, len < REID_DICT_INLINE ? len : REID_DICT_INLINE);
     d->slots[i] = ((uint64_t)(uint32_t)(h >> 32) << 32) | nid;
     /* keep the load at or below 1/2: probes stay short and the table is small next to the bytes */
     if ((uint64_t)d->count * 2 > d->mask + 1 && dict_grow(d) != 0) return -1;
@@ -117,8 +127,9 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
 const char *reid_dict_value(const reid_dict *d, uint32_t id, size_t *len)
 {
     if (id >= d->count) return NULL;
-    *len = d->entries[id].len;
-    return d->bytes.data ? d->bytes.data + d->entries[id].off : "";
+    const reid_dict_entry *e = &d->entries[id];
+    *len = e->len;
+    return e->len <= REID_DICT_INLINE ? e->head : d->bytes.data + e->off;
 }
 
 uint64_t reid_dict_bytes(const reid_dict *d)

@@ -4,7 +4,9 @@
  * Id 0 is reserved for "missing" (all spellings of a missing value map to
  * it); real values get ids 1, 2, ... in first-seen order. Lookup hashes the
  * bytes with XXH3 into an open-addressing table (linear probing) whose slots
- * hold the id and 32 bits of the hash; the bytes live in an arena and are
+ * hold the id and 32 bits of the hash. An entry keeps the value's first 8
+ * bytes, so a value of up to 8 bytes (a postcode, an age, a code) is compared
+ * without touching the arena where longer values live. Values are always
  * compared exactly, so a hash collision can never merge two values.
  */
 #ifndef REID_DICT_H
@@ -17,10 +19,13 @@
 
 #define REID_DICT_MISSING 0u
 
+#define REID_DICT_INLINE 8
+
 typedef struct reid_dict_entry {
-    uint64_t off;  /* offset of the bytes in the arena */
+    uint64_t off;  /* offset of the bytes in the arena (values longer than REID_DICT_INLINE) */
     uint32_t len;
     uint32_t tag;  /* high 32 bits of the hash */
+    char head[REID_DICT_INLINE]; /* the first bytes, zero-padded */
 } reid_dict_entry;
 
 typedef struct reid_dict {
@@ -54,7 +59,16 @@ int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id);
 /* Distinct non-missing values. */
 static inline uint32_t reid_dict_values(const reid_dict *d) { return d->count - 1; }
 
-/* Bytes of value id (not NUL-terminated); NULL if id is out of range. */
+/* Second stage of a batched lookup, once the slot is cached: fetch the entry it points to. */
+static inline void reid_dict_prefetch_entry(const reid_dict *d, uint64_t h)
+{
+    uint64_t slot = d->slots[h & d->mask];
+    if (slot && (uint32_t)(slot >> 32) == (uint32_t)(h >> 32))
+        __builtin_prefetch(&d->entries[(uint32_t)slot]);
+}
+
+/* Bytes of value id (not NUL-terminated); NULL if id is out of range. The pointer is valid
+ * until the next value is added. */
 const char *reid_dict_value(const reid_dict *d, uint32_t id, size_t *len);
 
 /* Memory held, in bytes. */

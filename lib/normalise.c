@@ -269,6 +269,10 @@ int reid_missing_set_parse(reid_missing_set *m, const char *list)
             if (!(t[m->count] = strndup(tok, len))) goto oom;
             l[m->count] = len;
             if (len > m->max_len) m->max_len = len;
+            unsigned char c0 = (unsigned char)tok[0];
+            m->first[c0] = 1;
+            if (c0 >= 'a' && c0 <= 'z') m->first[c0 - 32] = 1;
+            if (c0 >= 'A' && c0 <= 'Z') m->first[c0 + 32] = 1;
             m->count++;
         }
         if (!end) break;
@@ -291,7 +295,7 @@ void reid_missing_set_free(reid_missing_set *m)
 int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len)
 {
     if (len == 0) return 1;
-    if (len > m->max_len) return 0;
+    if (len > m->max_len || !m->first[(unsigned char)s[0]]) return 0;
     for (size_t i = 0; i < m->count; i++)
         if (m->lens[i] == len && strncasecmp(m->tokens[i], s, len) == 0) return 1;
     return 0;

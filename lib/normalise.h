@@ -45,6 +45,7 @@ typedef struct reid_missing_set {
     size_t *lens;
     size_t count;
     size_t max_len; /* longer values are never missing */
+    unsigned char first[256]; /* first[c]: some spelling starts with c (either case) */
 } reid_missing_set;
 
 /* Parse a comma-separated list. 0, or -1 when out of memory. */
