@@ -241,7 +241,7 @@ static int take_header(reid_analysis *a, const reid_row *row)
     a->names = calloc(a->ncols, sizeof *a->names);
     if (!a->names) return nomem(a);
     for (size_t i = 0; i < a->ncols; i++) {
-        const char *s = row->buf + row->off[i];
+        const char *s = row->ptr[i];
         size_t len = row->len[i];
         reid_trim(&s, &len);
         if (a->cfg->has_header && len) {
@@ -330,10 +330,10 @@ static int on_row(void *user, const reid_row *row)
     for (size_t i = 0; i < a->nq; i++) {
         size_t c = a->qi[i].col;
         size_t bad;
-        if (!reid_utf8_valid(row->buf + row->off[c], row->len[c], &bad)) {
+        if (!reid_utf8_valid(row->ptr[c], row->len[c], &bad)) {
             char what[120];
             snprintf(what, sizeof what, "invalid UTF-8 at byte %zu of the field (byte 0x%02X)",
-                     bad + 1, (unsigned char)row->buf[row->off[c] + bad]);
+                     bad + 1, (unsigned char)row->ptr[c][bad]);
             return on_bad(a, row->line, c + 1, what);
         }
     }
@@ -341,7 +341,7 @@ static int on_row(void *user, const reid_row *row)
     size_t base = b->n * a->nq;
     for (size_t i = 0; i < a->nq; i++) {
         reid_qi *q = &a->qi[i];
-        const char *s = row->buf + row->off[q->col];
+        const char *s = row->ptr[q->col];
         size_t len = row->len[q->col];
         reid_trim(&s, &len);
         char *out = reid_batch_room(b, len);

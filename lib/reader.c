@@ -41,6 +41,7 @@ void reid_reader_free(reid_reader *r)
     reid_scanner_free(&r->scan);
     free(r->pre);
     free(r->rbuf);
+    free(r->ptr);
     free(r->off);
     free(r->len);
     memset(r, 0, sizeof *r);
@@ -114,11 +115,13 @@ static void on_field(void *s, size_t len, void *user)
         size_t *o = realloc(r->off, cap * sizeof *o);
         if (o) r->off = o;
         size_t *l = o ? realloc(r->len, cap * sizeof *l) : NULL;
-        if (!o || !l) {
+        if (l) r->len = l;
+        const char **p = l ? realloc(r->ptr, cap * sizeof *p) : NULL;
+        if (p) r->ptr = p;
+        if (!o || !l || !p) {
             fail(r, REID_ERR_NOMEM, r->row_line, 0, "%s", "out of memory");
             return;
         }
-        r->len = l;
         r->fcap = cap;
     }
     r->off[i] = r->rlen;
@@ -148,7 +151,8 @@ static void on_row_end(int c, void *user)
         row_reset(r);
         return;
     }
-    reid_row row = {r->nf, r->row_line, r->rbuf, r->off, r->len};
+    for (size_t i = 0; i < r->nf; i++) r->ptr[i] = r->rbuf ? r->rbuf + r->off[i] : "";
+    reid_row row = {r->nf, r->row_line, r->ptr, r->len};
     r->rows++;
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
     row_reset(r);
@@ -232,9 +236,10 @@ static void deliver_scanned(reid_reader *r)
     const reid_scanner *sc = &r->scan;
     r->row_line = r->line;
     row_reset(r);
-    for (size_t f = 0; f < sc->nfields && !r->stop; f++)
-        on_field((void *)(uintptr_t)sc->ptr[f], sc->len[f], r);
-    if (!r->stop) on_row_end(-2, r);
+    /* the fields are read in place: nothing is copied */
+    reid_row row = {sc->nfields, r->line, sc->ptr, sc->len};
+    r->rows++;
+    if (r->on_row(r->user, &row) != 0) r->stop = 1;
 }
 
 /* The fast path: records of the common dialect while libcsv is between records. 1 if one

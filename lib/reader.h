@@ -28,12 +28,15 @@
 #define REID_READER_SNIFF_BYTES 65536
 #define REID_READER_MAX_FIELDS 100000
 
-/* One record. Field i's bytes are buf[off[i] .. off[i]+len[i]) when it was kept. */
+/*
+ * One record. Field i's bytes are ptr[i][0 .. len[i]) when it was kept (see
+ * reid_reader_keep; fields read by the fast path are always there). The
+ * pointers are valid during the callback only.
+ */
 typedef struct reid_row {
     size_t nfields;
     uint64_t line; /* physical line where the record starts (1-based) */
-    const char *buf;
-    const size_t *off;
+    const char *const *ptr;
     const size_t *len;
 } reid_row;
 
@@ -75,6 +78,7 @@ typedef struct reid_reader {
     char *rbuf;
     size_t rlen, rcap;
     size_t *off, *len;
+    const char **ptr; /* the row's field pointers, built at the end of a libcsv record */
     size_t fcap;
     const unsigned char *keep; /* keep[i]: copy field i; NULL = keep all */
     size_t nkeep;

@@ -38,7 +38,7 @@ static int on_row(void *user, const reid_row *row)
     put(t, &row->nfields, sizeof row->nfields);
     for (size_t i = 0; i < row->nfields; i++) {
         put(t, &row->len[i], sizeof row->len[i]);
-        if (row->len[i]) put(t, row->buf + row->off[i], row->len[i]);
+        if (row->len[i]) put(t, row->ptr[i], row->len[i]);
     }
     return 0;
 }

@@ -55,7 +55,7 @@ static int on_row(void *user, const reid_row *row)
         r->flen[i] = row->len[i];
         r->f[i] = malloc(row->len[i] + 1);
         assert_non_null(r->f[i]);
-        memcpy(r->f[i], row->buf + row->off[i], row->len[i]);
+        memcpy(r->f[i], row->ptr[i], row->len[i]);
         r->f[i][row->len[i]] = 0;
     }
     return 0;
