@@ -29,6 +29,8 @@ static const char usage_text[] =
     "      --lenient-quotes     keep stray quotes in unquoted fields as text\n"
     "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
     "  -j, --threads N          threads (default: one per core; results never depend on it)\n"
+    "      --max-memory N       stop with a clear error (exit 3) rather than let the tables\n"
+    "                           grow past N bytes (K, M, G suffixes)\n"
     "\n"
     "Risk and release gate:\n"
     "  -k, --k K                records in classes smaller than K are at risk (default 5)\n"
@@ -61,6 +63,7 @@ enum {
     OPT_MAX_FIELD,
     OPT_REQUIRE_K,
     OPT_MAX_UNIQUES,
+    OPT_MAX_MEMORY,
 };
 
 static const struct option long_opts[] = {
@@ -78,6 +81,7 @@ static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"threads", required_argument, NULL, 'j'},
+    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -207,6 +211,11 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             else return usage_error("--format is text or json, not '%s'", optarg);
             break;
         case 'o': opts->output = optarg; break;
+        case OPT_MAX_MEMORY:
+            if (parse_size(optarg, &sz) != 0)
+                return usage_error("--max-memory takes a size such as 4G or 500M, not '%s'", optarg);
+            reid_config_set_max_memory(cfg, sz);
+            break;
         case 'j':
             if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)
                 return usage_error("--threads takes a number from 1 to 1024, not '%s'", optarg);

@@ -189,6 +189,14 @@ REID_API reid_status reid_config_set_threads(reid_config *cfg, unsigned threads)
  */
 REID_API reid_status reid_config_set_input_size(reid_config *cfg, uint64_t bytes);
 
+/**
+ * Most bytes the dictionaries and the class table may hold (0, the default,
+ * = no limit). The table refuses to grow past it, and the analysis stops with
+ * REID_ERR_NOMEM and a message naming the limit, instead of letting the
+ * machine run out of memory.
+ */
+REID_API reid_status reid_config_set_max_memory(reid_config *cfg, uint64_t bytes);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */

@@ -230,6 +230,7 @@ static int choose_qis(reid_analysis *a)
     if (reid_counter_init(&a->counter, a->nq, a->types, &a->missing, a->dicts, &a->table,
                           a->threads) != 0)
         return nomem(a);
+    a->counter.max_memory = a->cfg->max_memory;
     for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return 0;

@@ -35,8 +35,19 @@ void reid_classtable_free(reid_classtable *t)
 void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn) { t->hash = fn ? fn : hash_xxh3; }
 
 
+/* Would holding `more` extra bytes break the budget? Then refuse, and say so. */
+static int over_budget(reid_classtable *t, uint64_t more)
+{
+    if (t->budget && reid_classtable_bytes(t) + more > t->budget) {
+        t->over_budget = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int rehash(reid_classtable *t, uint64_t nslots)
 {
+    if (over_budget(t, nslots * sizeof *t->slots)) return -1;
     uint64_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
     if (!slots) return -1;
     uint64_t mask = nslots - 1;
@@ -56,6 +67,7 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
 {
     if (cap > REID_CLASSTABLE_MAX_CLASSES) cap = REID_CLASSTABLE_MAX_CLASSES;
     if (cap <= t->cap) return cap > t->nclasses ? 0 : -1;
+    if (over_budget(t, (cap - t->cap) * (key_bytes(t) + sizeof *t->sizes))) return -1;
     /* mremap: the arrays grow without being copied, and only touched pages cost memory */
     uint32_t *keys = reid_big_grow(t->keys, t->cap * key_bytes(t) + 1, (size_t)cap * key_bytes(t) + 1);
     if (!keys) return -1;

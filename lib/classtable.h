@@ -28,6 +28,8 @@ typedef struct reid_classtable {
     uint64_t cap;        /* classes the key/size arrays can hold */
     uint64_t records;    /* sum of sizes */
     reid_hash_fn hash;   /* XXH3 unless a test overrides it */
+    uint64_t budget;     /* most bytes the table may hold (0 = no limit) */
+    int over_budget;     /* a growth was refused because of the budget */
 } reid_classtable;
 
 /* Maximum number of classes (class index + 1 must fit in 32 bits). */

@@ -217,6 +217,12 @@ reid_status reid_config_set_threads(reid_config *cfg, unsigned threads)
     return REID_OK;
 }
 
+reid_status reid_config_set_max_memory(reid_config *cfg, uint64_t bytes)
+{
+    cfg->max_memory = bytes;
+    return REID_OK;
+}
+
 reid_status reid_config_set_input_size(reid_config *cfg, uint64_t bytes)
 {
     cfg->input_size = bytes;

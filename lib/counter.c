@@ -17,9 +17,35 @@ char *reid_batch_room(reid_batch *b, size_t need)
     return b->bytes + b->blen;
 }
 
+static uint64_t dict_bytes(const reid_counter *c)
+{
+    uint64_t b = 0;
+    for (size_t j = 0; j < c->q; j++) b += reid_dict_bytes(c->dicts[j]);
+    return b;
+}
+
 static void set_oom(reid_counter *c)
 {
-    reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0, "out of memory while counting classes");
+    const reid_classtable *t = c->table;
+    if (c->max_memory && (t->over_budget || dict_bytes(c) + reid_classtable_bytes(t) > c->max_memory))
+        reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
+                       "the tables would need more than the memory limit of %.1f MiB "
+                       "(--max-memory) after %llu records and %llu classes; raise the limit, "
+                       "or use fewer or coarser quasi-identifiers",
+                       (double)c->max_memory / 1048576.0, (unsigned long long)t->records,
+                       (unsigned long long)t->nclasses);
+    else
+        reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0, "out of memory while counting classes");
+}
+
+/* Keep the class table within what the limit leaves after the dictionaries. -1 if over. */
+static int budget(reid_counter *c)
+{
+    if (!c->max_memory) return 0;
+    uint64_t d = dict_bytes(c);
+    if (d + reid_classtable_bytes(c->table) > c->max_memory) return -1;
+    c->table->budget = c->max_memory - d;
+    return 0;
 }
 
 /* Intern the batch's values column by column, then add its keys. -1 when out of memory. */
@@ -61,6 +87,7 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
 static int count_batch(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
+    if (budget(c) != 0) return -1;
     b->nlen = 0;
     for (size_t j = 0; j < q; j++)
         if (normalise_column(c, b, j) != 0) return -1;
@@ -98,7 +125,7 @@ static int count_batch(reid_counter *c, reid_batch *b)
     }
     b->n = 0;
     b->blen = 0;
-    return 0;
+    return budget(c);
 }
 
 /* After a batch: size the table for the whole input once the number of records is known. */
@@ -110,7 +137,10 @@ static int size_table(reid_counter *c, uint64_t expect_rows)
     double per_record = (double)t->nclasses / (double)t->records;
     double want = per_record * (double)expect_rows * 1.05;
     if (want > (double)REID_CLASSTABLE_MAX_CLASSES) want = (double)REID_CLASSTABLE_MAX_CLASSES;
-    return reid_classtable_reserve(t, (uint64_t)want) == 0 ? 0 : -1;
+    if (reid_classtable_reserve(t, (uint64_t)want) == 0) return 0;
+    if (!t->over_budget) return -1;
+    t->over_budget = 0; /* sizing ahead is an optimisation: within a limit, grow step by step */
+    return 0;
 }
 
 void reid_counter_expect(reid_counter *c, uint64_t rows)

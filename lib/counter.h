@@ -67,6 +67,8 @@ typedef struct reid_counter {
     reid_error err; /* the counting side's error (out of memory) */
     uint64_t expect_rows; /* estimated records in the input (0 = unknown), set under mu */
     int sized;            /* the table has been sized for expect_rows */
+    uint64_t max_memory;  /* bytes the dictionaries and the table may hold (0 = no limit) */
+    uint64_t need_memory; /* when over the limit: what was needed */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */

@@ -1831,6 +1831,118 @@ static const struct CMUnitTest privacy_tests[] = {
     T(test_privacy_messages),
 };
 
+/* ---- scale: the worked example of docs/metrics.md, threads, memory limit ---- */
+
+static void test_scale_worked_example(void **state)
+{
+    (void)state;
+    /* docs/metrics.md: sizes {1, 1, 2, 3, 3}, n = 10, u = 5 */
+    RUN("-f", "json", "-k", "3", fixture("worked_example.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 10);
+    JINT("equivalence_classes.count", 5);
+    JINT("k_anonymity", 1);
+    JINT("equivalence_classes.max_size", 3);
+    JREAL("equivalence_classes.mean_size", 2.0, 1e-15);
+    JINT("sample_uniques.records", 2);
+    JREAL("sample_uniques.fraction", 0.2, 1e-15);
+    JREAL("risk.prosecutor.highest", 1.0, 1e-15);
+    JINT("risk.prosecutor.highest_risk_records", 2);
+    JREAL("risk.prosecutor.average", 0.5, 1e-15);
+    JINT("records_at_risk.records", 4);
+    JREAL("records_at_risk.fraction", 0.4, 1e-15);
+    JINT("equivalence_classes.size_distribution.0.classes", 2);
+    JINT("equivalence_classes.size_distribution.0.records", 2);
+    JINT("equivalence_classes.size_distribution.1.classes", 1);
+    JINT("equivalence_classes.size_distribution.2.classes", 2);
+    JINT("equivalence_classes.size_distribution.2.records", 6);
+}
+
+/* A report without its run figures (time, memory, threads), for comparing runs. */
+static char *report_sans_run(void)
+{
+    PARSE_JSON();
+    json_t *copy = json_deep_copy(J);
+    json_object_del(copy, "run");
+    char *text = json_dumps(copy, JSON_SORT_KEYS);
+    json_decref(copy);
+    return text;
+}
+
+/* Every figure is the same for 1, 2 and 3 threads, on a file whose quoted newlines fall at
+ * every offset of the reader's 1 MiB chunks and 4096-record batches. */
+static void test_scale_threads_identical(void **state)
+{
+    (void)state;
+    size_t cap = 8u << 20, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf, cap, "id,postcode,age,note,sex\n");
+    for (unsigned i = 0; len + 200 < cap; i++) {
+        unsigned h = i * 2654435761u;
+        if (i % 7 == 3)
+            len += (size_t)snprintf(buf + len, cap - len,
+                                    "%u,\"SW%u %uAB\",%u,\"line one\nline \"\"two\"\", with comma\",%c\r\n",
+                                    i, h % 90 + 1, h % 9, h % 97, "MF"[h % 2]);
+        else
+            len += (size_t)snprintf(buf + len, cap - len, "%u,sw%u%uab,%u,plain note %u,%c\n", i,
+                                    h % 90 + 1, h % 9, h % 97, i, "MF"[h % 2]);
+    }
+    const char *p = scratch_file("threads.csv", buf, len);
+    free(buf);
+    char *ref = NULL;
+    const char *threads[] = {"1", "2", "3"};
+    for (size_t t = 0; t < 3; t++) {
+        RUN("-f", "json", "--qi", "postcode,age,sex", "-j", threads[t], p);
+        EXPECT_STATUS(0);
+        char *text = report_sans_run();
+        JINT("run.threads", atoi(threads[t]));
+        if (!ref) {
+            ref = text;
+            JINT("quasi_identifier_details.0.unrecognised", 0);
+            continue;
+        }
+        if (strcmp(ref, text) != 0) {
+            free(ref);
+            free(text);
+            fail_msg("the report with %s threads differs from the one with 1", threads[t]);
+        }
+        free(text);
+    }
+    free(ref);
+}
+
+static void test_scale_max_memory(void **state)
+{
+    (void)state;
+    /* 200,000 distinct records: several MiB of tables */
+    size_t cap = 4u << 20, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf, cap, "a,b\n");
+    for (unsigned i = 0; i < 200000; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "%u,%u\n", i, i % 13);
+    const char *p = scratch_file("many.csv", buf, len);
+    free(buf);
+    RUN("-f", "json", "--qi", "a,b", "--max-memory", "1M", p);
+    EXPECT_STATUS(3);
+    ERR_HAS("memory limit of 1.0 MiB (--max-memory)");
+    RUN("-f", "json", "--qi", "a,b", "--max-memory", "1G", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("equivalence_classes.count", 200000);
+    JINT("sample_uniques.records", 200000);
+    RUN("--max-memory", "lots", p);
+    EXPECT_STATUS(2);
+}
+
+static const struct CMUnitTest scale_tests[] = {
+    T(test_scale_worked_example),
+    T(test_scale_threads_identical),
+    T(test_scale_max_memory),
+};
+
 static const struct CMUnitTest sample_tests[] = {
     T(test_sample_extract),
 };
@@ -1847,7 +1959,7 @@ int main(int argc, char **argv)
         GROUP("arx", arx_tests),         GROUP("input", input_tests),
         GROUP("errors", errors_tests),   GROUP("gate", gate_tests),
         GROUP("output", output_tests),   GROUP("privacy", privacy_tests),
-        GROUP("sample", sample_tests),
+        GROUP("sample", sample_tests),   GROUP("scale", scale_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);
