@@ -5,13 +5,15 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "bigmem.h"
+
 #define DICT_MIN_SLOTS 64
 
 int reid_dict_init(reid_dict *d)
 {
     memset(d, 0, sizeof *d);
-    d->slots = calloc(DICT_MIN_SLOTS, sizeof *d->slots);
-    d->entries = malloc(16 * sizeof *d->entries);
+    d->slots = reid_big_alloc(DICT_MIN_SLOTS * sizeof *d->slots);
+    d->entries = reid_big_alloc(16 * sizeof *d->entries);
     if (!d->slots || !d->entries) {
         reid_dict_free(d);
         return -1;
@@ -25,8 +27,8 @@ int reid_dict_init(reid_dict *d)
 
 void reid_dict_free(reid_dict *d)
 {
-    free(d->slots);
-    free(d->entries);
+    reid_big_free(d->slots, (d->mask + 1) * sizeof *d->slots);
+    reid_big_free(d->entries, (size_t)d->cap * sizeof *d->entries);
     reid_arena_free(&d->bytes);
     memset(d, 0, sizeof *d);
 }
@@ -34,7 +36,7 @@ void reid_dict_free(reid_dict *d)
 static int dict_grow(reid_dict *d)
 {
     uint64_t nslots = (d->mask + 1) * 2;
-    uint64_t *slots = calloc((size_t)nslots, sizeof *slots);
+    uint64_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
     if (!slots) return -1;
     uint64_t mask = nslots - 1;
     for (uint32_t id = 1; id < d->count; id++) {
@@ -46,7 +48,7 @@ static int dict_grow(reid_dict *d)
         while (slots[i]) i = (i + 1) & mask;
         slots[i] = ((uint64_t)e->tag << 32) | id;
     }
-    free(d->slots);
+    reid_big_free(d->slots, (d->mask + 1) * sizeof *d->slots);
     d->slots = slots;
     d->mask = mask;
     return 0;
@@ -103,7 +105,7 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
     if (d->count == UINT32_MAX || len > UINT32_MAX) return -1;
     if (d->count == d->cap) {
         uint32_t cap = d->cap > UINT32_MAX / 2 ? UINT32_MAX : d->cap * 2;
-        reid_dict_entry *e = realloc(d->entries, (size_t)cap * sizeof *e);
+        reid_dict_entry *e = reid_big_grow(d->entries, (size_t)d->cap * sizeof *e, (size_t)cap * sizeof *e);
         if (!e) return -1;
         d->entries = e;
         d->cap = cap;

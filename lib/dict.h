@@ -62,9 +62,15 @@ static inline uint32_t reid_dict_values(const reid_dict *d) { return d->count - 
 /* Second stage of a batched lookup, once the slot is cached: fetch the entry it points to. */
 static inline void reid_dict_prefetch_entry(const reid_dict *d, uint64_t h)
 {
-    uint64_t slot = d->slots[h & d->mask];
-    if (slot && (uint32_t)(slot >> 32) == (uint32_t)(h >> 32))
-        __builtin_prefetch(&d->entries[(uint32_t)slot]);
+    /* the value is at its home slot or, after a collision, a few slots on */
+    for (uint64_t i = h & d->mask, k = 0; k < 4; k++, i = (i + 1) & d->mask) {
+        uint64_t slot = d->slots[i];
+        if (!slot) return;
+        if ((uint32_t)(slot >> 32) == (uint32_t)(h >> 32)) {
+            __builtin_prefetch(&d->entries[(uint32_t)slot]);
+            return;
+        }
+    }
 }
 
 /* Bytes of value id (not NUL-terminated); NULL if id is out of range. The pointer is valid
