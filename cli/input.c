@@ -43,8 +43,7 @@ static int feed_gz(reid_analysis *a, const char *path, char *buf)
             int zerr;
             gzerror(gz, &zerr);
             if (zerr == Z_BUF_ERROR) {
-                fprintf(stderr, "reid-check: %s: cannot decompress: the file is truncated\n",
-                        path);
+                fprintf(stderr, "reid-check: %s: cannot decompress: the file is truncated\n", path);
                 rc = -1;
             }
             break;

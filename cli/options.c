@@ -118,9 +118,12 @@ static int parse_size(const char *s, size_t *out)
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s) return -1;
     unsigned long long mult = 1;
-    if (*end == 'K' || *end == 'k') mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm') mult = 1ull << 20, end++;
-    else if (*end == 'G' || *end == 'g') mult = 1ull << 30, end++;
+    if (*end == 'K' || *end == 'k')
+        mult = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1ull << 30, end++;
     if (*end || v == 0 || v > SIZE_MAX / mult) return -1;
     *out = (size_t)(v * mult);
     return 0;
@@ -143,16 +146,20 @@ static int parse_fraction(const char *s, double *out)
 
 static int parse_delimiter(const char *s, int *out)
 {
-    if (strcasecmp(s, "tab") == 0 || strcmp(s, "\\t") == 0) *out = '\t';
-    else if (strlen(s) == 1) *out = (unsigned char)s[0];
-    else return -1;
+    if (strcasecmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
+        *out = '\t';
+    else if (strlen(s) == 1)
+        *out = (unsigned char)s[0];
+    else
+        return -1;
     return 0;
 }
 
 static int cfg_check(reid_config *cfg, reid_status st)
 {
     if (st == REID_OK) return 0;
-    fprintf(stderr, "reid-check: %s\n", st == REID_ERR_NOMEM ? "out of memory" : reid_config_error(cfg));
+    fprintf(stderr, "reid-check: %s\n",
+            st == REID_ERR_NOMEM ? "out of memory" : reid_config_error(cfg));
     return -1;
 }
 
@@ -170,7 +177,9 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_QI:
             if (cfg_check(cfg, reid_config_set_qis(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
             break;
-        case OPT_NO_HEADER: reid_config_set_header(cfg, 0); break;
+        case OPT_NO_HEADER:
+            reid_config_set_header(cfg, 0);
+            break;
         case 'd':
             if (parse_delimiter(optarg, &d) != 0)
                 return usage_error("--delimiter takes one character or 'tab', not '%s'", optarg);
@@ -179,8 +188,12 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_MISSING:
             if (cfg_check(cfg, reid_config_set_missing(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
             break;
-        case OPT_SKIP_BAD: reid_config_set_skip_bad_rows(cfg, 1); break;
-        case OPT_LENIENT: reid_config_set_strict_quotes(cfg, 0); break;
+        case OPT_SKIP_BAD:
+            reid_config_set_skip_bad_rows(cfg, 1);
+            break;
+        case OPT_LENIENT:
+            reid_config_set_strict_quotes(cfg, 0);
+            break;
         case OPT_MAX_FIELD:
             if (parse_size(optarg, &sz) != 0)
                 return usage_error("--max-field-size takes a size in bytes such as 1M, not '%s'",
@@ -206,14 +219,20 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             reid_config_set_max_uniques(cfg, f);
             break;
         case 'f':
-            if (strcmp(optarg, "json") == 0) opts->json = 1;
-            else if (strcmp(optarg, "text") == 0) opts->json = 0;
-            else return usage_error("--format is text or json, not '%s'", optarg);
+            if (strcmp(optarg, "json") == 0)
+                opts->json = 1;
+            else if (strcmp(optarg, "text") == 0)
+                opts->json = 0;
+            else
+                return usage_error("--format is text or json, not '%s'", optarg);
             break;
-        case 'o': opts->output = optarg; break;
+        case 'o':
+            opts->output = optarg;
+            break;
         case OPT_MAX_MEMORY:
             if (parse_size(optarg, &sz) != 0)
-                return usage_error("--max-memory takes a size such as 4G or 500M, not '%s'", optarg);
+                return usage_error("--max-memory takes a size such as 4G or 500M, not '%s'",
+                                   optarg);
             reid_config_set_max_memory(cfg, sz);
             break;
         case 'j':
@@ -221,9 +240,15 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return usage_error("--threads takes a number from 1 to 1024, not '%s'", optarg);
             reid_config_set_threads(cfg, (unsigned)u);
             break;
-        case 'q': opts->quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); return 0;
-        case 'V': printf("reid-check %s\n", reid_version()); return 0;
+        case 'q':
+            opts->quiet = 1;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return 0;
+        case 'V':
+            printf("reid-check %s\n", reid_version());
+            return 0;
         case ':':
             if (optopt && optopt < 256) return usage_error("option '-%c' needs a value", optopt);
             return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -232,8 +257,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (optind >= argc)
-        return usage_error("%s", "no input file given (use - for standard input)");
+    if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",
                            argv[optind + 1]);

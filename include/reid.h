@@ -101,16 +101,17 @@ typedef struct reid_config reid_config;
 
 /** How a QI column's values are normalised before they are compared. */
 typedef enum reid_qi_type {
-    REID_TYPE_AUTO = 0,  /**< decide from the column name (see docs/normalisation.md) */
-    REID_TYPE_TEXT,      /**< trimmed, compared exactly (case-sensitive) */
-    REID_TYPE_POSTCODE,  /**< UK postcode: upper case, canonical "SW1A 1AA" form */
-    REID_TYPE_DATE,      /**< date: 31/01/1970, 1970-01-31, 31-Jan-1970 ... read as ISO 1970-01-31 */
-    REID_TYPE_AGE,       /**< whole number: leading zeros dropped ("042" = "42") */
-    REID_TYPE_SEX,       /**< trimmed, case-insensitive ("male" = "Male") */
-    REID_TYPE_CODE       /**< classification code (ICD-10): upper case, dots removed ("a09.9" = "A099") */
+    REID_TYPE_AUTO = 0, /**< decide from the column name (see docs/normalisation.md) */
+    REID_TYPE_TEXT,     /**< trimmed, compared exactly (case-sensitive) */
+    REID_TYPE_POSTCODE, /**< UK postcode: upper case, canonical "SW1A 1AA" form */
+    REID_TYPE_DATE,     /**< date: 31/01/1970, 1970-01-31, 31-Jan-1970 ... read as ISO 1970-01-31 */
+    REID_TYPE_AGE,      /**< whole number: leading zeros dropped ("042" = "42") */
+    REID_TYPE_SEX,      /**< trimmed, case-insensitive ("male" = "Male") */
+    REID_TYPE_CODE /**< classification code (ICD-10): upper case, dots removed ("a09.9" = "A099") */
 } reid_qi_type;
 
-/** Name of a type ("text", "postcode", ...) or NULL; and the reverse (REID_TYPE_AUTO if unknown). */
+/** Name of a type ("text", "postcode", ...) or NULL; and the reverse (REID_TYPE_AUTO if unknown).
+ */
 REID_API const char *reid_qi_type_name(reid_qi_type t);
 REID_API int reid_qi_type_from_name(const char *name, reid_qi_type *out);
 
@@ -247,7 +248,8 @@ REID_API reid_status reid_merge(reid_analysis *dst, const reid_analysis *src);
 /* Results (valid after a successful reid_finish)                            */
 /* ========================================================================= */
 
-/** Number of class-size buckets in reid_summary.buckets: 1, 2, 3, 4, 5-9, 10-19, 20-49, 50-99, 100+. */
+/** Number of class-size buckets in reid_summary.buckets: 1, 2, 3, 4, 5-9, 10-19, 20-49, 50-99,
+ * 100+. */
 #define REID_NBUCKETS 9
 
 /**
@@ -257,31 +259,33 @@ REID_API reid_status reid_merge(reid_analysis *dst, const reid_analysis *src);
  * the analysis.
  */
 typedef struct reid_summary {
-    uint64_t records;           /**< n: records counted (data rows, not the header) */
-    uint64_t skipped_rows;      /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
-    uint64_t classes;           /**< u: equivalence classes (distinct QI tuples) */
-    uint64_t min_size;          /**< k = min f_c: the extract is k-anonymous */
-    uint64_t max_size;          /**< max f_c */
-    double mean_size;           /**< n / u */
-    uint64_t uniques;           /**< sample uniques: records in classes of size 1 (= c_1) */
-    double uniques_fraction;    /**< uniques / n */
-    uint64_t threshold_k;       /**< K */
-    uint64_t records_at_risk;   /**< records in classes smaller than K (risk 1/f_c > 1/K) */
-    double records_at_risk_fraction;   /**< records_at_risk / n */
-    double prosecutor_highest;  /**< 1 / k */
-    uint64_t highest_risk_records;     /**< records in classes of size k: k x (classes of size k) */
-    double prosecutor_average;  /**< u / n: average risk, = marketer risk if the extract is the population */
+    uint64_t records;                /**< n: records counted (data rows, not the header) */
+    uint64_t skipped_rows;           /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
+    uint64_t classes;                /**< u: equivalence classes (distinct QI tuples) */
+    uint64_t min_size;               /**< k = min f_c: the extract is k-anonymous */
+    uint64_t max_size;               /**< max f_c */
+    double mean_size;                /**< n / u */
+    uint64_t uniques;                /**< sample uniques: records in classes of size 1 (= c_1) */
+    double uniques_fraction;         /**< uniques / n */
+    uint64_t threshold_k;            /**< K */
+    uint64_t records_at_risk;        /**< records in classes smaller than K (risk 1/f_c > 1/K) */
+    double records_at_risk_fraction; /**< records_at_risk / n */
+    double prosecutor_highest;       /**< 1 / k */
+    uint64_t highest_risk_records;   /**< records in classes of size k: k x (classes of size k) */
+    double prosecutor_average;       /**< u / n: average risk, = marketer risk if the extract is the
+                                        population */
     uint64_t bucket_classes[REID_NBUCKETS]; /**< classes per size bucket */
     uint64_t bucket_records[REID_NBUCKETS]; /**< records per size bucket */
-    double elapsed_seconds;     /**< wall time from reid_analysis_new to reid_finish */
-    uint64_t peak_rss_bytes;    /**< the process' peak resident memory at reid_finish (0 if unknown) */
-    uint64_t table_bytes;       /**< memory held by the dictionaries and the class table */
+    double elapsed_seconds;                 /**< wall time from reid_analysis_new to reid_finish */
+    uint64_t peak_rss_bytes; /**< the process' peak resident memory at reid_finish (0 if unknown) */
+    uint64_t table_bytes;    /**< memory held by the dictionaries and the class table */
 } reid_summary;
 
 /** The figures, or NULL before a successful reid_finish. */
 REID_API const reid_summary *reid_summary_get(const reid_analysis *a);
 
-/** Lower bound of bucket i (1, 2, 3, 4, 5, 10, 20, 50, 100) and its upper bound (UINT64_MAX for 100+). */
+/** Lower bound of bucket i (1, 2, 3, 4, 5, 10, 20, 50, 100) and its upper bound (UINT64_MAX for
+ * 100+). */
 REID_API uint64_t reid_bucket_low(int i);
 REID_API uint64_t reid_bucket_high(int i);
 
@@ -305,13 +309,15 @@ REID_API size_t reid_qi_count(const reid_analysis *a);
 
 /** Facts about QI i (0-based, in the order of the key tuple). */
 typedef struct reid_qi_info {
-    const char *name;      /**< the header name (or "column N" without a header) */
-    size_t column;         /**< 1-based column number in the input */
-    reid_qi_type type;     /**< normaliser in use */
-    const char *reason;    /**< why it was chosen, e.g. "given with --qi", "name looks like a postcode" */
-    uint64_t distinct;     /**< distinct non-missing values */
-    uint64_t missing;      /**< records where it is missing */
-    uint64_t unrecognised; /**< values the type's normaliser could not read (kept as trimmed text) */
+    const char *name;  /**< the header name (or "column N" without a header) */
+    size_t column;     /**< 1-based column number in the input */
+    reid_qi_type type; /**< normaliser in use */
+    const char
+        *reason; /**< why it was chosen, e.g. "given with --qi", "name looks like a postcode" */
+    uint64_t distinct; /**< distinct non-missing values */
+    uint64_t missing;  /**< records where it is missing */
+    uint64_t
+        unrecognised; /**< values the type's normaliser could not read (kept as trimmed text) */
 } reid_qi_info;
 
 /** Fill *out for QI i; REID_ERR_STATE if i is out of range or the QIs are not known yet. */

@@ -12,7 +12,10 @@
 #include "columns.h"
 #include "metrics.h"
 
-const char *reid_version(void) { return REID_VERSION_STRING; }
+const char *reid_version(void)
+{
+    return REID_VERSION_STRING;
+}
 
 static double now_seconds(void)
 {
@@ -42,8 +45,8 @@ reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name
         reid_analysis_free(a);
         return NULL;
     }
-    reid_reader_init(&a->reader, cfg->delimiter, cfg->strict_quotes, cfg->max_field_size,
-                     a->source, &a->err, on_row, on_bad, a);
+    reid_reader_init(&a->reader, cfg->delimiter, cfg->strict_quotes, cfg->max_field_size, a->source,
+                     &a->err, on_row, on_bad, a);
     return a;
 }
 
@@ -54,14 +57,16 @@ void reid_analysis_free(reid_analysis *a)
     a->counter_ready = 0;
     reid_reader_free(&a->reader);
     reid_missing_set_free(&a->missing);
-    for (size_t i = 0; i < a->ncols; i++) free(a->names[i]);
+    for (size_t i = 0; i < a->ncols; i++)
+        free(a->names[i]);
     free(a->names);
     for (size_t i = 0; i < a->nq; i++) {
         free(a->qi[i].name);
         reid_dict_free(&a->qi[i].dict);
     }
     free(a->qi);
-    for (size_t i = 0; i < a->nnotes; i++) free(a->notes[i].name);
+    for (size_t i = 0; i < a->nnotes; i++)
+        free(a->notes[i].name);
     free(a->notes);
     free(a->keep);
     reid_classtable_free(&a->table);
@@ -120,7 +125,8 @@ static void list_columns(const reid_analysis *a, char *out, size_t cap)
     if (used >= cap && cap > 4) memcpy(out + cap - 4, "...", 4);
 }
 
-static int config_error(reid_analysis *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int config_error(reid_analysis *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static int config_error(reid_analysis *a, const char *fmt, ...)
 {
     char msg[REID_ERRMSG_MAX - 64];
@@ -149,8 +155,7 @@ static int resolve_given(reid_analysis *a)
                                         "no column named '%s'; did you mean '%s'? The columns "
                                         "are: %s",
                                         s->name, near, cols);
-                return config_error(a, "no column named '%s'. The columns are: %s", s->name,
-                                    cols);
+                return config_error(a, "no column named '%s'. The columns are: %s", s->name, cols);
             }
         } else {
             char *end;
@@ -222,16 +227,19 @@ static int choose_qis(reid_analysis *a)
     a->dicts = calloc(a->nq, sizeof *a->dicts);
     if (!a->keep || !a->dicts || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
         return nomem(a);
-    for (size_t i = 0; i < a->nq; i++) a->dicts[i] = &a->qi[i].dict;
+    for (size_t i = 0; i < a->nq; i++)
+        a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
     a->types = calloc(a->nq, sizeof *a->types);
     if (!a->types) return nomem(a);
-    for (size_t i = 0; i < a->nq; i++) a->types[i] = a->qi[i].type;
+    for (size_t i = 0; i < a->nq; i++)
+        a->types[i] = a->qi[i].type;
     if (reid_counter_init(&a->counter, a->nq, a->types, &a->missing, a->dicts, &a->table,
                           a->threads) != 0)
         return nomem(a);
     a->counter.max_memory = a->cfg->max_memory;
-    for (size_t i = 0; i < a->nq; i++) a->keep[a->qi[i].col] = 1;
+    for (size_t i = 0; i < a->nq; i++)
+        a->keep[a->qi[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return 0;
 }
@@ -270,8 +278,7 @@ static int take_header(reid_analysis *a, const reid_row *row)
                 reid_error_set(&a->err, REID_ERR_INPUT, row->line, i + 1,
                                "%s: line %llu, column %zu: duplicate column name '%s' (also "
                                "column %ld); column names must be unique",
-                               a->source, (unsigned long long)row->line, i + 1, a->names[i],
-                               j + 1);
+                               a->source, (unsigned long long)row->line, i + 1, a->names[i], j + 1);
                 return -1;
             }
         }
@@ -289,8 +296,7 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     char msg[REID_ERRMSG_MAX];
     if (column && column <= a->ncols)
         snprintf(msg, sizeof msg, "%s: line %llu, column %llu (%s): %s", a->source,
-                 (unsigned long long)line, (unsigned long long)column, a->names[column - 1],
-                 what);
+                 (unsigned long long)line, (unsigned long long)column, a->names[column - 1], what);
     else if (column)
         snprintf(msg, sizeof msg, "%s: line %llu, column %llu: %s", a->source,
                  (unsigned long long)line, (unsigned long long)column, what);
@@ -353,9 +359,8 @@ static int on_row(void *user, const reid_row *row)
         b->blen += len;
     }
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
-        reid_counter_expect(&a->counter,
-                            (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
-                                       (double)a->reader.offset));
+        reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
+                                                    (double)a->reader.offset));
     return reid_counter_record_done(&a->counter) == 0 ? 0 : counter_failed(a);
 }
 
@@ -379,7 +384,8 @@ static reid_status compute(reid_analysis *a)
     }
     a->sum.skipped_rows = a->skipped;
     uint64_t bytes = reid_classtable_bytes(&a->table);
-    for (size_t i = 0; i < a->nq; i++) bytes += reid_dict_bytes(&a->qi[i].dict);
+    for (size_t i = 0; i < a->nq; i++)
+        bytes += reid_dict_bytes(&a->qi[i].dict);
     a->sum.table_bytes = bytes;
     a->sum.elapsed_seconds = now_seconds() - a->t0;
     struct rusage ru;
@@ -420,10 +426,22 @@ reid_status reid_finish(reid_analysis *a)
     return compute(a);
 }
 
-reid_status reid_status_of(const reid_analysis *a) { return a->err.status; }
-const char *reid_error_message(const reid_analysis *a) { return a->err.msg; }
-uint64_t reid_error_line(const reid_analysis *a) { return a->err.line; }
-uint64_t reid_error_column(const reid_analysis *a) { return a->err.column; }
+reid_status reid_status_of(const reid_analysis *a)
+{
+    return a->err.status;
+}
+const char *reid_error_message(const reid_analysis *a)
+{
+    return a->err.msg;
+}
+uint64_t reid_error_line(const reid_analysis *a)
+{
+    return a->err.line;
+}
+uint64_t reid_error_column(const reid_analysis *a)
+{
+    return a->err.column;
+}
 
 /* ---- merging ---- */
 
@@ -458,7 +476,8 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
     }
     if (rc == 0)
         rc = reid_classtable_merge(&dst->table, &src->table, (const uint32_t *const *)remap);
-    for (size_t i = 0; remap && i < src->nq; i++) free(remap[i]);
+    for (size_t i = 0; remap && i < src->nq; i++)
+        free(remap[i]);
     free(remap);
     if (rc != 0) {
         nomem(dst);
@@ -468,7 +487,8 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         dst->qi[i].missing += src->qi[i].missing;
         dst->qi[i].unrecognised += src->qi[i].unrecognised;
     }
-    if (dst->skipped == 0 && src->skipped) memcpy(dst->first_skip, src->first_skip, sizeof dst->first_skip);
+    if (dst->skipped == 0 && src->skipped)
+        memcpy(dst->first_skip, src->first_skip, sizeof dst->first_skip);
     dst->skipped += src->skipped;
     return compute(dst);
 }
@@ -490,9 +510,18 @@ const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)
     return a->hist;
 }
 
-int reid_input_delimiter(const reid_analysis *a) { return a->reader.delim; }
-size_t reid_input_columns(const reid_analysis *a) { return a->ncols; }
-size_t reid_qi_count(const reid_analysis *a) { return a->nq; }
+int reid_input_delimiter(const reid_analysis *a)
+{
+    return a->reader.delim;
+}
+size_t reid_input_columns(const reid_analysis *a)
+{
+    return a->ncols;
+}
+size_t reid_qi_count(const reid_analysis *a)
+{
+    return a->nq;
+}
 
 reid_status reid_qi_get(const reid_analysis *a, size_t i, reid_qi_info *out)
 {
@@ -508,7 +537,10 @@ reid_status reid_qi_get(const reid_analysis *a, size_t i, reid_qi_info *out)
     return REID_OK;
 }
 
-size_t reid_noted_count(const reid_analysis *a) { return a->nnotes; }
+size_t reid_noted_count(const reid_analysis *a)
+{
+    return a->nnotes;
+}
 const char *reid_noted_name(const reid_analysis *a, size_t i)
 {
     return i < a->nnotes ? a->notes[i].name : NULL;
@@ -518,7 +550,10 @@ const char *reid_noted_note(const reid_analysis *a, size_t i)
     return i < a->nnotes ? a->notes[i].note : NULL;
 }
 
-unsigned reid_threads(const reid_analysis *a) { return a->threads; }
+unsigned reid_threads(const reid_analysis *a)
+{
+    return a->threads;
+}
 
 const char *reid_missing_rule(const reid_analysis *a)
 {
@@ -526,7 +561,10 @@ const char *reid_missing_rule(const reid_analysis *a)
     return "own_value";
 }
 
-const char *reid_first_skip_message(const reid_analysis *a) { return a->first_skip; }
+const char *reid_first_skip_message(const reid_analysis *a)
+{
+    return a->first_skip;
+}
 
 reid_status reid_classes_foreach(const reid_analysis *a, reid_class_fn fn, void *user)
 {

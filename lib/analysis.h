@@ -45,7 +45,7 @@ struct reid_analysis {
     size_t nnotes;
 
     reid_classtable table;
-    reid_dict **dicts; /* &qi[j].dict, for the counter */
+    reid_dict **dicts;   /* &qi[j].dict, for the counter */
     reid_qi_type *types; /* qi[j].type, for the counter */
     reid_counter counter;
     int counter_ready;

@@ -8,7 +8,8 @@ int reid_arena_append(reid_arena *a, const void *bytes, size_t len, uint64_t *of
 {
     if (a->used + len > a->cap) {
         uint64_t cap = a->cap ? a->cap : 4096;
-        while (cap < a->used + len) cap *= 2;
+        while (cap < a->used + len)
+            cap *= 2;
         char *p = realloc(a->data, (size_t)cap);
         if (!p) return -1;
         a->data = p;

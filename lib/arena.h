@@ -15,6 +15,9 @@ typedef struct reid_arena {
 int reid_arena_append(reid_arena *a, const void *bytes, size_t len, uint64_t *off);
 void reid_arena_free(reid_arena *a);
 
-static inline const char *reid_arena_at(const reid_arena *a, uint64_t off) { return a->data + off; }
+static inline const char *reid_arena_at(const reid_arena *a, uint64_t off)
+{
+    return a->data + off;
+}
 
 #endif

@@ -54,7 +54,10 @@ void reid_big_free(void *p, size_t bytes)
 
 #else /* portable fallback */
 
-void *reid_big_alloc(size_t bytes) { return calloc(1, bytes ? bytes : 1); }
+void *reid_big_alloc(size_t bytes)
+{
+    return calloc(1, bytes ? bytes : 1);
+}
 
 void *reid_big_grow(void *p, size_t old_bytes, size_t new_bytes)
 {

@@ -9,9 +9,15 @@
 
 #define MIN_SLOTS 1024u
 
-static size_t key_bytes(const reid_classtable *t) { return (size_t)t->q * sizeof(uint32_t); }
+static size_t key_bytes(const reid_classtable *t)
+{
+    return (size_t)t->q * sizeof(uint32_t);
+}
 
-static uint64_t hash_xxh3(const void *key, size_t len) { return XXH3_64bits(key, len); }
+static uint64_t hash_xxh3(const void *key, size_t len)
+{
+    return XXH3_64bits(key, len);
+}
 
 int reid_classtable_init(reid_classtable *t, unsigned q)
 {
@@ -32,8 +38,10 @@ void reid_classtable_free(reid_classtable *t)
     memset(t, 0, sizeof *t);
 }
 
-void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn) { t->hash = fn ? fn : hash_xxh3; }
-
+void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn)
+{
+    t->hash = fn ? fn : hash_xxh3;
+}
 
 /* Would holding `more` extra bytes break the budget? Then refuse, and say so. */
 static int over_budget(reid_classtable *t, uint64_t more)
@@ -54,7 +62,8 @@ static int rehash(reid_classtable *t, uint64_t nslots)
     for (uint64_t c = 0; c < t->nclasses; c++) {
         uint64_t h = t->hash(reid_classtable_key(t, c), key_bytes(t));
         uint64_t i = h & mask;
-        while (slots[i]) i = (i + 1) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
         slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
     }
     reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
@@ -69,10 +78,12 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
     if (cap <= t->cap) return cap > t->nclasses ? 0 : -1;
     if (over_budget(t, (cap - t->cap) * (key_bytes(t) + sizeof *t->sizes))) return -1;
     /* mremap: the arrays grow without being copied, and only touched pages cost memory */
-    uint32_t *keys = reid_big_grow(t->keys, t->cap * key_bytes(t) + 1, (size_t)cap * key_bytes(t) + 1);
+    uint32_t *keys =
+        reid_big_grow(t->keys, t->cap * key_bytes(t) + 1, (size_t)cap * key_bytes(t) + 1);
     if (!keys) return -1;
     t->keys = keys;
-    uint64_t *sizes = reid_big_grow(t->sizes, t->cap * sizeof *t->sizes, (size_t)cap * sizeof *sizes);
+    uint64_t *sizes =
+        reid_big_grow(t->sizes, t->cap * sizeof *t->sizes, (size_t)cap * sizeof *sizes);
     if (!sizes) return -1;
     t->sizes = sizes;
     t->cap = cap;
@@ -84,7 +95,8 @@ int reid_classtable_reserve(reid_classtable *t, uint64_t n)
     if (n > REID_CLASSTABLE_MAX_CLASSES) return -1;
     if (n > t->cap && grow_arrays(t, n) != 0) return -1;
     uint64_t nslots = t->mask + 1;
-    while (n * 4 > nslots * 3) nslots *= 2;
+    while (n * 4 > nslots * 3)
+        nslots *= 2;
     if (nslots != t->mask + 1) return rehash(t, nslots);
     return 0;
 }
@@ -156,7 +168,8 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
     int rc = 0;
     for (uint64_t c = 0; c < src->nclasses && rc == 0; c++) {
         const uint32_t *k = reid_classtable_key(src, c);
-        for (unsigned j = 0; j < src->q; j++) key[j] = remap ? remap[j][k[j]] : k[j];
+        for (unsigned j = 0; j < src->q; j++)
+            key[j] = remap ? remap[j][k[j]] : k[j];
         rc = reid_classtable_add(dst, key, src->sizes[c]);
     }
     free(key);

@@ -19,17 +19,17 @@
 typedef uint64_t (*reid_hash_fn)(const void *key, size_t len);
 
 typedef struct reid_classtable {
-    unsigned q;          /* values per key */
-    uint64_t *slots;     /* 0 = empty; else (tag << 32) | (class index + 1) */
-    uint64_t mask;       /* slot count - 1 */
-    uint32_t *keys;      /* q per class */
-    uint64_t *sizes;     /* records per class */
+    unsigned q;      /* values per key */
+    uint64_t *slots; /* 0 = empty; else (tag << 32) | (class index + 1) */
+    uint64_t mask;   /* slot count - 1 */
+    uint32_t *keys;  /* q per class */
+    uint64_t *sizes; /* records per class */
     uint64_t nclasses;
-    uint64_t cap;        /* classes the key/size arrays can hold */
-    uint64_t records;    /* sum of sizes */
-    reid_hash_fn hash;   /* XXH3 unless a test overrides it */
-    uint64_t budget;     /* most bytes the table may hold (0 = no limit) */
-    int over_budget;     /* a growth was refused because of the budget */
+    uint64_t cap;      /* classes the key/size arrays can hold */
+    uint64_t records;  /* sum of sizes */
+    reid_hash_fn hash; /* XXH3 unless a test overrides it */
+    uint64_t budget;   /* most bytes the table may hold (0 = no limit) */
+    int over_budget;   /* a growth was refused because of the budget */
 } reid_classtable;
 
 /* Maximum number of classes (class index + 1 must fit in 32 bits). */
@@ -70,7 +70,8 @@ static inline const uint32_t *reid_classtable_key(const reid_classtable *t, uint
 /* Memory held, in bytes. */
 uint64_t reid_classtable_bytes(const reid_classtable *t);
 
-/* Test hook: replace the hash function (e.g. one that returns a constant). Call on an empty table. */
+/* Test hook: replace the hash function (e.g. one that returns a constant). Call on an empty table.
+ */
 void reid_classtable_set_hash(reid_classtable *t, reid_hash_fn fn);
 
 #endif

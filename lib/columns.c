@@ -15,47 +15,89 @@ typedef struct name_rule {
 } name_rule;
 
 static const char *const postcode_exact[] = {
-    "postcode", "post_code", "postal_code", "postalcode", "zip", "zipcode", "zip_code",
-    "pcode", "pc", "postcode_unit", "patient_postcode", "home_postcode", "outcode", NULL};
+    "postcode",         "post_code",     "postal_code", "postalcode", "zip",
+    "zipcode",          "zip_code",      "pcode",       "pc",         "postcode_unit",
+    "patient_postcode", "home_postcode", "outcode",     NULL};
 static const char *const postcode_contains[] = {"postcode", "post_code", "postal_code", NULL};
-static const char *const dob_exact[] = {"dob", "date_of_birth", "birth_date", "birthdate",
-                                        "dateofbirth", "birth_dt", "d_o_b", "dob_date",
-                                        "birthday", NULL};
+static const char *const dob_exact[] = {
+    "dob",      "date_of_birth", "birth_date", "birthdate", "dateofbirth",
+    "birth_dt", "d_o_b",         "dob_date",   "birthday",  NULL};
 static const char *const dob_contains[] = {"date_of_birth", "birth_date", "birthdate", NULL};
-static const char *const yob_exact[] = {"yob", "year_of_birth", "birth_year", "mydob",
-                                        "month_year_of_birth", "birthyear", NULL};
-static const char *const age_exact[] = {"age", "age_years", "startage", "age_at_admission",
-                                        "age_on_admission", "admiage", "age_at_episode",
-                                        "age_at_start", "patient_age", "endage", NULL};
-static const char *const ageband_exact[] = {"age_band", "ageband", "age_group", "agegroup",
-                                            "age_range", "startage_band", NULL};
-static const char *const sex_exact[] = {"sex", "gender", "sex_code", "gender_code", "sexcode",
-                                        "patient_sex", "patient_gender", NULL};
-static const char *const eth_exact[] = {"ethnicity", "ethnic_group", "ethnic_category", "ethnos",
-                                        "ethnic", "ethnic_origin", "race", "ethnicity_code",
-                                        NULL};
-static const char *const eth_contains[] = {"ethnic", NULL};
-static const char *const diag_exact[] = {
-    "diagnosis", "diag", "primary_diagnosis", "diag_01", "diag_4_01", "diag_3_01", "icd10",
-    "icd_10", "icd10_code", "diagnosis_code", "main_diagnosis", "primary_diag", "diag_code",
-    "primary_diagnosis_code", "icd", NULL};
-static const char *const diag_contains[] = {"diag", "icd10", "icd_10", NULL};
-static const char *const event_exact[] = {
-    "admission_date", "admidate", "discharge_date", "disdate", "epistart", "epiend",
-    "date_of_admission", "admission_dt", "episode_start_date", "episode_end_date",
-    "attendance_date", "appointment_date", "date_of_death", "dod", "procedure_date",
-    "opdate", "arrival_date", NULL};
-static const char *const event_contains[] = {"_date", "date_", NULL};
-static const char *const pseudo_exact[] = {"pseudonym", "token", "patient_id", "person_id",
-                                           "hesid", "pseudo_id", "patient_pseudonym",
-                                           "pseudo_nhs_number", "tokenised_nhs_number",
-                                           "study_id", "subject_id", NULL};
-static const char *const pseudo_contains[] = {"pseudo", "token", NULL};
-static const char *const direct_exact[] = {
-    "nhs_number", "nhsno", "nhs_no", "nhsnumber", "name", "forename", "first_name",
-    "surname", "last_name", "full_name", "address", "address_line_1", "phone", "telephone",
-    "email", "email_address", "hospital_number", "mrn", "national_insurance_number", "nino",
+static const char *const yob_exact[] = {
+    "yob", "year_of_birth", "birth_year", "mydob", "month_year_of_birth", "birthyear", NULL};
+static const char *const age_exact[] = {
+    "age",     "age_years",      "startage",     "age_at_admission", "age_on_admission",
+    "admiage", "age_at_episode", "age_at_start", "patient_age",      "endage",
     NULL};
+static const char *const ageband_exact[] = {"age_band",  "ageband",       "age_group", "agegroup",
+                                            "age_range", "startage_band", NULL};
+static const char *const sex_exact[] = {"sex",     "gender",      "sex_code",       "gender_code",
+                                        "sexcode", "patient_sex", "patient_gender", NULL};
+static const char *const eth_exact[] = {"ethnicity", "ethnic_group",   "ethnic_category",
+                                        "ethnos",    "ethnic",         "ethnic_origin",
+                                        "race",      "ethnicity_code", NULL};
+static const char *const eth_contains[] = {"ethnic", NULL};
+static const char *const diag_exact[] = {"diagnosis",
+                                         "diag",
+                                         "primary_diagnosis",
+                                         "diag_01",
+                                         "diag_4_01",
+                                         "diag_3_01",
+                                         "icd10",
+                                         "icd_10",
+                                         "icd10_code",
+                                         "diagnosis_code",
+                                         "main_diagnosis",
+                                         "primary_diag",
+                                         "diag_code",
+                                         "primary_diagnosis_code",
+                                         "icd",
+                                         NULL};
+static const char *const diag_contains[] = {"diag", "icd10", "icd_10", NULL};
+static const char *const event_exact[] = {"admission_date",     "admidate",
+                                          "discharge_date",     "disdate",
+                                          "epistart",           "epiend",
+                                          "date_of_admission",  "admission_dt",
+                                          "episode_start_date", "episode_end_date",
+                                          "attendance_date",    "appointment_date",
+                                          "date_of_death",      "dod",
+                                          "procedure_date",     "opdate",
+                                          "arrival_date",       NULL};
+static const char *const event_contains[] = {"_date", "date_", NULL};
+static const char *const pseudo_exact[] = {"pseudonym",
+                                           "token",
+                                           "patient_id",
+                                           "person_id",
+                                           "hesid",
+                                           "pseudo_id",
+                                           "patient_pseudonym",
+                                           "pseudo_nhs_number",
+                                           "tokenised_nhs_number",
+                                           "study_id",
+                                           "subject_id",
+                                           NULL};
+static const char *const pseudo_contains[] = {"pseudo", "token", NULL};
+static const char *const direct_exact[] = {"nhs_number",
+                                           "nhsno",
+                                           "nhs_no",
+                                           "nhsnumber",
+                                           "name",
+                                           "forename",
+                                           "first_name",
+                                           "surname",
+                                           "last_name",
+                                           "full_name",
+                                           "address",
+                                           "address_line_1",
+                                           "phone",
+                                           "telephone",
+                                           "email",
+                                           "email_address",
+                                           "hospital_number",
+                                           "mrn",
+                                           "national_insurance_number",
+                                           "nino",
+                                           NULL};
 
 static const name_rule rules[] = {
     {REID_CAT_PSEUDONYM, pseudo_exact, NULL},
@@ -114,31 +156,49 @@ reid_category reid_category_of(const char *name)
 reid_qi_type reid_category_type(reid_category c)
 {
     switch (c) {
-    case REID_CAT_POSTCODE: return REID_TYPE_POSTCODE;
+    case REID_CAT_POSTCODE:
+        return REID_TYPE_POSTCODE;
     case REID_CAT_DOB:
-    case REID_CAT_EVENT_DATE: return REID_TYPE_DATE;
-    case REID_CAT_AGE: return REID_TYPE_AGE;
-    case REID_CAT_SEX: return REID_TYPE_SEX;
-    case REID_CAT_DIAGNOSIS: return REID_TYPE_CODE;
-    default: return REID_TYPE_TEXT;
+    case REID_CAT_EVENT_DATE:
+        return REID_TYPE_DATE;
+    case REID_CAT_AGE:
+        return REID_TYPE_AGE;
+    case REID_CAT_SEX:
+        return REID_TYPE_SEX;
+    case REID_CAT_DIAGNOSIS:
+        return REID_TYPE_CODE;
+    default:
+        return REID_TYPE_TEXT;
     }
 }
 
 const char *reid_category_label(reid_category c)
 {
     switch (c) {
-    case REID_CAT_POSTCODE: return "a postcode";
-    case REID_CAT_DOB: return "a date of birth";
-    case REID_CAT_BIRTH_YEAR: return "a year of birth";
-    case REID_CAT_AGE: return "an age";
-    case REID_CAT_AGE_BAND: return "an age band";
-    case REID_CAT_SEX: return "sex or gender";
-    case REID_CAT_ETHNICITY: return "an ethnicity";
-    case REID_CAT_DIAGNOSIS: return "a diagnosis code";
-    case REID_CAT_EVENT_DATE: return "the date of an event";
-    case REID_CAT_PSEUDONYM: return "a pseudonym";
-    case REID_CAT_DIRECT_ID: return "a direct identifier";
-    case REID_CAT_NONE: break;
+    case REID_CAT_POSTCODE:
+        return "a postcode";
+    case REID_CAT_DOB:
+        return "a date of birth";
+    case REID_CAT_BIRTH_YEAR:
+        return "a year of birth";
+    case REID_CAT_AGE:
+        return "an age";
+    case REID_CAT_AGE_BAND:
+        return "an age band";
+    case REID_CAT_SEX:
+        return "sex or gender";
+    case REID_CAT_ETHNICITY:
+        return "an ethnicity";
+    case REID_CAT_DIAGNOSIS:
+        return "a diagnosis code";
+    case REID_CAT_EVENT_DATE:
+        return "the date of an event";
+    case REID_CAT_PSEUDONYM:
+        return "a pseudonym";
+    case REID_CAT_DIRECT_ID:
+        return "a direct identifier";
+    case REID_CAT_NONE:
+        break;
     }
     return "not recognised";
 }
@@ -166,7 +226,8 @@ static size_t edit_distance(const char *a, const char *b)
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64) return (size_t)-1;
     size_t row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
     for (size_t i = 1; i <= la; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -211,7 +272,8 @@ size_t reid_autodetect(char *const *names, size_t n, reid_detected *out)
 {
     size_t m = 0;
     long first[REID_CAT_DIRECT_ID + 1];
-    for (size_t c = 0; c <= REID_CAT_DIRECT_ID; c++) first[c] = -1;
+    for (size_t c = 0; c <= REID_CAT_DIRECT_ID; c++)
+        first[c] = -1;
     for (size_t i = 0; i < n; i++) {
         reid_category cat = reid_category_of(names[i]);
         if (cat == REID_CAT_NONE) continue;

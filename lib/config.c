@@ -61,7 +61,8 @@ reid_config *reid_config_new(void)
 
 static void free_qis(reid_config *cfg)
 {
-    for (size_t i = 0; i < cfg->nqis; i++) free(cfg->qis[i].name);
+    for (size_t i = 0; i < cfg->nqis; i++)
+        free(cfg->qis[i].name);
     free(cfg->qis);
     cfg->qis = NULL;
     cfg->nqis = 0;
@@ -75,7 +76,10 @@ void reid_config_free(reid_config *cfg)
     free(cfg);
 }
 
-const char *reid_config_error(const reid_config *cfg) { return cfg->error; }
+const char *reid_config_error(const reid_config *cfg)
+{
+    return cfg->error;
+}
 
 reid_config *reid_config_copy(const reid_config *cfg)
 {
@@ -142,8 +146,8 @@ reid_status reid_config_set_qis(reid_config *cfg, const char *list)
         cfg->nqis++;
         for (size_t i = 0; i + 1 < cfg->nqis; i++) {
             if (strcasecmp(cfg->qis[i].name, cfg->qis[cfg->nqis - 1].name) == 0) {
-                reid_status s = cfg_fail(cfg, "quasi-identifier '%s' is listed twice",
-                                         cfg->qis[i].name);
+                reid_status s =
+                    cfg_fail(cfg, "quasi-identifier '%s' is listed twice", cfg->qis[i].name);
                 free_qis(cfg);
                 return s;
             }

@@ -24,7 +24,7 @@ struct reid_config {
     int skip_bad_rows;
     size_t max_field_size;
     int strict_quotes;
-    unsigned threads; /* 0 = one per core */
+    unsigned threads;    /* 0 = one per core */
     uint64_t input_size; /* bytes, 0 = unknown */
     uint64_t max_memory; /* bytes, 0 = no limit */
     char error[256];

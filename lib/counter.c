@@ -8,7 +8,8 @@ char *reid_batch_room(reid_batch *b, size_t need)
 {
     if (b->blen + need > b->bcap) {
         size_t cap = b->bcap ? b->bcap : 65536;
-        while (cap < b->blen + need) cap *= 2;
+        while (cap < b->blen + need)
+            cap *= 2;
         char *p = realloc(b->bytes, cap);
         if (!p) return NULL;
         b->bytes = p;
@@ -20,14 +21,16 @@ char *reid_batch_room(reid_batch *b, size_t need)
 static uint64_t dict_bytes(const reid_counter *c)
 {
     uint64_t b = 0;
-    for (size_t j = 0; j < c->q; j++) b += reid_dict_bytes(c->dicts[j]);
+    for (size_t j = 0; j < c->q; j++)
+        b += reid_dict_bytes(c->dicts[j]);
     return b;
 }
 
 static void set_oom(reid_counter *c)
 {
     const reid_classtable *t = c->table;
-    if (c->max_memory && (t->over_budget || dict_bytes(c) + reid_classtable_bytes(t) > c->max_memory))
+    if (c->max_memory &&
+        (t->over_budget || dict_bytes(c) + reid_classtable_bytes(t) > c->max_memory))
         reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
                        "the tables would need more than the memory limit of %.1f MiB "
                        "(--max-memory) after %llu records and %llu classes; raise the limit, "
@@ -66,7 +69,8 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
         }
         if (b->nlen + len + REID_NORM_EXTRA > b->ncap) {
             size_t cap = b->ncap ? b->ncap : 65536;
-            while (cap < b->nlen + len + REID_NORM_EXTRA) cap *= 2;
+            while (cap < b->nlen + len + REID_NORM_EXTRA)
+                cap *= 2;
             char *p = realloc(b->norm, cap);
             if (!p) return -1;
             b->norm = p;
@@ -108,17 +112,22 @@ static int count_batch(reid_counter *c, reid_batch *b)
             if (vlen[r * q + j] != REID_VALUE_MISSING) reid_dict_prefetch(d, hash[r * q + j]);
         for (size_t r = 0; r < n; r++) {
             size_t ahead = (r + 2 * D) * q + j, near = (r + D) * q + j;
-            if (r + 2 * D < n && vlen[ahead] != REID_VALUE_MISSING) reid_dict_prefetch(d, hash[ahead]);
-            if (r + D < n && vlen[near] != REID_VALUE_MISSING) reid_dict_prefetch_entry(d, hash[near]);
+            if (r + 2 * D < n && vlen[ahead] != REID_VALUE_MISSING)
+                reid_dict_prefetch(d, hash[ahead]);
+            if (r + D < n && vlen[near] != REID_VALUE_MISSING)
+                reid_dict_prefetch_entry(d, hash[near]);
             size_t v = r * q + j;
-            if (vlen[v] == REID_VALUE_MISSING) keys[v] = REID_DICT_MISSING;
+            if (vlen[v] == REID_VALUE_MISSING)
+                keys[v] = REID_DICT_MISSING;
             else if (reid_dict_intern_hashed(d, bytes + voff[v], vlen[v], hash[v], &keys[v]) != 0)
                 return -1;
         }
     }
     reid_classtable *t = c->table;
-    for (size_t r = 0; r < n; r++) hash[r] = reid_classtable_hash(t, keys + r * q);
-    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++) reid_classtable_prefetch(t, hash[r]);
+    for (size_t r = 0; r < n; r++)
+        hash[r] = reid_classtable_hash(t, keys + r * q);
+    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
+        reid_classtable_prefetch(t, hash[r]);
     for (size_t r = 0; r < n; r++) {
         if (r + REID_PREFETCH_AHEAD < n) reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
         if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
@@ -155,7 +164,8 @@ static void *count_thread(void *arg)
     reid_counter *c = arg;
     pthread_mutex_lock(&c->mu);
     for (;;) {
-        while (c->ready == 0 && !c->done) pthread_cond_wait(&c->cv, &c->mu);
+        while (c->ready == 0 && !c->done)
+            pthread_cond_wait(&c->cv, &c->mu);
         if (c->ready == 0) break; /* done, and nothing left */
         reid_batch *b = &c->ring[c->head];
         int skip = c->err.status != REID_OK;
@@ -262,7 +272,8 @@ static int hand_over(reid_counter *c)
     c->ready++;
     pthread_cond_broadcast(&c->cv);
     c->fill = (c->fill + 1) % REID_RING;
-    while (c->ready == REID_RING) pthread_cond_wait(&c->cv, &c->mu);
+    while (c->ready == REID_RING)
+        pthread_cond_wait(&c->cv, &c->mu);
     int failed = c->err.status != REID_OK;
     pthread_mutex_unlock(&c->mu);
     return failed ? -1 : 0;

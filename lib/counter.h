@@ -5,9 +5,9 @@
  * The reader's thread collects the trimmed, validated QI values of up to
  * REID_BATCH records into a batch. A full batch is counted: each value is
  * checked against the missing spellings and normalised by its column's type,
- * then each column's values are hashed and their dictionary slots prefetched before they are interned,
- * then the keys' class-table slots likewise before they are added, so most
- * lookups find their cache line loaded instead of waiting on memory.
+ * then each column's values are hashed and their dictionary slots prefetched before they are
+ * interned, then the keys' class-table slots likewise before they are added, so most lookups find
+ * their cache line loaded instead of waiting on memory.
  *
  * With threads >= 2 the counting runs on a second thread while the reader
  * parses the next batches (a ring of REID_RING batches). Batches are counted
@@ -36,11 +36,11 @@
  * work on neighbouring batches, and must not share a line (false sharing). */
 typedef struct reid_batch {
     _Alignas(64) size_t n; /* records collected */
-    char *bytes;    /* their trimmed values, as read */
+    char *bytes;           /* their trimmed values, as read */
     size_t blen, bcap;
-    size_t *voff;   /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
+    size_t *voff; /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
     size_t *vlen;
-    char *norm;     /* the values normalised (counting side) */
+    char *norm; /* the values normalised (counting side) */
     size_t nlen, ncap;
     size_t *noff;   /* [n * q] */
     size_t *nvlen;  /* REID_VALUE_MISSING = missing (id 0) */
@@ -50,12 +50,12 @@ typedef struct reid_batch {
 
 typedef struct reid_counter {
     size_t q;
-    const reid_qi_type *types;        /* one per QI */
-    const reid_missing_set *missing;  /* owned by the caller */
-    uint64_t *missing_count;          /* [q]: values found missing */
-    uint64_t *unrecognised_count;     /* [q]: values the type's normaliser could not read */
-    reid_dict **dicts;      /* one per QI, owned by the caller */
-    reid_classtable *table; /* owned by the caller */
+    const reid_qi_type *types;       /* one per QI */
+    const reid_missing_set *missing; /* owned by the caller */
+    uint64_t *missing_count;         /* [q]: values found missing */
+    uint64_t *unrecognised_count;    /* [q]: values the type's normaliser could not read */
+    reid_dict **dicts;               /* one per QI, owned by the caller */
+    reid_classtable *table;          /* owned by the caller */
     reid_batch ring[REID_RING];
     size_t fill;  /* ring index of the batch being filled */
     size_t ready; /* batches handed over and not yet counted */
@@ -64,7 +64,7 @@ typedef struct reid_counter {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    reid_error err; /* the counting side's error (out of memory) */
+    reid_error err;       /* the counting side's error (out of memory) */
     uint64_t expect_rows; /* estimated records in the input (0 = unknown), set under mu */
     int sized;            /* the table has been sized for expect_rows */
     uint64_t max_memory;  /* bytes the dictionaries and the table may hold (0 = no limit) */
@@ -79,7 +79,10 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
 void reid_counter_free(reid_counter *c);
 
 /* The batch being filled. */
-static inline reid_batch *reid_counter_batch(reid_counter *c) { return &c->ring[c->fill]; }
+static inline reid_batch *reid_counter_batch(reid_counter *c)
+{
+    return &c->ring[c->fill];
+}
 
 /* Room for need more value bytes in the current batch: a pointer to write them, or NULL. */
 char *reid_batch_room(reid_batch *b, size_t need);

@@ -45,7 +45,8 @@ static int dict_grow(reid_dict *d)
         const char *v = reid_dict_value(d, id, &len);
         uint64_t h = XXH3_64bits(v, len);
         uint64_t i = h & mask;
-        while (slots[i]) i = (i + 1) & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
         slots[i] = ((uint64_t)e->tag << 32) | id;
     }
     reid_big_free(d->slots, (d->mask + 1) * sizeof *d->slots);
@@ -92,7 +93,10 @@ int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id)
     return reid_dict_intern_hashed(d, s, len, XXH3_64bits(s, len), id);
 }
 
-uint64_t reid_dict_hash(const char *s, size_t len) { return XXH3_64bits(s, len); }
+uint64_t reid_dict_hash(const char *s, size_t len)
+{
+    return XXH3_64bits(s, len);
+}
 
 int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id)
 {
@@ -105,7 +109,8 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
     if (d->count == UINT32_MAX || len > UINT32_MAX) return -1;
     if (d->count == d->cap) {
         uint32_t cap = d->cap > UINT32_MAX / 2 ? UINT32_MAX : d->cap * 2;
-        reid_dict_entry *e = reid_big_grow(d->entries, (size_t)d->cap * sizeof *e, (size_t)cap * sizeof *e);
+        reid_dict_entry *e =
+            reid_big_grow(d->entries, (size_t)d->cap * sizeof *e, (size_t)cap * sizeof *e);
         if (!e) return -1;
         d->entries = e;
         d->cap = cap;

@@ -22,17 +22,17 @@
 #define REID_DICT_INLINE 8
 
 typedef struct reid_dict_entry {
-    uint64_t off;  /* offset of the bytes in the arena (values longer than REID_DICT_INLINE) */
+    uint64_t off; /* offset of the bytes in the arena (values longer than REID_DICT_INLINE) */
     uint32_t len;
-    uint32_t tag;  /* high 32 bits of the hash */
+    uint32_t tag;                /* high 32 bits of the hash */
     char head[REID_DICT_INLINE]; /* the first bytes, zero-padded */
 } reid_dict_entry;
 
 typedef struct reid_dict {
-    uint64_t *slots;         /* 0 = empty; else (tag << 32) | id */
-    uint64_t mask;           /* slot count - 1 (power of two) */
+    uint64_t *slots;          /* 0 = empty; else (tag << 32) | id */
+    uint64_t mask;            /* slot count - 1 (power of two) */
     reid_dict_entry *entries; /* indexed by id; entries[0] is the missing value */
-    uint32_t count;          /* ids in use, including 0 */
+    uint32_t count;           /* ids in use, including 0 */
     uint32_t cap;
     reid_arena bytes;
 } reid_dict;
@@ -40,7 +40,8 @@ typedef struct reid_dict {
 int reid_dict_init(reid_dict *d);
 void reid_dict_free(reid_dict *d);
 
-/* Id of the value, inserting it if new. Returns 0, or -1 when out of memory / over 2^32-2 values. */
+/* Id of the value, inserting it if new. Returns 0, or -1 when out of memory / over 2^32-2 values.
+ */
 int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id);
 
 /* The same, with h = reid_dict_hash(s, len) computed beforehand (batched lookups). */
@@ -57,7 +58,10 @@ static inline void reid_dict_prefetch(const reid_dict *d, uint64_t h)
 int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id);
 
 /* Distinct non-missing values. */
-static inline uint32_t reid_dict_values(const reid_dict *d) { return d->count - 1; }
+static inline uint32_t reid_dict_values(const reid_dict *d)
+{
+    return d->count - 1;
+}
 
 /* Second stage of a batched lookup, once the slot is cached: fetch the entry it points to. */
 static inline void reid_dict_prefetch_entry(const reid_dict *d, uint64_t h)

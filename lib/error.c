@@ -27,12 +27,18 @@ void reid_error_clear(reid_error *e)
 const char *reid_status_name(reid_status s)
 {
     switch (s) {
-    case REID_OK: return "ok";
-    case REID_ERR_INPUT: return "input error";
-    case REID_ERR_CONFIG: return "configuration error";
-    case REID_ERR_NOMEM: return "out of memory";
-    case REID_ERR_IO: return "write error";
-    case REID_ERR_STATE: return "call out of order";
+    case REID_OK:
+        return "ok";
+    case REID_ERR_INPUT:
+        return "input error";
+    case REID_ERR_CONFIG:
+        return "configuration error";
+    case REID_ERR_NOMEM:
+        return "out of memory";
+    case REID_ERR_IO:
+        return "write error";
+    case REID_ERR_STATE:
+        return "call out of order";
     }
     return "unknown status";
 }

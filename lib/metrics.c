@@ -6,7 +6,10 @@
 
 static const uint64_t bucket_lows[REID_NBUCKETS] = {1, 2, 3, 4, 5, 10, 20, 50, 100};
 
-uint64_t reid_bucket_low(int i) { return i >= 0 && i < REID_NBUCKETS ? bucket_lows[i] : 0; }
+uint64_t reid_bucket_low(int i)
+{
+    return i >= 0 && i < REID_NBUCKETS ? bucket_lows[i] : 0;
+}
 
 uint64_t reid_bucket_high(int i)
 {
@@ -17,7 +20,8 @@ uint64_t reid_bucket_high(int i)
 int reid_bucket_of(uint64_t size)
 {
     int b = 0;
-    while (b + 1 < REID_NBUCKETS && size >= bucket_lows[b + 1]) b++;
+    while (b + 1 < REID_NBUCKETS && size >= bucket_lows[b + 1])
+        b++;
     return b;
 }
 

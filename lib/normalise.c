@@ -5,17 +5,31 @@
 #include <string.h>
 #include <strings.h>
 
-static int is_ws(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-static char upper(unsigned char c) { return (char)(c >= 'a' && c <= 'z' ? c - 32 : c); }
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+static int is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+static char upper(unsigned char c)
+{
+    return (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+}
 
 void reid_trim(const char **s, size_t *len)
 {
     const char *p = *s;
     size_t n = *len;
-    while (n && is_ws((unsigned char)p[0])) p++, n--;
-    while (n && is_ws((unsigned char)p[n - 1])) n--;
+    while (n && is_ws((unsigned char)p[0]))
+        p++, n--;
+    while (n && is_ws((unsigned char)p[n - 1]))
+        n--;
     *s = p;
     *len = n;
 }
@@ -32,10 +46,14 @@ int reid_utf8_valid(const char *s, size_t len, size_t *bad)
         }
         size_t need;
         unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) need = 1, cp = c & 0x1F;
-        else if (c >= 0xE0 && c <= 0xEF) need = 2, cp = c & 0x0F;
-        else if (c >= 0xF0 && c <= 0xF4) need = 3, cp = c & 0x07;
-        else goto fail;
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF)
+            need = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4)
+            need = 3, cp = c & 0x07;
+        else
+            goto fail;
         for (size_t k = 1; k <= need; k++) {
             if (i + k >= len || (p[i + k] & 0xC0) != 0x80) goto fail;
             cp = (cp << 6) | (p[i + k] & 0x3F);
@@ -73,11 +91,11 @@ static size_t norm_postcode(const char *s, size_t len, char *out, int *ok)
         size_t o = n - 3;
         int inward = is_digit(u[o]) && is_alpha(u[o + 1]) && is_alpha(u[o + 2]);
         int outward = 0;
-        if (o == 2) outward = is_alpha(u[0]) && is_digit(u[1]);
+        if (o == 2)
+            outward = is_alpha(u[0]) && is_digit(u[1]);
         else if (o == 3)
-            outward = is_alpha(u[0]) &&
-                      ((is_digit(u[1]) && (is_digit(u[2]) || is_alpha(u[2]))) ||
-                       (is_alpha(u[1]) && is_digit(u[2])));
+            outward = is_alpha(u[0]) && ((is_digit(u[1]) && (is_digit(u[2]) || is_alpha(u[2]))) ||
+                                         (is_alpha(u[1]) && is_digit(u[2])));
         else if (o == 4)
             outward = is_alpha(u[0]) && is_alpha(u[1]) && is_digit(u[2]) &&
                       (is_digit(u[3]) || is_alpha(u[3]));
@@ -93,7 +111,8 @@ static size_t norm_postcode(const char *s, size_t len, char *out, int *ok)
         return n + 1;
     }
     *ok = 0;
-    for (size_t i = 0; i < len; i++) out[i] = upper((unsigned char)s[i]);
+    for (size_t i = 0; i < len; i++)
+        out[i] = upper((unsigned char)s[i]);
     return len;
 }
 
@@ -140,7 +159,8 @@ static size_t norm_date(const char *s, size_t len, char *out, int *ok)
     size_t i = 0;
     if (len == 8) { /* YYYYMMDD */
         int all = 1;
-        for (size_t k = 0; k < 8; k++) all &= is_digit((unsigned char)s[k]);
+        for (size_t k = 0; k < 8; k++)
+            all &= is_digit((unsigned char)s[k]);
         if (all) {
             y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
             m = (s[4] - '0') * 10 + (s[5] - '0');
@@ -168,7 +188,8 @@ static size_t norm_date(const char *s, size_t len, char *out, int *ok)
             if (i < len && is_alpha((unsigned char)s[i])) {
                 m = month_name(s, len, &i);
                 /* allow the full month name: skip the remaining letters */
-                while (m > 0 && i < len && is_alpha((unsigned char)s[i])) i++;
+                while (m > 0 && i < len && is_alpha((unsigned char)s[i]))
+                    i++;
             } else if (sep != ' ') {
                 m = read_digits(s, len, &i, 1, 2);
             }
@@ -209,7 +230,8 @@ static size_t norm_age(const char *s, size_t len, char *out, int *ok)
             return len;
         }
     }
-    while (i + 1 < len && s[i] == '0') i++;
+    while (i + 1 < len && s[i] == '0')
+        i++;
     memcpy(out, s + i, len - i);
     *ok = 1;
     return len - i;
@@ -233,15 +255,21 @@ size_t reid_normalise(reid_qi_type t, const char *s, size_t len, char *out, int 
 {
     *recognised = 1;
     switch (t) {
-    case REID_TYPE_POSTCODE: return norm_postcode(s, len, out, recognised);
-    case REID_TYPE_DATE: return norm_date(s, len, out, recognised);
-    case REID_TYPE_AGE: return norm_age(s, len, out, recognised);
-    case REID_TYPE_CODE: return norm_code(s, len, out, recognised);
+    case REID_TYPE_POSTCODE:
+        return norm_postcode(s, len, out, recognised);
+    case REID_TYPE_DATE:
+        return norm_date(s, len, out, recognised);
+    case REID_TYPE_AGE:
+        return norm_age(s, len, out, recognised);
+    case REID_TYPE_CODE:
+        return norm_code(s, len, out, recognised);
     case REID_TYPE_SEX:
-        for (size_t i = 0; i < len; i++) out[i] = upper((unsigned char)s[i]);
+        for (size_t i = 0; i < len; i++)
+            out[i] = upper((unsigned char)s[i]);
         return len;
     case REID_TYPE_AUTO:
-    case REID_TYPE_TEXT: break;
+    case REID_TYPE_TEXT:
+        break;
     }
     memcpy(out, s, len);
     return len;
@@ -286,7 +314,8 @@ oom:
 
 void reid_missing_set_free(reid_missing_set *m)
 {
-    for (size_t i = 0; i < m->count; i++) free(m->tokens[i]);
+    for (size_t i = 0; i < m->count; i++)
+        free(m->tokens[i]);
     free(m->tokens);
     free(m->lens);
     memset(m, 0, sizeof *m);

@@ -44,7 +44,7 @@ typedef struct reid_missing_set {
     char **tokens;
     size_t *lens;
     size_t count;
-    size_t max_len; /* longer values are never missing */
+    size_t max_len;           /* longer values are never missing */
     unsigned char first[256]; /* first[c]: some spelling starts with c (either case) */
 } reid_missing_set;
 

@@ -20,8 +20,11 @@ char *reid_fmt_count(uint64_t v, char *out)
 char *reid_fmt_percent(double f, char *out, size_t cap)
 {
     double p = f * 100;
-    if (f > 0 && p < 0.01) snprintf(out, cap, "<0.01%%");
-    else if (f < 1 && p > 99.99) snprintf(out, cap, ">99.99%%");
-    else snprintf(out, cap, "%.2f%%", p);
+    if (f > 0 && p < 0.01)
+        snprintf(out, cap, "<0.01%%");
+    else if (f < 1 && p > 99.99)
+        snprintf(out, cap, ">99.99%%");
+    else
+        snprintf(out, cap, "%.2f%%", p);
     return out;
 }

@@ -33,7 +33,10 @@ void reid_reader_init(reid_reader *r, int delim, int strict, size_t max_field, c
     r->fast = 1;
 }
 
-void reid_reader_set_fast(reid_reader *r, int fast) { r->fast = fast != 0; }
+void reid_reader_set_fast(reid_reader *r, int fast)
+{
+    r->fast = fast != 0;
+}
 
 void reid_reader_free(reid_reader *r)
 {
@@ -84,7 +87,8 @@ static int fail(reid_reader *r, reid_status st, uint64_t line, uint64_t col, con
 static int parser_start(reid_reader *r)
 {
     unsigned char opts = CSV_STRICT_FINI | (r->strict ? CSV_STRICT : 0);
-    if (csv_init(&r->parser, opts) != 0) return fail(r, REID_ERR_NOMEM, r->line, 0, "%s", "out of memory");
+    if (csv_init(&r->parser, opts) != 0)
+        return fail(r, REID_ERR_NOMEM, r->line, 0, "%s", "out of memory");
     csv_set_delim(&r->parser, (unsigned char)r->delim);
     r->parser_ready = 1;
     return 0;
@@ -129,7 +133,8 @@ static void on_field(void *s, size_t len, void *user)
     if (r->keep && (i >= r->nkeep || !r->keep[i])) return;
     if (r->rlen + len > r->rcap) {
         size_t cap = r->rcap ? r->rcap : 1024;
-        while (cap < r->rlen + len) cap *= 2;
+        while (cap < r->rlen + len)
+            cap *= 2;
         char *b = realloc(r->rbuf, cap);
         if (!b) {
             fail(r, REID_ERR_NOMEM, r->row_line, 0, "%s", "out of memory");
@@ -151,7 +156,8 @@ static void on_row_end(int c, void *user)
         row_reset(r);
         return;
     }
-    for (size_t i = 0; i < r->nf; i++) r->ptr[i] = r->rbuf ? r->rbuf + r->off[i] : "";
+    for (size_t i = 0; i < r->nf; i++)
+        r->ptr[i] = r->rbuf ? r->rbuf + r->off[i] : "";
     reid_row row = {r->nf, r->row_line, r->ptr, r->len};
     r->rows++;
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
@@ -277,7 +283,8 @@ static int process(reid_reader *r, const char *data, size_t len)
         const char *s = data + i;
         size_t lim = len - i < PIECE_MAX ? len - i : PIECE_MAX;
         size_t k = 0;
-        while (k < lim && s[k] != '\n' && s[k] != '\r' && s[k] != '\0') k++;
+        while (k < lim && s[k] != '\n' && s[k] != '\r' && s[k] != '\0')
+            k++;
         if (k < lim && s[k] == '\0') {
             uint64_t at = r->col_base + k + 1; /* before feed_piece advances col_base by k */
             if (k && feed_piece(r, s, k) != 0) return -1;

@@ -50,7 +50,7 @@ typedef struct reid_reader {
     int parser_ready;
     reid_scanner scan; /* the fast path (scan.h); libcsv takes every record it declines */
     int fast;
-    int delim;    /* 0 until sniffed */
+    int delim; /* 0 until sniffed */
     int strict;
     size_t max_field;
     const char *source;
@@ -70,9 +70,9 @@ typedef struct reid_reader {
     uint64_t row_line; /* first line of the record being read */
     int resync;        /* skipping the rest of a line after a malformed record */
     int stop;
-    uint64_t rows;     /* records delivered */
-    uint64_t base;     /* input bytes handed to the parser before the current chunk */
-    uint64_t offset;   /* input offset of the record being delivered (about) */
+    uint64_t rows;   /* records delivered */
+    uint64_t base;   /* input bytes handed to the parser before the current chunk */
+    uint64_t offset; /* input offset of the record being delivered (about) */
 
     size_t nf; /* fields so far in this record */
     char *rbuf;

@@ -27,7 +27,10 @@ static void push(jb *b, json_t *arr, json_t *v)
     if (!arr || !v || json_array_append_new(arr, v) != 0) b->failed = 1;
 }
 
-static json_t *u64(uint64_t v) { return json_integer((json_int_t)v); }
+static json_t *u64(uint64_t v)
+{
+    return json_integer((json_int_t)v);
+}
 
 /* A string that need not be UTF-8 (it holds the file name): if it is not, its bytes from
  * 0x80 up become '?' (json_string refuses invalid UTF-8). */
@@ -95,7 +98,8 @@ static json_t *build(const reid_analysis *a, jb *b)
     json_t *mv = json_object(), *tokens = json_array();
     put(b, mv, "rule", json_string(reid_missing_rule(a)));
     push(b, tokens, json_string(""));
-    for (size_t i = 0; i < a->missing.count; i++) push(b, tokens, json_string(a->missing.tokens[i]));
+    for (size_t i = 0; i < a->missing.count; i++)
+        push(b, tokens, json_string(a->missing.tokens[i]));
     put(b, mv, "tokens", tokens);
     put(b, root, "missing_values", mv);
 

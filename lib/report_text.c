@@ -83,9 +83,13 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     for (int b = 0; b < REID_NBUCKETS; b++) {
         char label[32];
         uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
-        if (lo == hi) snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
-        else if (hi == UINT64_MAX) snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
-        else snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo, (unsigned long long)hi);
+        if (lo == hi)
+            snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
+        else if (hi == UINT64_MAX)
+            snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
+        else
+            snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo,
+                     (unsigned long long)hi);
         fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(s->bucket_classes[b], n1),
                 reid_fmt_count(s->bucket_records[b], n2),
                 reid_fmt_percent((double)s->bucket_records[b] / (double)s->records, p1, sizeof p1));

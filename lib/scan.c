@@ -50,16 +50,17 @@ static inline const unsigned char *skip_text(const reid_scanner *s, const unsign
                   cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), z = _mm_setzero_si128();
     while (e - q >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, qu)),
-                                 _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr),
-                                                           _mm_cmpeq_epi8(v, lf)),
-                                              _mm_cmpeq_epi8(v, z)));
+        __m128i m =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, qu)),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)),
+                                      _mm_cmpeq_epi8(v, z)));
         unsigned bits = (unsigned)_mm_movemask_epi8(m);
         if (bits) return q + __builtin_ctz(bits);
         q += 16;
     }
 #endif
-    while (q < e && s->cls[*q] == C_TEXT) q++;
+    while (q < e && s->cls[*q] == C_TEXT)
+        q++;
     return q;
 }
 
@@ -79,7 +80,8 @@ static inline const unsigned char *skip_quoted(const reid_scanner *s, const unsi
         q += 16;
     }
 #endif
-    while (q < e && *q != '"' && *q != 0 && *q != '\r' && *q != '\n') q++;
+    while (q < e && *q != '"' && *q != 0 && *q != '\r' && *q != '\n')
+        q++;
     (void)s;
     return q;
 }
@@ -110,7 +112,8 @@ static int unesc_append(reid_scanner *s, const char *from, size_t n)
 {
     if (s->unesc_len + n > s->unesc_cap) {
         size_t cap = s->unesc_cap ? s->unesc_cap : 256;
-        while (cap < s->unesc_len + n) cap *= 2;
+        while (cap < s->unesc_len + n)
+            cap *= 2;
         char *u = realloc(s->unesc, cap);
         if (!u) return -1;
         s->unesc = u;
@@ -121,8 +124,7 @@ static int unesc_append(reid_scanner *s, const char *from, size_t n)
     return 0;
 }
 
-int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof,
-                     const char **next)
+int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof, const char **next)
 {
     const unsigned char *cls = s->cls;
     const unsigned char *q = (const unsigned char *)p, *e = (const unsigned char *)end;
@@ -132,7 +134,8 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
     s->breaks = 0;
 
     /* the start of a record: spaces, then maybe a blank line */
-    while (q < e && is_sp(s, *q)) q++;
+    while (q < e && is_sp(s, *q))
+        q++;
     if (q == e) {
         if (!at_eof) return REID_SCAN_INCOMPLETE;
         *next = end;
@@ -159,8 +162,10 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
                     q = skip_quoted(s, q, e);
                     if (q == e || *q == '"' || *q == 0) break;
                     /* a line break inside quotes: CR, LF or CRLF counts once */
-                    if (*q == '\n') s->breaks++;
-                    else if (!(q + 1 < e && q[1] == '\n')) s->breaks++;
+                    if (*q == '\n')
+                        s->breaks++;
+                    else if (!(q + 1 < e && q[1] == '\n'))
+                        s->breaks++;
                     q++;
                 }
                 if (q == e) return at_eof ? REID_SCAN_FALLBACK : REID_SCAN_INCOMPLETE;
@@ -195,7 +200,8 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
             if (flen > s->max_field) return REID_SCAN_FALLBACK;
             s->len[f] = flen;
             q++; /* the closing quote */
-            while (q < e && is_sp(s, *q)) q++;
+            while (q < e && is_sp(s, *q))
+                q++;
             if (q < e && cls[*q] != C_DELIM && cls[*q] != C_CR && cls[*q] != C_LF)
                 return REID_SCAN_FALLBACK;
         } else {
@@ -203,7 +209,8 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
             q = skip_text(s, q, e);
             if (q < e && (cls[*q] == C_QUOTE || cls[*q] == C_NUL)) return REID_SCAN_FALLBACK;
             const unsigned char *stop = q;
-            while (stop > start && is_sp(s, stop[-1])) stop--;
+            while (stop > start && is_sp(s, stop[-1]))
+                stop--;
             size_t flen = (size_t)(stop - start);
             if (flen > s->max_field) return REID_SCAN_FALLBACK;
             s->ptr[f] = (const char *)start;
@@ -217,7 +224,8 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
         }
         if (*q == (unsigned char)s->delim) {
             q++;
-            while (q < e && is_sp(s, *q)) q++;
+            while (q < e && is_sp(s, *q))
+                q++;
             if (q == e && !at_eof) return REID_SCAN_INCOMPLETE;
             continue;
         }

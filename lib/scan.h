@@ -29,13 +29,13 @@ typedef enum reid_scan_result {
 
 typedef struct reid_scanner {
     unsigned char delim;
-    size_t max_field;  /* longer fields fall back (libcsv reports them) */
-    size_t max_fields; /* more fields fall back */
+    size_t max_field;       /* longer fields fall back (libcsv reports them) */
+    size_t max_fields;      /* more fields fall back */
     unsigned char cls[256]; /* byte classes for this delimiter */
     /* output of the last REID_SCAN_RECORD */
     size_t nfields;
     const char **ptr; /* field i: ptr[i][0 .. len[i]) */
-    size_t *len; /* 2 x cap entries: lengths, then offsets of unescaped fields */
+    size_t *len;      /* 2 x cap entries: lengths, then offsets of unescaped fields */
     size_t cap;
     char *unesc; /* storage for quoted fields that held "" */
     size_t unesc_len, unesc_cap;

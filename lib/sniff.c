@@ -12,7 +12,8 @@ int reid_sniff_delimiter(const char *buf, size_t len)
 {
     size_t first[NCAND] = {0}, cur[NCAND] = {0}, ref[NCAND] = {0};
     int consistent[NCAND];
-    for (size_t c = 0; c < NCAND; c++) consistent[c] = 1;
+    for (size_t c = 0; c < NCAND; c++)
+        consistent[c] = 1;
     int quoted = 0;
     size_t lines = 0;
     for (size_t i = 0; i < len && lines < SNIFF_LINES; i++) {
@@ -25,10 +26,13 @@ int reid_sniff_delimiter(const char *buf, size_t len)
         if (ch == '\n' || ch == '\r') {
             if (ch == '\r' && i + 1 < len && buf[i + 1] == '\n') i++;
             int blank = 1;
-            for (size_t c = 0; c < NCAND; c++) blank &= cur[c] == 0;
+            for (size_t c = 0; c < NCAND; c++)
+                blank &= cur[c] == 0;
             for (size_t c = 0; c < NCAND; c++) {
-                if (lines == 0) first[c] = ref[c] = cur[c];
-                else if (cur[c] != ref[c] && !blank) consistent[c] = 0;
+                if (lines == 0)
+                    first[c] = ref[c] = cur[c];
+                else if (cur[c] != ref[c] && !blank)
+                    consistent[c] = 0;
                 cur[c] = 0;
             }
             lines++;
@@ -38,7 +42,8 @@ int reid_sniff_delimiter(const char *buf, size_t len)
             if (ch == candidates[c]) cur[c]++;
     }
     if (lines == 0) /* one incomplete line: judge it alone */
-        for (size_t c = 0; c < NCAND; c++) first[c] = ref[c] = cur[c];
+        for (size_t c = 0; c < NCAND; c++)
+            first[c] = ref[c] = cur[c];
     int best = -1;
     for (size_t c = 0; c < NCAND; c++)
         if (consistent[c] && ref[c] > 0 && (best < 0 || ref[c] > ref[best])) best = (int)c;

@@ -65,8 +65,10 @@ void remove_tree(const char *dir)
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             struct stat st;
-            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) remove_tree(path);
-            else unlink(path);
+            if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                remove_tree(path);
+            else
+                unlink(path);
         }
         closedir(d);
     }
@@ -80,8 +82,7 @@ void run_result_free(run_result *r)
     memset(r, 0, sizeof *r);
 }
 
-int run_program(run_result *r, const char *scratch_dir, const char *stdin_path,
-                char *const argv[])
+int run_program(run_result *r, const char *scratch_dir, const char *stdin_path, char *const argv[])
 {
     memset(r, 0, sizeof *r);
     r->status = -1;
@@ -113,8 +114,10 @@ int run_program(run_result *r, const char *scratch_dir, const char *stdin_path,
             return -1;
         }
     }
-    if (WIFEXITED(st)) r->status = WEXITSTATUS(st);
-    else if (WIFSIGNALED(st)) r->status = 128 + WTERMSIG(st);
+    if (WIFEXITED(st))
+        r->status = WEXITSTATUS(st);
+    else if (WIFSIGNALED(st))
+        r->status = 128 + WTERMSIG(st);
     r->out = read_whole_file(out_path, &r->out_len);
     r->err = read_whole_file(err_path, &r->err_len);
     unlink(out_path);

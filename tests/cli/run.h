@@ -5,10 +5,10 @@
 #include <stddef.h>
 
 typedef struct run_result {
-    int status;     /* exit status; 128 + signal number if it was killed; -1 if it never ran */
-    char *out;      /* standard output, NUL-terminated (may hold other NULs) */
+    int status; /* exit status; 128 + signal number if it was killed; -1 if it never ran */
+    char *out;  /* standard output, NUL-terminated (may hold other NULs) */
     size_t out_len;
-    char *err;      /* standard error, NUL-terminated */
+    char *err; /* standard error, NUL-terminated */
     size_t err_len;
 } run_result;
 
@@ -19,8 +19,7 @@ typedef struct run_result {
  * back into r. Returns 0, or -1 if the program could not be started or
  * waited for (r->status is then -1). Free r with run_result_free.
  */
-int run_program(run_result *r, const char *scratch_dir, const char *stdin_path,
-                char *const argv[]);
+int run_program(run_result *r, const char *scratch_dir, const char *stdin_path, char *const argv[]);
 
 void run_result_free(run_result *r);
 

@@ -39,9 +39,9 @@
 /* Paths, scratch space, the last run and its JSON                           */
 /* ------------------------------------------------------------------------- */
 
-static const char *g_bin;     /* reid-check */
-static const char *g_tests;   /* <source>/tests */
-static char g_scratch[1024];  /* per-process scratch directory */
+static const char *g_bin;    /* reid-check */
+static const char *g_tests;  /* <source>/tests */
+static char g_scratch[1024]; /* per-process scratch directory */
 
 static run_result R; /* the last run */
 static json_t *J;    /* the last JSON report parsed */
@@ -117,7 +117,8 @@ static void run_argv(const char *stdin_path, const char *const *args, const char
     }
 }
 #define RUN(...) run_argv(NULL, (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
-#define RUN_STDIN(in, ...) run_argv((in), (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
+#define RUN_STDIN(in, ...)                                                                         \
+    run_argv((in), (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
 
 static void show_run(void)
 {
@@ -202,14 +203,21 @@ static const char *type_name(const json_t *v)
 {
     if (!v) return "missing";
     switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real";
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "an array";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+        return "an integer";
+    case JSON_REAL:
+        return "a real";
     case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        return "null";
     }
     return "?";
 }
@@ -217,8 +225,7 @@ static const char *type_name(const json_t *v)
 static json_t *jtyped_at(const char *path, json_type want, const char *file, int line)
 {
     json_t *v = jget(J, path);
-    int ok = v && (json_typeof(v) == want ||
-                   (want == JSON_TRUE && json_typeof(v) == JSON_FALSE));
+    int ok = v && (json_typeof(v) == want || (want == JSON_TRUE && json_typeof(v) == JSON_FALSE));
     if (!ok) {
         print_error("%s:%d: %s is %s\n", file, line, path, type_name(v));
         _fail(file, line);
@@ -245,8 +252,8 @@ static void jreal_at(const char *path, double want, double tol, const char *file
     double got = json_real_value(v);
     double err = want != 0 ? fabs(got - want) / fabs(want) : fabs(got);
     if (!(err <= tol)) {
-        print_error("%s:%d: %s = %.17g, expected %.17g (relative error %.3g > %.3g)\n", file,
-                    line, path, got, want, err, tol);
+        print_error("%s:%d: %s = %.17g, expected %.17g (relative error %.3g > %.3g)\n", file, line,
+                    path, got, want, err, tol);
         _fail(file, line);
     }
 }
@@ -256,8 +263,8 @@ static void jstr_at(const char *path, const char *want, const char *file, int li
 {
     json_t *v = jtyped_at(path, JSON_STRING, file, line);
     if (strcmp(json_string_value(v), want) != 0) {
-        print_error("%s:%d: %s = \"%s\", expected \"%s\"\n", file, line, path,
-                    json_string_value(v), want);
+        print_error("%s:%d: %s = \"%s\", expected \"%s\"\n", file, line, path, json_string_value(v),
+                    want);
         _fail(file, line);
     }
 }
@@ -285,7 +292,8 @@ static void jstrings_at(const char *path, const char *const *want, const char *f
 {
     json_t *a = jtyped_at(path, JSON_ARRAY, file, line);
     size_t n = 0;
-    while (want[n]) n++;
+    while (want[n])
+        n++;
     int ok = json_array_size(a) == n;
     for (size_t i = 0; ok && i < n; i++) {
         json_t *s = json_array_get(a, i);
@@ -299,7 +307,7 @@ static void jstrings_at(const char *path, const char *const *want, const char *f
         _fail(file, line);
     }
 }
-#define JSTRINGS(path, ...) \
+#define JSTRINGS(path, ...)                                                                        \
     jstrings_at((path), (const char *const[]){__VA_ARGS__, NULL}, __FILE__, __LINE__)
 
 /* The exact histogram equals the (size, classes) pairs given, in order. */
@@ -322,10 +330,9 @@ static void jhist_at(const uint64_t *pairs, size_t npairs, const char *file, int
         _fail(file, line);
     }
 }
-#define JHIST(...)                                                                  \
-    jhist_at((const uint64_t[]){__VA_ARGS__},                                       \
-             sizeof((const uint64_t[]){__VA_ARGS__}) / (2 * sizeof(uint64_t)), __FILE__, \
-             __LINE__)
+#define JHIST(...)                                                                                 \
+    jhist_at((const uint64_t[]){__VA_ARGS__},                                                      \
+             sizeof((const uint64_t[]){__VA_ARGS__}) / (2 * sizeof(uint64_t)), __FILE__, __LINE__)
 
 /* Sums over the histogram: size x classes and classes. */
 static void hist_sums(uint64_t *records, uint64_t *classes)
@@ -437,8 +444,7 @@ static void test_arx_records_at_risk(void **state)
     static const struct {
         const char *k;
         long long records;
-    } cases[] = {{"2", 62},    {"3", 180},   {"5", 425},
-                 {"10", 985},  {"20", 1868}, {"100", 5775}};
+    } cases[] = {{"2", 62}, {"3", 180}, {"5", 425}, {"10", 985}, {"20", 1868}, {"100", 5775}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         RUN("--qi", "age,sex,race", "-f", "json", "-k", cases[i].k, test_data("adult.csv"));
         EXPECT_STATUS(0);
@@ -580,8 +586,7 @@ static void test_input_crlf(void **state)
     /* no CR left in a value: 30 and 40, both read as plain text */
     JINT("quasi_identifier_details.1.distinct_values", 2);
     /* line numbers count CRLF once, also inside a quoted field */
-    p = SCRATCH_CSV("crlf_wrong.csv",
-                    "sex,age,note\r\nM,30,\"a\r\nb\"\r\nF\r\nM,31,x\r\n");
+    p = SCRATCH_CSV("crlf_wrong.csv", "sex,age,note\r\nM,30,\"a\r\nb\"\r\nF\r\nM,31,x\r\n");
     RUN("-f", "json", p);
     EXPECT_STATUS(2);
     ERR_HAS("crlf_wrong.csv: line 4:");
@@ -863,8 +868,7 @@ static void test_input_utf8_outside_qis(void **state)
     JINT("input.records", 2);
     JINT("input.skipped_rows", 0);
     /* valid UTF-8 in a QI is fine, and compared byte for byte */
-    p = SCRATCH_CSV("utf8_qi.csv",
-                    "ethnicity,sex\nM\xC4\x81ori,F\nM\xC4\x81ori,F\nMaori,F\n");
+    p = SCRATCH_CSV("utf8_qi.csv", "ethnicity,sex\nM\xC4\x81ori,F\nM\xC4\x81ori,F\nMaori,F\n");
     RUN("-f", "json", p);
     EXPECT_STATUS(0);
     PARSE_JSON();
@@ -939,7 +943,8 @@ static void test_errors_bad_quote(void **state)
 static void test_errors_nul_byte(void **state)
 {
     (void)state;
-    const char *p = SCRATCH_CSV("nul.csv", "sex,age\nM,30\nF,4\0" "0\n");
+    const char *p = SCRATCH_CSV("nul.csv", "sex,age\nM,30\nF,4\0"
+                                           "0\n");
     RUN("-f", "json", p);
     EXPECT_STATUS(2);
     OUT_EMPTY();
@@ -1083,8 +1088,8 @@ static void test_errors_skip_bad_rows(void **state)
     JINT("input.records", 2);
     JINT("input.skipped_rows", 1);
     /* all three kinds in one file: line 3 short, line 4 bad quote, line 5 invalid UTF-8 */
-    const char *p = SCRATCH_CSV("bad_rows.csv",
-                                "sex,age\nM,30\nF\nM,\"3\"0\n\xFF,40\nF,40\nF,40\n");
+    const char *p =
+        SCRATCH_CSV("bad_rows.csv", "sex,age\nM,30\nF\nM,\"3\"0\n\xFF,40\nF,40\nF,40\n");
     RUN("-f", "json", p);
     EXPECT_STATUS(2);
     ERR_HAS("bad_rows.csv: line 3:");
@@ -1125,8 +1130,7 @@ static char *make_long_csv(const char *eol, size_t *len, uint64_t *bad_line)
     for (int i = 0; i < 60000; i++) {
         switch (i % 7) {
         case 0:
-            n += (size_t)snprintf(b + n, cap - n, "M,%d,\"multi%sline %d\"%s", i % 90, eol, i,
-                                  eol);
+            n += (size_t)snprintf(b + n, cap - n, "M,%d,\"multi%sline %d\"%s", i % 90, eol, i, eol);
             line += 2;
             break;
         case 1:
@@ -1339,7 +1343,7 @@ static void test_gate_max_uniques_boundary(void **state)
     static const struct {
         const char *limit;
         int status;
-    } cases[] = {{"0.25", 0}, {"25%", 0}, {"1", 0}, {"100%", 0},
+    } cases[] = {{"0.25", 0}, {"25%", 0},   {"1", 0}, {"100%", 0},
                  {"0.24", 1}, {"24.9%", 1}, {"0", 1}, {"0%", 1}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         RUN("-q", "--max-uniques", cases[i].limit, f);
@@ -1398,12 +1402,14 @@ static void test_output_json_schema(void **state)
     JTYPE("input.header", JSON_TRUE);
     json_t *q = JTYPE("quasi_identifiers", JSON_ARRAY);
     assert_int_equal(json_array_size(q), 3);
-    for (size_t i = 0; i < json_array_size(q); i++) assert_true(json_is_string(json_array_get(q, i)));
+    for (size_t i = 0; i < json_array_size(q); i++)
+        assert_true(json_is_string(json_array_get(q, i)));
     json_t *d = JTYPE("quasi_identifier_details", JSON_ARRAY);
     assert_int_equal(json_array_size(d), 3);
     for (size_t i = 0; i < 3; i++) {
         char p[128];
-#define DETAIL(key, type) (snprintf(p, sizeof p, "quasi_identifier_details.%zu." key, i), JTYPE(p, type))
+#define DETAIL(key, type)                                                                          \
+    (snprintf(p, sizeof p, "quasi_identifier_details.%zu." key, i), JTYPE(p, type))
         DETAIL("name", JSON_STRING);
         DETAIL("column", JSON_INTEGER);
         DETAIL("type", JSON_STRING);
@@ -1537,8 +1543,8 @@ static void test_output_file_on_error(void **state)
     /* and leaves an existing one as it was */
     static const char old[] = "{\"previous\": \"report\"}\n";
     assert_int_equal(write_whole_file(out, old, sizeof old - 1), 0);
-    static const char *const bad_inputs[] = {"wrong_fields.csv", "unterminated.csv",
-                                             "empty.csv", "header_only.csv", "no_qi.csv"};
+    static const char *const bad_inputs[] = {"wrong_fields.csv", "unterminated.csv", "empty.csv",
+                                             "header_only.csv", "no_qi.csv"};
     for (size_t i = 0; i < sizeof bad_inputs / sizeof *bad_inputs; i++) {
         RUN("-f", "json", "-o", out, fixture(bad_inputs[i]));
         EXPECT_STATUS(2);
@@ -1638,8 +1644,8 @@ static void test_output_version(void **state)
 
 /* The unique record's values, raw and normalised. */
 static const char *const secret_values[] = {
-    "ZZ9", "9ZZ", "ZZ99ZZ", "1901-02", "Q87", "Q874", /* the unique record */
-    "ZZ8", "8ZZ", "1902-03", "ZZ7", "7ZZ", "1903-04", "Q86", /* the malformed rows */
+    "ZZ9",        "9ZZ", "ZZ99ZZ",  "1901-02", "Q87", "Q874",           /* the unique record */
+    "ZZ8",        "8ZZ", "1902-03", "ZZ7",     "7ZZ", "1903-04", "Q86", /* the malformed rows */
     "SECRETVALUE"};
 
 static void assert_no_secrets_at(const char *text, const char *what, const char *file, int line)
@@ -1704,8 +1710,7 @@ static void test_privacy_messages(void **state)
     ERR_HAS("line 3");
     NO_SECRETS(R.err, "the error message");
     /* invalid UTF-8 next to a distinctive value */
-    const char *p = SCRATCH_CSV("privacy_utf8.csv",
-                                "postcode,sex\nLS1 4AP,F\nZZ9 9ZZ\xFF,M\n");
+    const char *p = SCRATCH_CSV("privacy_utf8.csv", "postcode,sex\nLS1 4AP,F\nZZ9 9ZZ\xFF,M\n");
     RUN(p);
     EXPECT_STATUS(2);
     ERR_HAS("line 3, column 1 (postcode)");
@@ -1792,20 +1797,13 @@ static const struct CMUnitTest input_tests[] = {
 };
 
 static const struct CMUnitTest errors_tests[] = {
-    T(test_errors_wrong_field_count),
-    T(test_errors_unterminated_quote),
-    T(test_errors_bad_quote),
-    T(test_errors_nul_byte),
-    T(test_errors_invalid_utf8),
-    T(test_errors_empty_and_header_only),
-    T(test_errors_duplicate_columns),
-    T(test_errors_field_size),
-    T(test_errors_unknown_qi),
-    T(test_errors_no_qi),
-    T(test_errors_skip_bad_rows),
-    T(test_errors_bad_options),
-    T(test_errors_input_files),
-    T(test_errors_line_numbers_long_file),
+    T(test_errors_wrong_field_count), T(test_errors_unterminated_quote),
+    T(test_errors_bad_quote),         T(test_errors_nul_byte),
+    T(test_errors_invalid_utf8),      T(test_errors_empty_and_header_only),
+    T(test_errors_duplicate_columns), T(test_errors_field_size),
+    T(test_errors_unknown_qi),        T(test_errors_no_qi),
+    T(test_errors_skip_bad_rows),     T(test_errors_bad_options),
+    T(test_errors_input_files),       T(test_errors_line_numbers_long_file),
 };
 
 static const struct CMUnitTest gate_tests[] = {
@@ -1882,9 +1880,10 @@ static void test_scale_threads_identical(void **state)
     for (unsigned i = 0; len + 200 < cap; i++) {
         unsigned h = i * 2654435761u;
         if (i % 7 == 3)
-            len += (size_t)snprintf(buf + len, cap - len,
-                                    "%u,\"SW%u %uAB\",%u,\"line one\nline \"\"two\"\", with comma\",%c\r\n",
-                                    i, h % 90 + 1, h % 9, h % 97, "MF"[h % 2]);
+            len += (size_t)snprintf(
+                buf + len, cap - len,
+                "%u,\"SW%u %uAB\",%u,\"line one\nline \"\"two\"\", with comma\",%c\r\n", i,
+                h % 90 + 1, h % 9, h % 97, "MF"[h % 2]);
         else
             len += (size_t)snprintf(buf + len, cap - len, "%u,sw%u%uab,%u,plain note %u,%c\n", i,
                                     h % 90 + 1, h % 9, h % 97, i, "MF"[h % 2]);
@@ -1947,7 +1946,10 @@ static const struct CMUnitTest sample_tests[] = {
     T(test_sample_extract),
 };
 
-#define GROUP(name, tests) {name, tests, sizeof tests / sizeof *tests}
+#define GROUP(name, tests)                                                                         \
+    {                                                                                              \
+        name, tests, sizeof tests / sizeof *tests                                                  \
+    }
 
 int main(int argc, char **argv)
 {
@@ -1956,10 +1958,10 @@ int main(int argc, char **argv)
         const struct CMUnitTest *tests;
         size_t n;
     } groups[] = {
-        GROUP("arx", arx_tests),         GROUP("input", input_tests),
-        GROUP("errors", errors_tests),   GROUP("gate", gate_tests),
-        GROUP("output", output_tests),   GROUP("privacy", privacy_tests),
-        GROUP("sample", sample_tests),   GROUP("scale", scale_tests),
+        GROUP("arx", arx_tests),       GROUP("input", input_tests),
+        GROUP("errors", errors_tests), GROUP("gate", gate_tests),
+        GROUP("output", output_tests), GROUP("privacy", privacy_tests),
+        GROUP("sample", sample_tests), GROUP("scale", scale_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);

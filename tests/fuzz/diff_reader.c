@@ -23,15 +23,15 @@ static uint64_t rnd(void)
 }
 
 static const char *const atoms[] = {
-    "a", "bc", "SW1A 1AA", " ", "\t", ",", ";", "|", "\"", "\"\"", "\n", "\r\n", "\r",
-    "\"x,y\"", "\"q\"\"q\"", "\"line\nbreak\"", "  \"sp\"  ", "\"a\" b", "x\"y", "42",
-    "\xC3\xA9", "\"\r\"", "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end",
+    "a", "bc", "SW1A 1AA", " ", "\t", ",", ";", "|", "\"", "\"\"", "\n", "\r\n", "\r", "\"x,y\"",
+    "\"q\"\"q\"", "\"line\nbreak\"", "  \"sp\"  ", "\"a\" b", "x\"y", "42", "\xC3\xA9", "\"\r\"",
+    "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end",
     /* long runs, so the 16-byte vector loops meet every special byte at every offset */
     "abcdefghijklmnopqrstuvwxyz0123456789", "0123456789abcdef", "0123456789abcde",
     "\"a long quoted field, with a comma; a semicolon | a pipe\"",
     "\"sixteen bytes..\"\"then an escaped quote and more text\"",
-    "\"a quoted field that runs over\r\na CRLF and\nan LF and\ra CR\"",
-    "padding-padding-padding-", "trailing spaces and tabs \t \t "};
+    "\"a quoted field that runs over\r\na CRLF and\nan LF and\ra CR\"", "padding-padding-padding-",
+    "trailing spaces and tabs \t \t "};
 #define NATOMS (sizeof atoms / sizeof *atoms)
 
 int main(void)
@@ -46,8 +46,10 @@ int main(void)
         /* mostly well-formed records, with the hard atoms mixed in */
         while (len < target) {
             const char *a;
-            if (rnd() % 4 == 0) a = atoms[rnd() % NATOMS];
-            else a = (const char *[]){"ab", ",", "\"c,d\"", "\n", "x y", "\"e\"\"f\""}[rnd() % 6];
+            if (rnd() % 4 == 0)
+                a = atoms[rnd() % NATOMS];
+            else
+                a = (const char *[]){"ab", ",", "\"c,d\"", "\n", "x y", "\"e\"\"f\""}[rnd() % 6];
             size_t n = strlen(a);
             memcpy(buf + len, a, n);
             len += n;
@@ -64,8 +66,10 @@ int main(void)
                        (unsigned long long)seed, delim, strict, max_field, chunk, why);
                 for (size_t i = 0; i < len; i++) {
                     unsigned char c = (unsigned char)buf[i];
-                    if (c >= 32 && c < 127) putchar(c);
-                    else printf("\\x%02X", c);
+                    if (c >= 32 && c < 127)
+                        putchar(c);
+                    else
+                        printf("\\x%02X", c);
                 }
                 putchar('\n');
             }

@@ -18,7 +18,8 @@ static void put(trace *t, const void *p, size_t n)
     if (n == 0) return;
     if (t->len + n > t->cap) {
         size_t cap = t->cap ? t->cap : 4096;
-        while (cap < t->len + n) cap *= 2;
+        while (cap < t->len + n)
+            cap *= 2;
         char *b = realloc(t->buf, cap);
         if (!b) {
             t->fail = 1;
@@ -64,8 +65,8 @@ static void run(const char *data, size_t len, int delim, int strict, size_t max_
     reid_reader_free(&r);
 }
 
-int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_field,
-                size_t chunk, char *why, size_t whycap)
+int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_field, size_t chunk,
+                char *why, size_t whycap)
 {
     trace a = {0}, b = {0};
     reid_error ea, eb;
@@ -83,7 +84,8 @@ int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_
         differ = 1;
     } else if (a.len != b.len || (a.len && memcmp(a.buf, b.buf, a.len) != 0)) {
         size_t k = 0;
-        while (k < a.len && k < b.len && a.buf[k] == b.buf[k]) k++;
+        while (k < a.len && k < b.len && a.buf[k] == b.buf[k])
+            k++;
         snprintf(why, whycap, "records differ at trace byte %zu (fast %zu bytes, libcsv %zu)", k,
                  a.len, b.len);
         differ = 1;

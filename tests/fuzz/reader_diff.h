@@ -14,7 +14,7 @@
  * Returns 0 when the two agree; otherwise 1, with a description in why.
  * chunk: feed size (0 = all at once). strict: RFC 4180 quote checking.
  */
-int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_field,
-                size_t chunk, char *why, size_t whycap);
+int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_field, size_t chunk,
+                char *why, size_t whycap);
 
 #endif

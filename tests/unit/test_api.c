@@ -321,7 +321,8 @@ static json_t *get(json_t *obj, const char *path)
     char buf[128];
     snprintf(buf, sizeof buf, "%s", path);
     json_t *cur = obj;
-    for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+    for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok;
+         tok = strtok_r(NULL, ".", &save)) {
         cur = json_object_get(cur, tok);
         if (!cur) {
             print_error("no key %s (in %s)\n", tok, path);
@@ -385,11 +386,19 @@ static void test_json_report(void **state)
     assert_true(json_is_object(root));
 
     /* the documented top-level keys, in the documented order */
-    static const char *const keys[] = {
-        "tool",          "input",          "quasi_identifiers", "quasi_identifier_details",
-        "columns_noted", "missing_values", "equivalence_classes", "k_anonymity",
-        "sample_uniques", "records_at_risk", "risk",              "gate",
-        "run"};
+    static const char *const keys[] = {"tool",
+                                       "input",
+                                       "quasi_identifiers",
+                                       "quasi_identifier_details",
+                                       "columns_noted",
+                                       "missing_values",
+                                       "equivalence_classes",
+                                       "k_anonymity",
+                                       "sample_uniques",
+                                       "records_at_risk",
+                                       "risk",
+                                       "gate",
+                                       "run"};
     size_t i = 0;
     for (void *it = json_object_iter(root); it; it = json_object_iter_next(root, it), i++) {
         assert_true(i < sizeof keys / sizeof *keys);
@@ -536,7 +545,8 @@ static void test_text_report(void **state)
     char *big = malloc(64 * 1300 + 32);
     assert_non_null(big);
     size_t n = (size_t)snprintf(big, 32, "id,grp\n");
-    for (int i = 0; i < 1234; i++) n += (size_t)snprintf(big + n, 64, "%d,g%d\n", i, i % 1000);
+    for (int i = 0; i < 1234; i++)
+        n += (size_t)snprintf(big + n, 64, "%d,g%d\n", i, i % 1000);
     cfg = cfg_qis("grp");
     a = run_csv(cfg, big);
     assert_analysis_ok(a);
@@ -603,7 +613,7 @@ static void test_reports_hold_no_values(void **state)
                      "common,north,43,x\n"
                      "common,north,43,x\n"
                      "common,north,43,x\n"
-                     "ZZSKIPPED\"Q,north,43,x\n"   /* malformed quoting: skipped */
+                     "ZZSKIPPED\"Q,north,43,x\n" /* malformed quoting: skipped */
                      "ZZRAGGED,north\n";         /* wrong field count: skipped */
     reid_config *cfg = cfg_qis("code,area,age");
     assert_int_equal(reid_config_set_skip_bad_rows(cfg, 1), REID_OK);
@@ -622,7 +632,7 @@ static void test_reports_hold_no_values(void **state)
     assert_int_equal(found, 2);
 
     static const char *const secrets[] = {"ZZUNIQUE", "ZZSMALLCLASS", "ZZSKIPPED", "ZZRAGGED",
-                                          "ZZNOTE", "south", "common"};
+                                          "ZZNOTE",   "south",        "common"};
     for (int json = 0; json <= 1; json++) {
         reid_status st;
         char *out = report_to_string(a, json, &st);
@@ -645,8 +655,10 @@ static char *many_rows(size_t n, size_t bad, size_t *len)
     assert_non_null(buf);
     size_t k = (size_t)snprintf(buf, 32, "a,b\n");
     for (size_t i = 1; i <= n; i++) {
-        if (i == bad) k += (size_t)snprintf(buf + k, 16, "oops\n");
-        else k += (size_t)snprintf(buf + k, 16, "%zu,%zu\n", i % 50, i % 7);
+        if (i == bad)
+            k += (size_t)snprintf(buf + k, 16, "oops\n");
+        else
+            k += (size_t)snprintf(buf + k, 16, "%zu,%zu\n", i % 50, i % 7);
     }
     *len = k;
     return buf;
@@ -664,8 +676,10 @@ static void test_threads(void **state)
         assert_int_equal(reid_config_set_threads(cfg, counts[t]), REID_OK);
         reid_analysis *a = run_csv_chunked(cfg, "t.csv", good, len, 4096);
         assert_analysis_ok(a);
-        if (counts[t]) assert_int_equal(reid_threads(a), counts[t]);
-        else assert_true(reid_threads(a) >= 1);
+        if (counts[t])
+            assert_int_equal(reid_threads(a), counts[t]);
+        else
+            assert_true(reid_threads(a) >= 1);
         const reid_summary *s = reid_summary_get(a);
         assert_int_equal(s->records, 20000);
         assert_int_equal(s->classes, 350); /* lcm(50, 7) */
@@ -740,7 +754,8 @@ static void test_merge(void **state)
     a = run_csv(cfg, whole);
     b = run_csv(other, whole);
     assert_int_equal(reid_merge(a, b), REID_ERR_CONFIG);
-    assert_contains(reid_error_message(a), "cannot merge analyses over different quasi-identifiers");
+    assert_contains(reid_error_message(a),
+                    "cannot merge analyses over different quasi-identifiers");
     assert_null(reid_summary_get(a));
     reid_analysis_free(a);
     reid_analysis_free(b);

@@ -109,7 +109,8 @@ static void test_growth_random_keys(void **state)
         ref[(size_t)key[0] * B + key[1]]++;
     }
     uint64_t distinct = 0;
-    for (size_t i = 0; i < (size_t)A * B; i++) distinct += ref[i] != 0;
+    for (size_t i = 0; i < (size_t)A * B; i++)
+        distinct += ref[i] != 0;
     assert_int_equal(t.records, N);
     assert_int_equal(t.nclasses, distinct);
     assert_true(distinct > 300000); /* the table really grew */
@@ -190,14 +191,16 @@ static void test_reserve(void **state)
     const uint64_t *sizes = t.sizes;
     const uint64_t *slots = t.slots;
     uint64_t mask = t.mask;
-    for (uint32_t i = 1; i < N; i++) add(&t, &i, i);
+    for (uint32_t i = 1; i < N; i++)
+        add(&t, &i, i);
     /* room for N classes: nothing was reallocated or rehashed */
     assert_int_equal(t.nclasses, N);
     assert_ptr_equal(t.keys, keys);
     assert_ptr_equal(t.sizes, sizes);
     assert_ptr_equal(t.slots, slots);
     assert_int_equal(t.mask, mask);
-    for (uint32_t i = 1; i < N; i++) assert_int_equal(size_of(&t, &i), i);
+    for (uint32_t i = 1; i < N; i++)
+        assert_int_equal(size_of(&t, &i), i);
     /* reserving less than there is changes nothing */
     assert_int_equal(reid_classtable_reserve(&t, 10), 0);
     assert_ptr_equal(t.keys, keys);
@@ -212,7 +215,8 @@ enum { Q = 3, V = 40, NA_ = 20000, NB_ = 15000 };
 
 static void gen_key(uint64_t *seed, uint32_t *key)
 {
-    for (int j = 0; j < Q; j++) key[j] = (uint32_t)(rng_next(seed) % (V + 1));
+    for (int j = 0; j < Q; j++)
+        key[j] = (uint32_t)(rng_next(seed) % (V + 1));
 }
 
 static void test_merge_without_remap(void **state)
@@ -326,12 +330,9 @@ static void test_merge_with_remap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts_and_find),
-        cmocka_unit_test(test_growth_random_keys),
-        cmocka_unit_test(test_forced_collisions),
-        cmocka_unit_test(test_reserve),
-        cmocka_unit_test(test_merge_without_remap),
-        cmocka_unit_test(test_merge_with_remap),
+        cmocka_unit_test(test_counts_and_find),     cmocka_unit_test(test_growth_random_keys),
+        cmocka_unit_test(test_forced_collisions),   cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_merge_without_remap), cmocka_unit_test(test_merge_with_remap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -140,14 +140,15 @@ static const reid_detected *find_det(const reid_detected *d, size_t n, size_t co
 static void test_autodetect_full_header(void **state)
 {
     (void)state;
-    char *names[] = {"patient_id", "postcode", "dob", "age", "sex", "diag_01",
-                     "diag_02", "admission_date", "nhs_number", "weight"};
+    char *names[] = {"patient_id", "postcode",       "dob",        "age",   "sex", "diag_01",
+                     "diag_02",    "admission_date", "nhs_number", "weight"};
     reid_detected det[N(names)];
     size_t n = reid_autodetect(names, N(names), det);
     assert_int_equal(n, 9); /* every column but weight */
     assert_null(find_det(det, n, 9));
     /* listed in column order */
-    for (size_t i = 0; i < n; i++) assert_int_equal(det[i].column, i);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(det[i].column, i);
 
     const reid_detected *d = find_det(det, n, 0);
     assert_int_equal(d->cat, REID_CAT_PSEUDONYM);
@@ -264,7 +265,8 @@ static void test_api_matching_and_types(void **state)
 {
     (void)state;
     reid_config *cfg = cfg_qis(" postcode , AGE, Sex:text");
-    reid_analysis *a = run_csv(cfg, " PostCode ,age,SEX\nsw1a1aa,042,F\nSW1A 1AA,42,F\nM1 1AE,42,f\n");
+    reid_analysis *a =
+        run_csv(cfg, " PostCode ,age,SEX\nsw1a1aa,042,F\nSW1A 1AA,42,F\nM1 1AE,42,f\n");
     assert_analysis_ok(a);
     assert_int_equal(reid_qi_count(a), 3);
     reid_qi_info q;

@@ -87,17 +87,19 @@ static void test_prefixes_and_nul_bytes(void **state)
         const char *s;
         size_t len;
     } vals[] = {
-        {"a", 1},      {"ab", 2},      {"ab\0", 3},   {"ab\0c", 4}, {"abc", 3},
-        {"\0", 1},     {"\0\0", 2},    {"a\0b", 3},   {"a\0c", 3},  {"abcdefghij", 10},
+        {"a", 1},         {"ab", 2},           {"ab\0", 3}, {"ab\0c", 4}, {"abc", 3},
+        {"\0", 1},        {"\0\0", 2},         {"a\0b", 3}, {"a\0c", 3},  {"abcdefghij", 10},
         {"abcdefghi", 9}, {"abcdefghijk", 11}, {"b", 1},
     };
     const size_t n = sizeof vals / sizeof *vals;
     reid_dict d;
     assert_int_equal(reid_dict_init(&d), 0);
-    for (size_t i = 0; i < n; i++) assert_int_equal(intern(&d, vals[i].s, vals[i].len), i + 1);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(intern(&d, vals[i].s, vals[i].len), i + 1);
     assert_int_equal(reid_dict_values(&d), n);
     /* again, in reverse: the same ids, nothing new */
-    for (size_t i = n; i-- > 0;) assert_int_equal(intern(&d, vals[i].s, vals[i].len), i + 1);
+    for (size_t i = n; i-- > 0;)
+        assert_int_equal(intern(&d, vals[i].s, vals[i].len), i + 1);
     assert_int_equal(reid_dict_values(&d), n);
     for (size_t i = 0; i < n; i++) {
         uint32_t id = 0;

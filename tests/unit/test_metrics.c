@@ -55,8 +55,8 @@ static void assert_buckets(const reid_summary *s, const uint64_t *classes, const
         if (s->bucket_classes[b] != classes[b] || s->bucket_records[b] != records[b]) {
             print_error("bucket %d: %llu classes / %llu records, expected %llu / %llu\n", b,
                         (unsigned long long)s->bucket_classes[b],
-                        (unsigned long long)s->bucket_records[b],
-                        (unsigned long long)classes[b], (unsigned long long)records[b]);
+                        (unsigned long long)s->bucket_records[b], (unsigned long long)classes[b],
+                        (unsigned long long)records[b]);
             fail();
         }
     }
@@ -160,12 +160,14 @@ static void test_histogram_large_sizes(void **state)
     static const uint64_t sizes[] = {5000, 4096, 4095, 1, 10000, 5000, 4096, 1000000, 7, 4097};
     fixture f;
     compute(&f, sizes, 10, 5);
-    static const uint64_t h[][2] = {{1, 1},    {7, 1},     {4095, 1},    {4096, 2},
+    static const uint64_t h[][2] = {{1, 1},    {7, 1},    {4095, 1},  {4096, 2},
                                     {4097, 1}, {5000, 2}, {10000, 1}, {1000000, 1}};
     assert_hist(&f, h, 8);
-    for (size_t i = 1; i < f.nhist; i++) assert_true(f.hist[i - 1].size < f.hist[i].size);
+    for (size_t i = 1; i < f.nhist; i++)
+        assert_true(f.hist[i - 1].size < f.hist[i].size);
     uint64_t n = 0;
-    for (size_t i = 0; i < 10; i++) n += sizes[i];
+    for (size_t i = 0; i < 10; i++)
+        n += sizes[i];
     assert_int_equal(f.s.records, n);
     assert_int_equal(f.s.max_size, 1000000);
     assert_int_equal(f.s.min_size, 1);

@@ -82,11 +82,11 @@ static void test_utf8(void **state)
     (void)state;
     check_utf8("", 0, 1, 0);
     check_utf8("plain ascii", 11, 1, 0);
-    check_utf8("caf\xC3\xA9", 5, 1, 0);                /* U+00E9 */
-    check_utf8("\xE2\x82\xAC", 3, 1, 0);               /* U+20AC */
-    check_utf8("\xF0\x9F\x98\x80", 4, 1, 0);           /* U+1F600 */
-    check_utf8("\xF4\x8F\xBF\xBF", 4, 1, 0);           /* U+10FFFF, the last */
-    check_utf8("\xED\x9F\xBF", 3, 1, 0);               /* U+D7FF, just below the surrogates */
+    check_utf8("caf\xC3\xA9", 5, 1, 0);      /* U+00E9 */
+    check_utf8("\xE2\x82\xAC", 3, 1, 0);     /* U+20AC */
+    check_utf8("\xF0\x9F\x98\x80", 4, 1, 0); /* U+1F600 */
+    check_utf8("\xF4\x8F\xBF\xBF", 4, 1, 0); /* U+10FFFF, the last */
+    check_utf8("\xED\x9F\xBF", 3, 1, 0);     /* U+D7FF, just below the surrogates */
     /* overlong forms */
     check_utf8("a\xC0\x80", 3, 0, 1);
     check_utf8("\xC1\xBF", 2, 0, 0);
@@ -139,9 +139,9 @@ static void test_date(void **state)
 {
     (void)state;
     static const char *const forms[] = {
-        "31/01/1970", "31-01-1970", "31.01.1970", "1970-01-31", "1970/01/31", "19700131",
-        "31-Jan-1970", "31 Jan 1970", "31-JAN-1970", "31 January 1970", "31/1/1970",
-        "  31/01/1970 ", "31-january-1970",
+        "31/01/1970", "31-01-1970",    "31.01.1970",      "1970-01-31",  "1970/01/31",
+        "19700131",   "31-Jan-1970",   "31 Jan 1970",     "31-JAN-1970", "31 January 1970",
+        "31/1/1970",  "  31/01/1970 ", "31-january-1970",
     };
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
         check_norm(REID_TYPE_DATE, forms[i], "1970-01-31", 1);
@@ -230,7 +230,7 @@ static void test_missing_custom(void **state)
     assert_int_equal(reid_missing_set_has(&m, "-", 1), 1);
     assert_int_equal(reid_missing_set_has(&m, "MISSING", 7), 1);
     assert_int_equal(reid_missing_set_has(&m, "Not Known", 9), 1);
-    assert_int_equal(reid_missing_set_has(&m, "", 0), 1); /* always */
+    assert_int_equal(reid_missing_set_has(&m, "", 0), 1);   /* always */
     assert_int_equal(reid_missing_set_has(&m, "NA", 2), 0); /* the defaults are replaced */
     assert_int_equal(reid_missing_set_has(&m, "?", 1), 0);
     reid_missing_set_free(&m);

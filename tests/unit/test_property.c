@@ -37,7 +37,10 @@ static uint64_t rnd(uint64_t *s)
     return x * 0x2545F4914F6CDD1Dull;
 }
 
-static size_t below(uint64_t *s, size_t n) { return (size_t)(rnd(s) % n); }
+static size_t below(uint64_t *s, size_t n)
+{
+    return (size_t)(rnd(s) % n);
+}
 
 /* ---- a growable string ---- */
 
@@ -50,7 +53,8 @@ static void sb_add(sbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         b->p = realloc(b->p, cap);
         assert_non_null(b->p);
         b->cap = cap;
@@ -60,9 +64,15 @@ static void sb_add(sbuf *b, const char *s, size_t n)
     b->p[b->len] = 0;
 }
 
-static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
 
-static void sb_chr(sbuf *b, char c) { sb_add(b, &c, 1); }
+static void sb_chr(sbuf *b, char c)
+{
+    sb_add(b, &c, 1);
+}
 
 /* ---- the generator ---- */
 
@@ -71,10 +81,10 @@ enum kind { K_TEXT_SMALL, K_TEXT_LARGE, K_POSTCODE, K_AGE, NKINDS };
 static const char *const kind_type[NKINDS] = {"text", "text", "postcode", "age"};
 
 static const char *const small_alpha[] = {"a", "b", "c", "A", "long value"};
-static const char *const postcodes[] = {"SW1A 1AA", "M1 1AE", "EC1A 1BB", "B33 8TH",
+static const char *const postcodes[] = {"SW1A 1AA", "M1 1AE",   "EC1A 1BB", "B33 8TH",
                                         "CR2 6XH",  "DN55 1PT", "W1A 0AX"};
-static const char *const missing_spellings[] = {"", "NA", "na", "N/A", "n/a", "NULL",
-                                                "null", "?", " NA ", "  "};
+static const char *const missing_spellings[] = {"",     "NA",   "na", "N/A",  "n/a",
+                                                "NULL", "null", "?",  " NA ", "  "};
 
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
@@ -96,7 +106,8 @@ static void put_field(sbuf *b, const char *text, int quote)
 
 static void lower_copy(char *out, const char *s)
 {
-    for (; *s; s++) *out++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+    for (; *s; s++)
+        *out++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
     *out = 0;
 }
 
@@ -115,16 +126,24 @@ static void gen_value(uint64_t *s, enum kind k, size_t nrows, char *canon, char 
     case K_TEXT_SMALL: {
         const char *v = small_alpha[below(s, NELEM(small_alpha))];
         strcpy(canon, v);
-        if (below(s, 3) == 0) sprintf(spelled, "  %s ", v);
-        else strcpy(spelled, v);
+        if (below(s, 3) == 0)
+            sprintf(spelled, "  %s ", v);
+        else
+            strcpy(spelled, v);
         break;
     }
     case K_TEXT_LARGE: {
         unsigned u = (unsigned)below(s, nrows * 2 + 1);
         switch (below(s, 10)) {
-        case 0: sprintf(canon, "x,\"%u", u); break;   /* delimiter and quote inside */
-        case 1: sprintf(canon, "multi\nline %u", u); break;
-        default: sprintf(canon, "v%u", u); break;
+        case 0:
+            sprintf(canon, "x,\"%u", u);
+            break; /* delimiter and quote inside */
+        case 1:
+            sprintf(canon, "multi\nline %u", u);
+            break;
+        default:
+            sprintf(canon, "v%u", u);
+            break;
         }
         strcpy(spelled, canon);
         break;
@@ -138,10 +157,18 @@ static void gen_value(uint64_t *s, enum kind k, size_t nrows, char *canon, char 
             if (*p != ' ') nospace[j++] = *p;
         nospace[j] = 0;
         switch (below(s, 5)) {
-        case 0: strcpy(spelled, pc); break;
-        case 1: lower_copy(spelled, pc); break;
-        case 2: strcpy(spelled, nospace); break;
-        case 3: lower_copy(spelled, nospace); break;
+        case 0:
+            strcpy(spelled, pc);
+            break;
+        case 1:
+            lower_copy(spelled, pc);
+            break;
+        case 2:
+            strcpy(spelled, nospace);
+            break;
+        case 3:
+            lower_copy(spelled, nospace);
+            break;
         default: {
             /* extra spaces around and inside */
             const char *sp = strchr(pc, ' ');
@@ -155,33 +182,41 @@ static void gen_value(uint64_t *s, enum kind k, size_t nrows, char *canon, char 
         unsigned age = (unsigned)below(s, 100);
         sprintf(canon, "%u", age);
         switch (below(s, 3)) {
-        case 0: sprintf(spelled, "%u", age); break;
-        case 1: sprintf(spelled, "%03u", age); break;
-        default: sprintf(spelled, " 0%u ", age); break;
+        case 0:
+            sprintf(spelled, "%u", age);
+            break;
+        case 1:
+            sprintf(spelled, "%03u", age);
+            break;
+        default:
+            sprintf(spelled, " 0%u ", age);
+            break;
         }
         break;
     }
-    default: fail();
+    default:
+        fail();
     }
 }
 
 typedef struct dataset {
     size_t q, ncols, nrows;
-    size_t qcol[4];       /* column of QI i */
-    enum kind kind[4];    /* kind of QI i */
-    char qis[128];        /* the --qi list */
-    sbuf text;            /* the whole CSV */
-    size_t header_len;    /* bytes of the header line */
-    size_t *row_off;      /* start of each data row in text; row_off[nrows] = text.len */
-    char **tuple;         /* canonical joined tuple of each row */
-    char **canon;         /* canonical value of QI i of row r: canon[r * q + i] */
+    size_t qcol[4];    /* column of QI i */
+    enum kind kind[4]; /* kind of QI i */
+    char qis[128];     /* the --qi list */
+    sbuf text;         /* the whole CSV */
+    size_t header_len; /* bytes of the header line */
+    size_t *row_off;   /* start of each data row in text; row_off[nrows] = text.len */
+    char **tuple;      /* canonical joined tuple of each row */
+    char **canon;      /* canonical value of QI i of row r: canon[r * q + i] */
 } dataset;
 
 static void dataset_free(dataset *d)
 {
     for (size_t r = 0; r < d->nrows; r++) {
         free(d->tuple[r]);
-        for (size_t i = 0; i < d->q; i++) free(d->canon[r * d->q + i]);
+        for (size_t i = 0; i < d->q; i++)
+            free(d->canon[r * d->q + i]);
     }
     free(d->tuple);
     free(d->canon);
@@ -230,8 +265,10 @@ static void generate(uint64_t seed, size_t nrows, dataset *d)
         for (size_t c = 0, i = 0; c < d->ncols; c++) {
             char canon[64], spelled[64];
             if (c == noise) {
-                if (below(&s, 4)) snprintf(spelled, sizeof spelled, "n%zu", below(&s, 1000));
-                else spelled[0] = 0;
+                if (below(&s, 4))
+                    snprintf(spelled, sizeof spelled, "n%zu", below(&s, 1000));
+                else
+                    spelled[0] = 0;
             } else {
                 gen_value(&s, d->kind[i], nrows, canon, spelled);
                 if (i) sb_chr(&t, SEP);
@@ -275,7 +312,8 @@ static run *reference(const dataset *d, size_t from, size_t to, size_t *nruns)
     run *runs = calloc(n ? n : 1, sizeof *runs);
     assert_non_null(sorted);
     assert_non_null(runs);
-    for (size_t r = 0; r < n; r++) sorted[r] = d->tuple[from + r];
+    for (size_t r = 0; r < n; r++)
+        sorted[r] = d->tuple[from + r];
     qsort(sorted, n, sizeof *sorted, cmp_str);
     size_t m = 0;
     for (size_t r = 0; r < n; r++) {
@@ -330,7 +368,9 @@ static int on_class(const uint32_t *ids, uint64_t size, void *user)
         c->failed = 1;
         if (c->quiet) return 1;
         print_error("class '%s' of size %llu: %s\n", c->buf.p, (unsigned long long)size,
-                    !r ? "not in the reference" : r->seen ? "reported twice" : "wrong size");
+                    !r        ? "not in the reference"
+                    : r->seen ? "reported twice"
+                              : "wrong size");
         if (r) print_error("  reference size %llu\n", (unsigned long long)r->size);
         return 1;
     }
@@ -344,7 +384,8 @@ static int on_class(const uint32_t *ids, uint64_t size, void *user)
 static void compare(const reid_analysis *a, const dataset *d, run *runs, size_t nruns,
                     size_t nrecords)
 {
-    for (size_t i = 0; i < nruns; i++) runs[i].seen = 0;
+    for (size_t i = 0; i < nruns; i++)
+        runs[i].seen = 0;
     check c = {a, d->q, runs, nruns, 0, 0, 0, {0}, 0};
     assert_int_equal(reid_classes_foreach(a, on_class, &c), REID_OK);
     free(c.buf.p);
@@ -377,12 +418,15 @@ static void compare(const reid_analysis *a, const dataset *d, run *runs, size_t 
         size_t nv = 0, missing = 0;
         for (size_t r = 0; r < d->nrows; r++) {
             const char *v = d->canon[r * d->q + i];
-            if (strcmp(v, MISSING) == 0) missing++;
-            else vals[nv++] = v;
+            if (strcmp(v, MISSING) == 0)
+                missing++;
+            else
+                vals[nv++] = v;
         }
         qsort(vals, nv, sizeof *vals, cmp_str);
         size_t distinct = 0;
-        for (size_t k = 0; k < nv; k++) distinct += k == 0 || strcmp(vals[k - 1], vals[k]) != 0;
+        for (size_t k = 0; k < nv; k++)
+            distinct += k == 0 || strcmp(vals[k - 1], vals[k]) != 0;
         free(vals);
         reid_qi_info info;
         assert_int_equal(reid_qi_get(a, i, &info), REID_OK);

@@ -80,7 +80,8 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
 static void collect_free(collect *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        for (size_t j = 0; j < c->rows[i].nf; j++) free(c->rows[i].f[j]);
+        for (size_t j = 0; j < c->rows[i].nf; j++)
+            free(c->rows[i].f[j]);
         free(c->rows[i].f);
         free(c->rows[i].flen);
     }
@@ -89,7 +90,7 @@ static void collect_free(collect *c)
 }
 
 typedef struct opts {
-    int delim;     /* 0 = sniff */
+    int delim; /* 0 = sniff */
     int strict;
     size_t max_field;
     int bad_stop;
@@ -299,7 +300,10 @@ static void test_utf8_bom(void **state)
     (void)state;
     collect c;
     reid_error err;
-    assert_int_equal(read_all("\xEF\xBB\xBF" "age,sex\n42,F\n", DEFAULT_OPTS, &c, &err), 0);
+    assert_int_equal(read_all("\xEF\xBB\xBF"
+                              "age,sex\n42,F\n",
+                              DEFAULT_OPTS, &c, &err),
+                     0);
     assert_int_equal(c.n, 2);
     check_row(&c, 0, 1, "age", "sex", NULL);
     check_row(&c, 1, 2, "42", "F", NULL);
@@ -316,17 +320,17 @@ static void test_record_start_lines(void **state)
     (void)state;
     collect c;
     reid_error err;
-    const char *in = "h1,h2\n"           /* 1 */
-                     "a,\"multi\n"       /* 2 */
-                     "line\n"            /* 3 */
-                     "end\"\n"           /* 4 */
-                     "\n"                /* 5 */
-                     "\n"                /* 6 */
-                     "b,c\n"             /* 7 */
-                     "\"x\"\"y\",z\r\n"  /* 8 */
-                     "p,q\r"             /* 9 */
-                     "r,\"s\r\rt\"\n"    /* 10, 11, 12 */
-                     "t,u";              /* 13 */
+    const char *in = "h1,h2\n"          /* 1 */
+                     "a,\"multi\n"      /* 2 */
+                     "line\n"           /* 3 */
+                     "end\"\n"          /* 4 */
+                     "\n"               /* 5 */
+                     "\n"               /* 6 */
+                     "b,c\n"            /* 7 */
+                     "\"x\"\"y\",z\r\n" /* 8 */
+                     "p,q\r"            /* 9 */
+                     "r,\"s\r\rt\"\n"   /* 10, 11, 12 */
+                     "t,u";             /* 13 */
     assert_int_equal(read_all(in, DEFAULT_OPTS, &c, &err), 0);
     assert_int_equal(c.n, 7);
     check_row(&c, 0, 1, "h1", "h2", NULL);
@@ -431,7 +435,8 @@ static void test_crlf_split_across_feeds(void **state)
     /* pad the last line so that its CR lands on byte 65536 */
     big[n++] = 'p';
     big[n++] = ',';
-    while (n < REID_READER_SNIFF_BYTES - 1) big[n++] = 'q';
+    while (n < REID_READER_SNIFF_BYTES - 1)
+        big[n++] = 'q';
     big[n++] = '\r';
     assert_int_equal(n, REID_READER_SNIFF_BYTES);
     lines++;
@@ -471,8 +476,7 @@ static void test_nul_byte(void **state)
     size_t plen = strlen(pre);
     static const char tail[] = "x,\"multi\nli\0ne\"\n";
     char *big = concat(pre, plen, tail, sizeof tail - 1);
-    assert_int_equal(read_csv(big, plen + sizeof tail - 1, NULL, 0, 1, DEFAULT_OPTS, &c, &err),
-                     -1);
+    assert_int_equal(read_csv(big, plen + sizeof tail - 1, NULL, 0, 1, DEFAULT_OPTS, &c, &err), -1);
     assert_int_equal(err.status, REID_ERR_INPUT);
     assert_int_equal(err.line, plines + 2); /* the physical line of the NUL */
     assert_int_equal(err.column, 2);
@@ -616,13 +620,15 @@ static void test_reader_utf16_bom(void **state)
     (void)state;
     collect c;
     reid_error err;
-    static const char le[] = "\xFF\xFE" "a\0,\0b\0\n\0";
+    static const char le[] = "\xFF\xFE"
+                             "a\0,\0b\0\n\0";
     assert_int_equal(read_csv(le, sizeof le - 1, NULL, 0, 0, DEFAULT_OPTS, &c, &err), -1);
     assert_int_equal(err.status, REID_ERR_INPUT);
     assert_int_equal(err.line, 1);
     assert_contains(err.msg, "UTF-16");
     collect_free(&c);
-    static const char be[] = "\xFE\xFF" "\0a\0,\0b\0\n";
+    static const char be[] = "\xFE\xFF"
+                             "\0a\0,\0b\0\n";
     assert_int_equal(read_csv(be, sizeof be - 1, NULL, 0, 0, DEFAULT_OPTS, &c, &err), -1);
     assert_contains(err.msg, "UTF-16");
     collect_free(&c);
@@ -725,7 +731,9 @@ static void test_api_utf16_empty_header_only(void **state)
 {
     (void)state;
     reid_config *cfg = cfg_qis("a");
-    static const char u16[] = "\xFF\xFE" "a\0\n\0" "1\0\n\0";
+    static const char u16[] = "\xFF\xFE"
+                              "a\0\n\0"
+                              "1\0\n\0";
     reid_analysis *a = run_csv_chunked(cfg, "u.csv", u16, sizeof u16 - 1, 0);
     assert_int_equal(reid_status_of(a), REID_ERR_INPUT);
     assert_contains(reid_error_message(a), "u.csv: line 1: the file is UTF-16");
@@ -754,7 +762,8 @@ static void test_api_bom_and_field_limit(void **state)
     (void)state;
     /* with the BOM left in, the first name would be "\xEF\xBB\xBF" "age" and --qi age would fail */
     reid_config *cfg = cfg_qis("age");
-    reid_analysis *a = run_csv(cfg, "\xEF\xBB\xBF" "age,sex\n42,F\n42,M\n7,F\n");
+    reid_analysis *a = run_csv(cfg, "\xEF\xBB\xBF"
+                                    "age,sex\n42,F\n42,M\n7,F\n");
     assert_analysis_ok(a);
     assert_int_equal(reid_summary_get(a)->records, 3);
     assert_int_equal(reid_summary_get(a)->classes, 2);

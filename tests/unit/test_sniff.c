@@ -11,7 +11,10 @@
 
 #include "sniff.h"
 
-static int sniff(const char *s) { return reid_sniff_delimiter(s, strlen(s)); }
+static int sniff(const char *s)
+{
+    return reid_sniff_delimiter(s, strlen(s));
+}
 
 static void test_each_candidate(void **state)
 {
@@ -82,7 +85,8 @@ static void test_first_100_lines_only(void **state)
      * inconsistent too, and then the first line's most frequent, '|', would win */
     char buf[4096];
     size_t n = (size_t)snprintf(buf, sizeof buf, "a|b|c;d\n");
-    for (int i = 1; i < 100; i++) n += (size_t)snprintf(buf + n, sizeof buf - n, "%d;x\n", i);
+    for (int i = 1; i < 100; i++)
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%d;x\n", i);
     n += (size_t)snprintf(buf + n, sizeof buf - n, "p;q;r\n");
     assert_int_equal(reid_sniff_delimiter(buf, n), ';');
 }

@@ -15,35 +15,35 @@
 #include "reid.h"
 
 /* Fail with both strings shown when needle is not in hay. */
-#define assert_contains(hay, needle)                                                            \
-    do {                                                                                        \
-        const char *hay_ = (hay);                                                               \
-        const char *needle_ = (needle);                                                         \
-        if (!hay_ || !strstr(hay_, needle_)) {                                                  \
-            print_error("expected \"%s\" in \"%s\"\n", needle_, hay_ ? hay_ : "(null)");        \
-            fail();                                                                             \
-        }                                                                                       \
+#define assert_contains(hay, needle)                                                               \
+    do {                                                                                           \
+        const char *hay_ = (hay);                                                                  \
+        const char *needle_ = (needle);                                                            \
+        if (!hay_ || !strstr(hay_, needle_)) {                                                     \
+            print_error("expected \"%s\" in \"%s\"\n", needle_, hay_ ? hay_ : "(null)");           \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
-#define assert_not_contains(hay, needle)                                                        \
-    do {                                                                                        \
-        const char *hay_ = (hay);                                                               \
-        const char *needle_ = (needle);                                                         \
-        if (strstr(hay_, needle_)) {                                                            \
-            print_error("did not expect \"%s\" in \"%s\"\n", needle_, hay_);                    \
-            fail();                                                                             \
-        }                                                                                       \
+#define assert_not_contains(hay, needle)                                                           \
+    do {                                                                                           \
+        const char *hay_ = (hay);                                                                  \
+        const char *needle_ = (needle);                                                            \
+        if (strstr(hay_, needle_)) {                                                               \
+            print_error("did not expect \"%s\" in \"%s\"\n", needle_, hay_);                       \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* Doubles: exact figures are computed as one division, so a tight tolerance is enough. */
-#define assert_double_near(a, b)                                                                \
-    do {                                                                                        \
-        double a_ = (a), b_ = (b);                                                              \
-        double d_ = a_ > b_ ? a_ - b_ : b_ - a_;                                                \
-        if (!(d_ <= 1e-12 * (1.0 + (b_ < 0 ? -b_ : b_)))) {                                     \
-            print_error("%.17g != %.17g\n", a_, b_);                                            \
-            fail();                                                                             \
-        }                                                                                       \
+#define assert_double_near(a, b)                                                                   \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        double d_ = a_ > b_ ? a_ - b_ : b_ - a_;                                                   \
+        if (!(d_ <= 1e-12 * (1.0 + (b_ < 0 ? -b_ : b_)))) {                                        \
+            print_error("%.17g != %.17g\n", a_, b_);                                               \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* A configuration with these QIs (NULL or "" = auto-detection); the setter must succeed. */
@@ -80,12 +80,12 @@ static inline reid_analysis *run_csv(const reid_config *cfg, const char *text)
 }
 
 /* The analysis must have succeeded; show its message otherwise. */
-#define assert_analysis_ok(a)                                                                   \
-    do {                                                                                        \
-        if (reid_status_of(a) != REID_OK) {                                                     \
-            print_error("analysis failed: %s\n", reid_error_message(a));                        \
-            fail();                                                                             \
-        }                                                                                       \
+#define assert_analysis_ok(a)                                                                      \
+    do {                                                                                           \
+        if (reid_status_of(a) != REID_OK) {                                                        \
+            print_error("analysis failed: %s\n", reid_error_message(a));                           \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* A report written to memory; NUL-terminated, free() it. */
