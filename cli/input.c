@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,27 +73,65 @@ unsigned long long cli_input_size(const char *path)
  */
 #define MAP_WINDOW ((size_t)16 << 20)
 
+/* A mapped file that shrinks under us raises SIGBUS on the missing pages: turn it into an
+ * error message instead of a crash. */
+static sigjmp_buf bus_jump;
+static volatile sig_atomic_t bus_armed;
+
+static void on_sigbus(int sig)
+{
+    if (bus_armed) siglongjmp(bus_jump, 1);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static int feed_mapped(reid_analysis *a, int fd, const char *path)
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return 0;
-    size_t size = (size_t)st.st_size;
-    for (size_t off = 0; off < size; off += MAP_WINDOW) {
-        size_t n = size - off < MAP_WINDOW ? size - off : MAP_WINDOW;
-        char *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
+    const size_t size = (size_t)st.st_size;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGBUS, &sa, &old) != 0) return 0;
+    char *volatile m = NULL;
+    volatile size_t n = 0, off = 0;
+    int rc = 1;
+    if (sigsetjmp(bus_jump, 1)) {
+        bus_armed = 0;
+        fprintf(stderr, "reid-check: %s changed while it was being read (it is shorter now)\n",
+                path);
+        rc = -1;
+        goto out;
+    }
+    bus_armed = 1;
+    for (; off < size; off += MAP_WINDOW) {
+        n = size - off < MAP_WINDOW ? size - off : MAP_WINDOW;
+        m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
         if (m == MAP_FAILED) {
-            if (off == 0) return 0; /* not mappable: read it instead */
-            fprintf(stderr, "reid-check: cannot map %s: %s\n", path, strerror(errno));
-            return -1;
+            m = NULL;
+            if (off == 0)
+                rc = 0; /* not mappable: read it instead */
+            else {
+                fprintf(stderr, "reid-check: cannot map %s: %s\n", path, strerror(errno));
+                rc = -1;
+            }
+            goto out;
         }
         posix_madvise(m, n, POSIX_MADV_SEQUENTIAL);
         int ok = 1;
         for (size_t i = 0; i < n && ok; i += READ_SIZE)
             ok = reid_feed(a, m + i, n - i < READ_SIZE ? n - i : READ_SIZE) == REID_OK;
         munmap(m, n);
+        m = NULL;
         if (!ok) break;
     }
-    return 1;
+out:
+    bus_armed = 0;
+    if (m) munmap(m, n);
+    sigaction(SIGBUS, &old, NULL);
+    return rc;
 }
 
 int cli_feed_file(reid_analysis *a, const char *path)
