@@ -291,7 +291,7 @@ for n in "${ROWS[@]}"; do
         record_cmd "generate the extract (once; reused while present)" \
             "$GEN --rows $n --seed $SEED --with-notes --data-dir data/reference --out $file"
     fi
-    size=$(stat -c %s "$file")
+    size=$(stat -L -c %s "$file")
     log "== $file: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f MB", s / 1e6}'))"
     cat "$file" >/dev/null # into the page cache
 
