@@ -38,6 +38,12 @@ static const char usage_text[] =
     "      --max-uniques F      exit 1 if more than F of the records are unique\n"
     "                           (a fraction such as 0.01, or a percentage such as 1%)\n"
     "\n"
+    "From the sample to the population (docs/population.md):\n"
+    "      --sampling-fraction F  the extract is this share of a population (0 < F <= 1,\n"
+    "                           e.g. 0.01 or 1%); population uniques are estimated\n"
+    "      --population-size N  the same, given as the population's size in people\n"
+    "      --population uk      the UK's population as ARX has it (63,705,000)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -54,6 +60,9 @@ static const char usage_text[] =
     "Reports hold aggregates only: no value of any record is printed.\n"
     "Definitions of every figure: docs/metrics.md.\n";
 
+/* The UK's population in ARX's population model (ARXPopulationModel.Region.UK). */
+#define UK_POPULATION 63705000u
+
 enum {
     OPT_QI = 256,
     OPT_NO_HEADER,
@@ -64,6 +73,9 @@ enum {
     OPT_REQUIRE_K,
     OPT_MAX_UNIQUES,
     OPT_MAX_MEMORY,
+    OPT_SAMPLING_FRACTION,
+    OPT_POPULATION_SIZE,
+    OPT_POPULATION,
 };
 
 static const struct option long_opts[] = {
@@ -82,6 +94,9 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"threads", required_argument, NULL, 'j'},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"sampling-fraction", required_argument, NULL, OPT_SAMPLING_FRACTION},
+    {"population-size", required_argument, NULL, OPT_POPULATION_SIZE},
+    {"population", required_argument, NULL, OPT_POPULATION},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -217,6 +232,30 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                                    "such as 1%%), not '%s'",
                                    optarg);
             reid_config_set_max_uniques(cfg, f);
+            break;
+        case OPT_SAMPLING_FRACTION:
+            if (parse_fraction(optarg, &f) != 0 || f <= 0)
+                return usage_error(
+                    "--sampling-fraction takes a fraction greater than 0 and at most "
+                    "1 (or a percentage such as 1%%), not '%s'",
+                    optarg);
+            if (cfg_check(cfg, reid_config_set_sampling_fraction(cfg, f)))
+                return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_POPULATION_SIZE:
+            if (parse_u64(optarg, &u) != 0 || u < 1)
+                return usage_error("--population-size takes a whole number of people (at least "
+                                   "1), not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_population_size(cfg, u))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_POPULATION:
+            if (strcasecmp(optarg, "uk") != 0)
+                return usage_error("--population knows 'uk' (63,705,000 people); for another "
+                                   "population give --population-size N, not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_population_size(cfg, UK_POPULATION)))
+                return EXIT_USAGE_OR_INPUT;
             break;
         case 'f':
             if (strcmp(optarg, "json") == 0)

@@ -12,8 +12,10 @@
  * (trimming, UK postcode canonical form, dates to ISO 8601, missing values),
  * and counts identical QI tuples. Each distinct tuple is an *equivalence
  * class*; from the class sizes it derives k-anonymity, sample uniques and the
- * prosecutor-model risk measures. Definitions of every figure, with formulas
- * and references: docs/metrics.md.
+ * prosecutor-model risk measures, and, when the extract is a sample of a
+ * population of known size, estimates of the population uniques. Definitions
+ * of every figure, with formulas and references: docs/metrics.md and
+ * docs/population.md.
  *
  * Memory grows with the number of distinct values and classes, never with the
  * number of records: a 100 M-record file is read in constant memory apart
@@ -198,6 +200,23 @@ REID_API reid_status reid_config_set_input_size(reid_config *cfg, uint64_t bytes
  */
 REID_API reid_status reid_config_set_max_memory(reid_config *cfg, uint64_t bytes);
 
+/**
+ * From the sample to the population (docs/population.md). When the extract
+ * is a sample of a larger population, say how large: either the population
+ * size N, or the sampling fraction F (the share of the population the
+ * extract holds; then N = n / F rounded to the nearest whole number, as ARX
+ * does). reid_population_get() then estimates how many people are unique in
+ * the population on the QIs (models of Zayatz, Pitman and SNB, and Dankar et
+ * al.'s choice among them). Each setter replaces the other.
+ *
+ * The population size must be at least 1; reid_finish fails with
+ * REID_ERR_CONFIG when it is smaller than the number of records read.
+ */
+REID_API reid_status reid_config_set_population_size(reid_config *cfg, uint64_t N);
+
+/** The sampling fraction F, 0 < F <= 1 (F = 1: the extract is the whole population). */
+REID_API reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -353,6 +372,59 @@ REID_API reid_status reid_classes_foreach(const reid_analysis *a, reid_class_fn 
 
 /** The normalised text of value id of QI qi, or NULL if out of range; *len gets its length. */
 REID_API const char *reid_value(const reid_analysis *a, size_t qi, uint32_t id, size_t *len);
+
+/* ========================================================================= */
+/* Population uniqueness (docs/population.md)                                */
+/* ========================================================================= */
+
+/** The models that estimate population uniques from a sample. */
+typedef enum reid_pop_model {
+    REID_POP_NONE = 0, /**< no model needed: the sample has no uniques, so 0 are estimated */
+    REID_POP_ZAYATZ,   /**< Zayatz (1991): closed form */
+    REID_POP_PITMAN,   /**< Pitman (1996) / Hoshino (2001): maximum-likelihood fit */
+    REID_POP_SNB       /**< slide negative binomial, Chen and Keller-McNulty (1998): fit */
+} reid_pop_model;
+
+/** "none", "zayatz", "pitman", "snb" (NULL for an unknown value). */
+REID_API const char *reid_pop_model_name(reid_pop_model m);
+
+/** One model's estimate. */
+typedef struct reid_pop_estimate {
+    int available;       /**< 1 if the model gave an estimate; 0 if its fit did not converge
+                              (or gave no number > 0) */
+    double uniques;      /**< estimated population uniques; NaN when not available (never 0),
+                              0 for every model when the sample has no uniques */
+    double fraction;     /**< uniques / N; NaN when not available */
+    double param[2];     /**< fitted parameters: Pitman (theta, alpha), SNB (alpha, beta);
+                              Zayatz: (P(population-unique | sample-unique), 0) */
+    unsigned iterations; /**< Newton-Raphson evaluations, over every start (0 for Zayatz) */
+    unsigned starts;     /**< starting points tried (0 for Zayatz) */
+} reid_pop_estimate;
+
+/**
+ * Population uniqueness. Notation: n records, N the population size,
+ * pi = n / N the sampling fraction, c_1 the sample uniques. Fields may be
+ * added at the end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_population {
+    uint64_t size;               /**< N */
+    double sampling_fraction;    /**< pi = n / N */
+    uint64_t sample_uniques;     /**< c_1 */
+    reid_pop_estimate zayatz;    /**< Zayatz's model */
+    reid_pop_estimate pitman;    /**< Pitman's model */
+    reid_pop_estimate snb;       /**< the SNB model */
+    double snb_classes;          /**< K: non-empty classes in the population estimated for SNB */
+    reid_pop_model dankar_model; /**< Dankar et al.'s choice (REID_POP_NONE when c_1 = 0) */
+    int dankar_available;        /**< 1 unless the chosen model itself failed */
+    double dankar_uniques;       /**< the chosen model's estimate (0 when c_1 = 0; NaN if none) */
+    double dankar_fraction;      /**< dankar_uniques / N */
+} reid_population;
+
+/**
+ * The population estimates, or NULL when neither a population size nor a
+ * sampling fraction was configured, or before a successful reid_finish.
+ */
+REID_API const reid_population *reid_population_get(const reid_analysis *a);
 
 /* ========================================================================= */
 /* Release gate                                                              */

@@ -11,6 +11,8 @@
 
 #include "columns.h"
 #include "metrics.h"
+#include "numfmt.h"
+#include "population.h"
 
 const char *reid_version(void)
 {
@@ -383,6 +385,22 @@ static reid_status compute(reid_analysis *a)
         return a->err.status;
     }
     a->sum.skipped_rows = a->skipped;
+    a->have_pop = 0;
+    if (a->cfg->population_size || a->cfg->sampling_fraction > 0) {
+        uint64_t n = a->sum.records;
+        uint64_t N = a->cfg->population_size
+                         ? a->cfg->population_size
+                         : reid_population_size_for(n, a->cfg->sampling_fraction);
+        if (N < n) {
+            char bn[32], bs[32];
+            return reid_error_set(&a->err, REID_ERR_CONFIG, 0, 0,
+                                  "%s: the population size %s is smaller than the %s records "
+                                  "read; the extract must be a sample of the population",
+                                  a->source, reid_fmt_count(N, bn), reid_fmt_count(n, bs));
+        }
+        reid_population_estimate(a->hist, a->nhist, n, N, &a->pop);
+        a->have_pop = 1;
+    }
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -498,6 +516,11 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
 const reid_summary *reid_summary_get(const reid_analysis *a)
 {
     return a->hist && !a->err.status ? &a->sum : NULL;
+}
+
+const reid_population *reid_population_get(const reid_analysis *a)
+{
+    return a->have_pop && a->hist && !a->err.status ? &a->pop : NULL;
 }
 
 const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)

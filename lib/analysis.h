@@ -55,6 +55,8 @@ struct reid_analysis {
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;
+    reid_population pop;
+    int have_pop; /* pop is computed (a population size or sampling fraction was given) */
     reid_hist_entry *hist;
     size_t nhist;
     double t0;

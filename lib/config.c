@@ -238,3 +238,20 @@ reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict)
     cfg->strict_quotes = strict != 0;
     return REID_OK;
 }
+
+reid_status reid_config_set_population_size(reid_config *cfg, uint64_t N)
+{
+    if (N < 1) return cfg_fail(cfg, "the population size must be at least 1");
+    cfg->population_size = N;
+    cfg->sampling_fraction = 0;
+    return REID_OK;
+}
+
+reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F)
+{
+    if (!(F > 0 && F <= 1))
+        return cfg_fail(cfg, "the sampling fraction must be greater than 0 and at most 1");
+    cfg->sampling_fraction = F;
+    cfg->population_size = 0;
+    return REID_OK;
+}

@@ -24,9 +24,11 @@ struct reid_config {
     int skip_bad_rows;
     size_t max_field_size;
     int strict_quotes;
-    unsigned threads;    /* 0 = one per core */
-    uint64_t input_size; /* bytes, 0 = unknown */
-    uint64_t max_memory; /* bytes, 0 = no limit */
+    unsigned threads;         /* 0 = one per core */
+    uint64_t input_size;      /* bytes, 0 = unknown */
+    uint64_t max_memory;      /* bytes, 0 = no limit */
+    uint64_t population_size; /* N, 0 = not given */
+    double sampling_fraction; /* F, 0 = not given (N = n / F at the end) */
     char error[256];
 };
 

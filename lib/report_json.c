@@ -6,6 +6,7 @@
  * Aggregates only: no value of any class is written.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,51 @@ static json_t *str_lossy(const char *s)
     v = json_string(c);
     free(c);
     return v;
+}
+
+/* A real, or null when it is not a number (jansson refuses NaN and infinities). */
+static json_t *real_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* One model's object: available, uniques, fraction (null when not available), then its own. */
+static json_t *pop_model(jb *b, const reid_population *p, const reid_pop_estimate *e)
+{
+    json_t *o = json_object();
+    put(b, o, "available", json_boolean(e->available));
+    put(b, o, "uniques", real_or_null(e->uniques));
+    put(b, o, "fraction", real_or_null(e->fraction));
+    int fitted = p->sample_uniques > 0;
+    if (e == &p->zayatz) {
+        put(b, o, "unique_probability", fitted ? real_or_null(e->param[0]) : json_null());
+        return o;
+    }
+    const char *k1 = e == &p->pitman ? "theta" : "alpha", *k2 = e == &p->pitman ? "alpha" : "beta";
+    put(b, o, k1, fitted && e->available ? real_or_null(e->param[0]) : json_null());
+    put(b, o, k2, fitted && e->available ? real_or_null(e->param[1]) : json_null());
+    if (e == &p->snb)
+        put(b, o, "population_classes", fitted ? real_or_null(p->snb_classes) : json_null());
+    put(b, o, "iterations", u64(e->iterations));
+    put(b, o, "starts", u64(e->starts));
+    return o;
+}
+
+static json_t *population(jb *b, const reid_population *p)
+{
+    if (!p) return json_null();
+    json_t *o = json_object(), *models = json_object(), *dk = json_object();
+    put(b, o, "size", u64(p->size));
+    put(b, o, "sampling_fraction", json_real(p->sampling_fraction));
+    put(b, models, "zayatz", pop_model(b, p, &p->zayatz));
+    put(b, models, "pitman", pop_model(b, p, &p->pitman));
+    put(b, models, "snb", pop_model(b, p, &p->snb));
+    put(b, o, "models", models);
+    put(b, dk, "model", json_string(reid_pop_model_name(p->dankar_model)));
+    put(b, dk, "uniques", real_or_null(p->dankar_uniques));
+    put(b, dk, "fraction", real_or_null(p->dankar_fraction));
+    put(b, o, "dankar", dk);
+    return o;
 }
 
 static json_t *build(const reid_analysis *a, jb *b)
@@ -150,6 +196,8 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, pros, "records_at_risk_fraction", json_real(s->records_at_risk_fraction));
     put(b, risk, "prosecutor", pros);
     put(b, root, "risk", risk);
+
+    put(b, root, "population", population(b, reid_population_get(a)));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

@@ -1,4 +1,5 @@
 /* report_text.c - the human-readable report: headline first, aggregates only. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,148 @@ static void qi_list(const reid_analysis *a, char *out, size_t cap)
         int w = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", a->qi[i].name);
         if (w < 0) break;
         used += (size_t)w;
+    }
+}
+
+/* "age, sex and race": the QI names for a sentence. */
+static void qi_phrase(const reid_analysis *a, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < a->nq && used < cap; i++) {
+        const char *sep = i == 0 ? "" : (i + 1 == a->nq ? " and " : ", ");
+        int w = snprintf(out + used, cap - used, "%s%s", sep, a->qi[i].name);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
+}
+
+/* "about 94 people" / "about 1 person" / "less than one person", for an estimate > 0. */
+static const char *people(double v, char *out, size_t cap)
+{
+    char n[32];
+    if (v < 0.5) {
+        snprintf(out, cap, "less than one person");
+        return out;
+    }
+    double r = floor(v + 0.5);
+    reid_fmt_count(r >= 1.8e19 ? UINT64_MAX : (uint64_t)r, n);
+    snprintf(out, cap, "about %s %s", n, r == 1 ? "person" : "people");
+    return out;
+}
+
+/* A share of the population, small ones with two significant digits: "0.0031%". */
+static const char *share(double f, char *out, size_t cap)
+{
+    double pc = f * 100;
+    if (pc >= 0.01 || pc <= 0)
+        reid_fmt_percent(f, out, cap);
+    else if (pc >= 0.0001)
+        snprintf(out, cap, "%.2g%%", pc);
+    else
+        snprintf(out, cap, "less than 0.0001%%");
+    return out;
+}
+
+static const char *model_title(reid_pop_model m)
+{
+    switch (m) {
+    case REID_POP_ZAYATZ:
+        return "Zayatz";
+    case REID_POP_PITMAN:
+        return "Pitman";
+    case REID_POP_SNB:
+        return "SNB";
+    default:
+        return "no";
+    }
+}
+
+/* Why Dankar et al.'s rule chose what it chose, in one sentence. */
+static void dankar_why(FILE *o, const reid_population *p)
+{
+    if (p->sampling_fraction <= 0.1) {
+        if (p->dankar_model == REID_POP_PITMAN)
+            fprintf(o,
+                    "  This is the Pitman model's estimate: Dankar et al.'s rule prefers it when "
+                    "the extract\n  holds at most 10%% of the population.\n");
+        else
+            fprintf(o, "  This is the Zayatz model's estimate: Dankar et al.'s rule prefers Pitman "
+                       "when the extract\n  holds at most 10%% of the population, but the Pitman "
+                       "fit did not converge.\n");
+    } else if (p->dankar_model == REID_POP_SNB) {
+        fprintf(o, "  This is the SNB model's estimate: when the extract holds more than 10%% of "
+                   "the population,\n  Dankar et al.'s rule takes the smaller of the Zayatz and "
+                   "SNB estimates.\n");
+    } else if (p->snb.available) {
+        fprintf(o,
+                "  This is the Zayatz model's estimate: when the extract holds more than 10%% of "
+                "the population,\n  Dankar et al.'s rule takes the smaller of the Zayatz and SNB "
+                "estimates.\n");
+    } else {
+        fprintf(o,
+                "  This is the Zayatz model's estimate: when the extract holds more than 10%% of "
+                "the population,\n  Dankar et al.'s rule takes the smaller of the Zayatz and SNB "
+                "estimates, but the SNB fit\n  did not converge.\n");
+    }
+}
+
+static void write_population(const reid_analysis *a, const reid_population *p, FILE *o)
+{
+    char n1[32], n2[32], p1[32], qis[1024], ppl[64];
+    qi_phrase(a, qis, sizeof qis);
+    fprintf(o, "\nFrom the sample to the population (docs/population.md)\n");
+    fprintf(o, "  The population is %s people; the extract's %s records are %s of it.\n",
+            reid_fmt_count(p->size, n1), reid_fmt_count(a->sum.records, n2),
+            reid_fmt_percent(p->sampling_fraction, p1, sizeof p1));
+    if (p->sample_uniques == 0) {
+        fprintf(o,
+                "  No record is unique in the extract, so no one is estimated to be unique in "
+                "the population\n  on %s; no model is needed.\n",
+                qis);
+        return;
+    }
+    if (p->dankar_available) {
+        people(p->dankar_uniques, ppl, sizeof ppl);
+        ppl[0] = (char)(ppl[0] - 'a' + 'A');
+        fprintf(o, "  %s in the population %s estimated to be unique on %s.\n", ppl,
+                strstr(ppl, "person") ? "is" : "are", qis);
+        dankar_why(o, p);
+    } else {
+        fprintf(o,
+                "  No estimate is available: the %s model chosen by Dankar et al.'s rule gave "
+                "none.\n",
+                model_title(p->dankar_model));
+    }
+    const reid_pop_estimate *m[3] = {&p->zayatz, &p->pitman, &p->snb};
+    const reid_pop_model ids[3] = {REID_POP_ZAYATZ, REID_POP_PITMAN, REID_POP_SNB};
+    for (int i = 0; i < 3; i++) {
+        const reid_pop_estimate *e = m[i];
+        fprintf(o, "\n  %s model\n", model_title(ids[i]));
+        if (!e->available) {
+            fprintf(o,
+                    "    Not available: the fit did not converge (%u iterations from %u starting "
+                    "points), so this\n    model gives no estimate.\n",
+                    e->iterations, e->starts);
+            continue;
+        }
+        people(e->uniques, ppl, sizeof ppl);
+        fprintf(o,
+                "    It estimates that %s in the population %s unique on %s\n    (%.4g, %s of "
+                "the population).\n",
+                ppl, strstr(ppl, "person") ? "is" : "are", qis, e->uniques,
+                share(e->fraction, p1, sizeof p1));
+        if (ids[i] == REID_POP_ZAYATZ)
+            fprintf(o,
+                    "    Each of the %s records unique in the extract has a %s chance of being "
+                    "unique in\n    the population too.\n",
+                    reid_fmt_count(p->sample_uniques, n1),
+                    reid_fmt_percent(e->param[0], p1, sizeof p1));
+        else
+            fprintf(o, "    Fitted in %u iterations from %u starting point%s (%s %.6g, %s %.6g).\n",
+                    e->iterations, e->starts, e->starts == 1 ? "" : "s",
+                    ids[i] == REID_POP_PITMAN ? "theta" : "alpha", e->param[0],
+                    ids[i] == REID_POP_PITMAN ? "alpha" : "beta", e->param[1]);
     }
 }
 
@@ -102,6 +245,9 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     fprintf(o, "  records at risk    %s (risk above 1/%s)\n",
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n1));
+
+    const reid_population *pop = reid_population_get(a);
+    if (pop) write_population(a, pop, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",

@@ -7,7 +7,8 @@
  *   REID_CHECK  the binary under test
  *   TESTS_DIR   the source tree's tests/ (fixtures/ and data/ in it; the
  *               sample extract is TESTS_DIR/../data/sample-extract.csv)
- *   GROUP       arx | input | errors | gate | output | privacy | sample
+ *   GROUP       arx | input | errors | gate | output | privacy | sample | scale |
+ *               population
  *
  * Expected figures come from the fixtures by hand (tests/fixtures/README.md)
  * or, for tests/data/adult.csv, from ARX 3.9.2. Byte-exact inputs (CRLF, CR,
@@ -1768,6 +1769,166 @@ static void test_sample_extract(void **state)
 }
 
 /* ------------------------------------------------------------------------- */
+/* From the sample to the population (docs/population.md), against ARX 3.9.2 */
+/* ------------------------------------------------------------------------- */
+
+/* The real at path (it must be one). */
+static double jnum(const char *path)
+{
+    return json_real_value(JTYPE(path, JSON_REAL));
+}
+
+static void test_population_arx_001(void **state)
+{
+    (void)state;
+    /* the fraction as a number, as a percentage, and as the population size it names */
+    static const char *const forms[][2] = {
+        {"--sampling-fraction", "0.01"},
+        {"--sampling-fraction", "1%"},
+        {"--population-size", "3016200"},
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        RUN("--qi", "age,sex,race", "-f", "json", forms[i][0], forms[i][1], test_data("adult.csv"));
+        EXPECT_STATUS(0);
+        ERR_EMPTY();
+        PARSE_JSON();
+        check_adult_figures(); /* the sample's figures do not change */
+        JTYPE("population", JSON_OBJECT);
+        JINT("population.size", 3016200);
+        JREAL("population.sampling_fraction", 0.01, 1e-12);
+        JBOOL("population.models.zayatz.available", 1);
+        JREAL("population.models.zayatz.uniques", 64.03916539861781, 1e-9);
+        JREAL("population.models.zayatz.fraction", 64.03916539861781 / 3016200, 1e-9);
+        JBOOL("population.models.pitman.available", 1);
+        JREAL("population.models.pitman.uniques", 93.59491220587782, 1e-4);
+        JREAL("population.models.pitman.fraction", 93.59491220587782 / 3016200, 1e-4);
+        /* ARX: the SNB fit does not converge; that is "unavailable", never 0 */
+        JBOOL("population.models.snb.available", 0);
+        JNULL("population.models.snb.uniques");
+        JNULL("population.models.snb.fraction");
+        JSTR("population.dankar.model", "pitman");
+        JREAL("population.dankar.uniques", jnum("population.models.pitman.uniques"), 0);
+        JREAL("population.dankar.fraction", jnum("population.models.pitman.fraction"), 0);
+    }
+}
+
+static void test_population_arx_01(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "-f", "json", "--sampling-fraction", "0.1", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("population.size", 301620);
+    JREAL("population.sampling_fraction", 0.1, 1e-12);
+    JREAL("population.models.zayatz.uniques", 38.41939802479843, 1e-9);
+    JREAL("population.models.pitman.uniques", 92.65921249384856, 1e-4);
+    JSTR("population.dankar.model", "pitman");
+    JREAL("population.dankar.uniques", jnum("population.models.pitman.uniques"), 0);
+}
+
+static void test_population_uk(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "-f", "json", "--population", "uk", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("population.size", 63705000);
+    JREAL("population.sampling_fraction", 30162.0 / 63705000.0, 1e-12);
+    JSTR("population.dankar.model", "pitman");
+    /* the last of --population-size, --sampling-fraction, --population wins */
+    RUN("--qi", "age,sex,race", "-f", "json", "--population", "UK", "--sampling-fraction", "0.1",
+        test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("population.size", 301620);
+}
+
+static void test_population_text(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "--sampling-fraction", "0.01", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("From the sample to the population");
+    OUT_HAS("The population is 3,016,200 people; the extract's 30,162 records are 1.00% of it.");
+    OUT_HAS("About 94 people in the population are estimated to be unique on age, sex and race.");
+    OUT_HAS("This is the Pitman model's estimate: Dankar et al.'s rule prefers it");
+    OUT_HAS("Zayatz model");
+    OUT_HAS("about 64 people in the population are unique on age, sex and race");
+    OUT_HAS("Pitman model");
+    OUT_HAS("SNB model");
+    OUT_HAS("Not available: the fit did not converge");
+    /* without a population, no such section */
+    RUN("--qi", "age,sex,race", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_LACKS("From the sample to the population");
+}
+
+static void test_population_none_requested(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "-f", "json", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JNULL("population");
+}
+
+static void test_population_no_uniques(void **state)
+{
+    (void)state;
+    /* on sex alone every class is large: no uniques, nothing to estimate */
+    RUN("--qi", "sex", "-f", "json", "--sampling-fraction", "1", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("population.size", 30162);
+    JREAL("population.sampling_fraction", 1.0, 1e-15);
+    JSTR("population.dankar.model", "none");
+    JREAL("population.dankar.uniques", 0.0, 0);
+    JBOOL("population.models.pitman.available", 1);
+    JREAL("population.models.pitman.uniques", 0.0, 0);
+    RUN("--qi", "sex", "--sampling-fraction", "1", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("No record is unique in the extract, so no one is estimated to be unique");
+}
+
+static void test_population_bad_values(void **state)
+{
+    (void)state;
+    const char *adult = test_data("adult.csv");
+    static const char *const bad[][3] = {
+        {"--sampling-fraction", "0", "--sampling-fraction takes a fraction greater than 0"},
+        {"--sampling-fraction", "1.5", "--sampling-fraction takes a fraction greater than 0"},
+        {"--sampling-fraction", "-0.1", "--sampling-fraction"},
+        {"--sampling-fraction", "150%", "--sampling-fraction"},
+        {"--sampling-fraction", "lots", "--sampling-fraction"},
+        {"--sampling-fraction", "nan", "--sampling-fraction"},
+        {"--population-size", "0", "--population-size takes a whole number"},
+        {"--population-size", "-5", "--population-size"},
+        {"--population-size", "1e6", "--population-size"},
+        {"--population", "france", "--population knows 'uk'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        RUN("--qi", "age,sex,race", bad[i][0], bad[i][1], adult);
+        EXPECT_STATUS(2);
+        OUT_EMPTY();
+        ERR_HAS(bad[i][2]);
+    }
+    /* a population smaller than the extract: known only once the records are counted */
+    RUN("--qi", "age,sex,race", "--population-size", "30161", adult);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("the population size 30,161 is smaller than the 30,162 records read");
+    RUN("--qi", "age,sex,race", "-f", "json", "--population-size", "30162", adult);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("population.sampling_fraction", 1.0, 1e-15);
+    /* the help lists the options */
+    RUN("--help");
+    OUT_HAS("--sampling-fraction F");
+    OUT_HAS("--population-size N");
+    OUT_HAS("--population uk");
+}
+
+/* ------------------------------------------------------------------------- */
 
 #define T(fn) cmocka_unit_test_teardown(fn, teardown_run)
 
@@ -1942,6 +2103,12 @@ static const struct CMUnitTest scale_tests[] = {
     T(test_scale_max_memory),
 };
 
+static const struct CMUnitTest population_tests[] = {
+    T(test_population_arx_001),    T(test_population_arx_01),         T(test_population_uk),
+    T(test_population_text),       T(test_population_none_requested), T(test_population_no_uniques),
+    T(test_population_bad_values),
+};
+
 static const struct CMUnitTest sample_tests[] = {
     T(test_sample_extract),
 };
@@ -1958,10 +2125,15 @@ int main(int argc, char **argv)
         const struct CMUnitTest *tests;
         size_t n;
     } groups[] = {
-        GROUP("arx", arx_tests),       GROUP("input", input_tests),
-        GROUP("errors", errors_tests), GROUP("gate", gate_tests),
-        GROUP("output", output_tests), GROUP("privacy", privacy_tests),
-        GROUP("sample", sample_tests), GROUP("scale", scale_tests),
+        GROUP("arx", arx_tests),
+        GROUP("input", input_tests),
+        GROUP("errors", errors_tests),
+        GROUP("gate", gate_tests),
+        GROUP("output", output_tests),
+        GROUP("privacy", privacy_tests),
+        GROUP("sample", sample_tests),
+        GROUP("scale", scale_tests),
+        GROUP("population", population_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);

@@ -397,6 +397,7 @@ static void test_json_report(void **state)
                                        "sample_uniques",
                                        "records_at_risk",
                                        "risk",
+                                       "population",
                                        "gate",
                                        "run"};
     size_t i = 0;
@@ -405,6 +406,10 @@ static void test_json_report(void **state)
         assert_string_equal(json_object_iter_key(it), keys[i]);
     }
     assert_int_equal(i, sizeof keys / sizeof *keys);
+
+    /* no population size or sampling fraction given: no population estimates */
+    assert_true(json_is_null(get(root, "population")));
+    assert_null(reid_population_get(a));
 
     assert_json_str(root, "tool.name", "reid-check");
     assert_json_str(root, "tool.version", REID_VERSION_STRING);
