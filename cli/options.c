@@ -44,6 +44,13 @@ static const char usage_text[] =
     "      --population-size N  the same, given as the population's size in people\n"
     "      --population uk      the UK's population as ARX has it (63,705,000)\n"
     "\n"
+    "Sampling weights (docs/individual-risk.md):\n"
+    "      --weight COL         column holding each record's sampling weight (a number > 0:\n"
+    "                           the people it stands for); a column number with --no-header.\n"
+    "                           Reports each record's risk (Benedetti-Franconi, as sdcMicro)\n"
+    "      --risk-threshold T   count the records whose risk is above T (0 to 1, or a\n"
+    "                           percentage such as 10%; default 0.1)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -76,6 +83,8 @@ enum {
     OPT_SAMPLING_FRACTION,
     OPT_POPULATION_SIZE,
     OPT_POPULATION,
+    OPT_WEIGHT,
+    OPT_RISK_THRESHOLD,
 };
 
 static const struct option long_opts[] = {
@@ -97,6 +106,8 @@ static const struct option long_opts[] = {
     {"sampling-fraction", required_argument, NULL, OPT_SAMPLING_FRACTION},
     {"population-size", required_argument, NULL, OPT_POPULATION_SIZE},
     {"population", required_argument, NULL, OPT_POPULATION},
+    {"weight", required_argument, NULL, OPT_WEIGHT},
+    {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -256,6 +267,17 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                                    optarg);
             if (cfg_check(cfg, reid_config_set_population_size(cfg, UK_POPULATION)))
                 return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_WEIGHT:
+            if (!*optarg) return usage_error("--weight takes a column name (or number)");
+            if (cfg_check(cfg, reid_config_set_weight(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_RISK_THRESHOLD:
+            if (parse_fraction(optarg, &f) != 0)
+                return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
+                                   "such as 10%%), not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_risk_threshold(cfg, f))) return EXIT_USAGE_OR_INPUT;
             break;
         case 'f':
             if (strcmp(optarg, "json") == 0)

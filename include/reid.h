@@ -217,6 +217,29 @@ REID_API reid_status reid_config_set_population_size(reid_config *cfg, uint64_t 
 /** The sampling fraction F, 0 < F <= 1 (F = 1: the extract is the whole population). */
 REID_API reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F);
 
+/**
+ * Sampling weights (docs/individual-risk.md). column names the column that
+ * holds each record's sampling weight: the number of people in the
+ * population the record stands for (name, matched like the QIs; a 1-based
+ * number without a header). NULL or "" (the default) = no weights. The
+ * column must not also be a QI (reid_analysis_new's first rows then fail with
+ * REID_ERR_CONFIG). A weight must be a finite decimal number greater than 0
+ * ("1", "25.5", "1e3"); anything else, an empty or missing one included, makes
+ * the row malformed (an input error naming line and column, or a skipped row
+ * with reid_config_set_skip_bad_rows). reid_individual_risk_get() then gives
+ * the per-record risks of Benedetti and Franconi, as sdcMicro computes them.
+ */
+REID_API reid_status reid_config_set_weight(reid_config *cfg, const char *column);
+
+/** Default of reid_config_set_risk_threshold. */
+#define REID_DEFAULT_RISK_THRESHOLD 0.1
+
+/**
+ * With weights: records whose individual risk is strictly above t (0..1) are
+ * counted in reid_individual_risk.records_above_threshold. Default 0.1.
+ */
+REID_API reid_status reid_config_set_risk_threshold(reid_config *cfg, double t);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -425,6 +448,47 @@ typedef struct reid_population {
  * sampling fraction was configured, or before a successful reid_finish.
  */
 REID_API const reid_population *reid_population_get(const reid_analysis *a);
+
+/* ========================================================================= */
+/* Individual risk with sampling weights (docs/individual-risk.md)           */
+/* ========================================================================= */
+
+/** Number of risk bands in reid_individual_risk.band_records. */
+#define REID_RISK_NBANDS 6
+
+/**
+ * Lower and upper bound of risk band i: [0, 0.01), [0.01, 0.05), [0.05, 0.1),
+ * [0.1, 0.2), [0.2, 0.5), [0.5, inf). A band holds low <= r < high. The last
+ * band's upper bound is INFINITY: a risk is at most 1 unless some class'
+ * weights add up to less than its number of records (see the docs).
+ */
+REID_API double reid_risk_band_low(int i);
+REID_API double reid_risk_band_high(int i);
+
+/**
+ * Per-record re-identification risk from sampling weights, by Benedetti and
+ * Franconi's approximation exactly as sdcMicro's measure_risk()/indivRisk()
+ * compute it. For a record in a class of f records whose weights add up to
+ * F: p = f / F; r = p/(1-p) ln(1/p) when f = 1, p/(1-p) - (p/(1-p))^2 ln(1/p)
+ * when f = 2, p / (f - (1 - p)) when f > 2, and 1/f wherever F = f. Fields may
+ * be added at the end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_individual_risk {
+    const char *weight_column;         /**< the weight column's name */
+    double total_weight;               /**< sum of the weights: the population they stand for */
+    double threshold;                  /**< reid_config_set_risk_threshold */
+    double expected_reidentifications; /**< sum of r over the records (sdcMicro global_risk_ER) */
+    double global_risk;                /**< expected_reidentifications / n (sdcMicro global_risk) */
+    double max;                        /**< the highest r of any record */
+    uint64_t max_records;              /**< records at that highest risk */
+    uint64_t records_above_threshold;  /**< records with r > threshold (strictly) */
+    double records_above_threshold_fraction; /**< records_above_threshold / n */
+    uint64_t band_records[REID_RISK_NBANDS]; /**< records per risk band (reid_risk_band_low) */
+} reid_individual_risk;
+
+/** The individual risks, or NULL when no weight column was configured or before a successful
+ * reid_finish. */
+REID_API const reid_individual_risk *reid_individual_risk_get(const reid_analysis *a);
 
 /* ========================================================================= */
 /* Release gate                                                              */

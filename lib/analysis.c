@@ -1,6 +1,7 @@
 /* analysis.c - one input's life: header, QI choice, per-row normalisation and counting. */
 #include "analysis.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "columns.h"
+#include "indivrisk.h"
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
@@ -187,6 +189,47 @@ static int resolve_given(reid_analysis *a)
     return 0;
 }
 
+/* The weight column (reid_config_set_weight): found like a QI, never a QI itself. */
+static int resolve_weight(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    const char *w = cfg->weight;
+    long col;
+    if (cfg->has_header) {
+        col = reid_column_find(a->names, a->ncols, w);
+        if (col < 0) {
+            char cols[400];
+            list_columns(a, cols, sizeof cols);
+            const char *near = reid_column_nearest(a->names, a->ncols, w);
+            if (near)
+                return config_error(a,
+                                    "no weight column named '%s'; did you mean '%s'? The columns "
+                                    "are: %s",
+                                    w, near, cols);
+            return config_error(a, "no weight column named '%s'. The columns are: %s", w, cols);
+        }
+    } else {
+        char *end;
+        unsigned long v = strtoul(w, &end, 10);
+        if (*end || end == w || v < 1 || v > a->ncols)
+            return config_error(a,
+                                "without a header row, the weight column is a column number "
+                                "from 1 to %zu; '%s' is not one",
+                                a->ncols, w);
+        col = (long)v - 1;
+    }
+    for (size_t j = 0; j < a->nq; j++)
+        if (a->qi[j].col == (size_t)col)
+            return config_error(a,
+                                "column %ld ('%s') cannot be both the weight column and a "
+                                "quasi-identifier",
+                                col + 1, a->names[col]);
+    a->weighted = 1;
+    a->weight_col = (size_t)col;
+    a->indiv.weight_column = a->names[col];
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -224,11 +267,13 @@ static int choose_qis(reid_analysis *a)
         }
     }
     free(det);
+    if (rc == 0 && cfg->weight) rc = resolve_weight(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
     if (!a->keep || !a->dicts || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
         return nomem(a);
+    if (a->weighted && reid_classtable_use_weights(&a->table) != 0) return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
@@ -240,8 +285,10 @@ static int choose_qis(reid_analysis *a)
                           a->threads) != 0)
         return nomem(a);
     a->counter.max_memory = a->cfg->max_memory;
+    if (a->weighted && reid_counter_use_weights(&a->counter) != 0) return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->keep[a->qi[i].col] = 1;
+    if (a->weighted) a->keep[a->weight_col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return 0;
 }
@@ -314,6 +361,45 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     return -1;
 }
 
+/* A sampling weight: a finite decimal number > 0, nothing else (no hex, inf, nan, sign games).
+ * 0 and the weight, or -1 and what is wrong in what[]. */
+static int parse_weight(const char *s, size_t len, const reid_missing_set *missing, double *out,
+                        char *what, size_t cap)
+{
+    reid_trim(&s, &len);
+    if (len == 0 || reid_missing_set_has(missing, s, len)) {
+        snprintf(what, cap, "the weight is missing; every record needs a sampling weight");
+        return -1;
+    }
+    char buf[64];
+    int ok = len < sizeof buf;
+    for (size_t i = 0; ok && i < len; i++) {
+        char ch = s[i];
+        ok = (ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' ||
+             ch == '-';
+    }
+    double v = 0;
+    if (ok) {
+        memcpy(buf, s, len);
+        buf[len] = 0;
+        char *end;
+        v = strtod(buf, &end);
+        ok = end == buf + len && end != buf;
+    }
+    if (!ok) {
+        snprintf(what, cap, "the weight is not a number (a decimal such as 1, 25.5 or 1e3)");
+        return -1;
+    }
+    if (!isfinite(v) || !(v > 0)) {
+        snprintf(what, cap,
+                 "the weight is not a finite number greater than 0 (a sampled record stands for "
+                 "at least itself)");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* The counter's error (out of memory) becomes the analysis' error. */
 static int counter_failed(reid_analysis *a)
 {
@@ -347,6 +433,13 @@ static int on_row(void *user, const reid_row *row)
         }
     }
     reid_batch *b = reid_counter_batch(&a->counter);
+    if (a->weighted) {
+        size_t c = a->weight_col;
+        char what[200];
+        if (parse_weight(row->ptr[c], row->len[c], &a->missing, &b->weight[b->n], what,
+                         sizeof what) != 0)
+            return on_bad(a, row->line, c + 1, what);
+    }
     size_t base = b->n * a->nq;
     for (size_t i = 0; i < a->nq; i++) {
         reid_qi *q = &a->qi[i];
@@ -401,6 +494,7 @@ static reid_status compute(reid_analysis *a)
         reid_population_estimate(a->hist, a->nhist, n, N, &a->pop);
         a->have_pop = 1;
     }
+    if (a->weighted) reid_indivrisk_compute(&a->table, a->cfg->risk_threshold, &a->indiv);
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -476,6 +570,11 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge analyses over different quasi-identifiers",
                               dst->source, src->source);
+    if (dst->weighted != src->weighted)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: cannot merge an analysis with sampling weights and one "
+                              "without",
+                              dst->source, src->source);
     uint32_t **remap = calloc(src->nq, sizeof *remap);
     int rc = remap ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < src->nq; i++) {
@@ -521,6 +620,11 @@ const reid_summary *reid_summary_get(const reid_analysis *a)
 const reid_population *reid_population_get(const reid_analysis *a)
 {
     return a->have_pop && a->hist && !a->err.status ? &a->pop : NULL;
+}
+
+const reid_individual_risk *reid_individual_risk_get(const reid_analysis *a)
+{
+    return a->weighted && a->hist && !a->err.status ? &a->indiv : NULL;
 }
 
 const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)

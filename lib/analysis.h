@@ -56,7 +56,10 @@ struct reid_analysis {
 
     reid_summary sum;
     reid_population pop;
-    int have_pop; /* pop is computed (a population size or sampling fraction was given) */
+    int have_pop;      /* pop is computed (a population size or sampling fraction was given) */
+    int weighted;      /* a weight column was given */
+    size_t weight_col; /* its 0-based index */
+    reid_individual_risk indiv;
     reid_hist_entry *hist;
     size_t nhist;
     double t0;

@@ -35,6 +35,7 @@ void reid_classtable_free(reid_classtable *t)
     reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     reid_big_free(t->keys, t->cap * key_bytes(t) + 1);
     reid_big_free(t->sizes, t->cap * sizeof *t->sizes);
+    reid_big_free(t->wsum, (t->cap ? t->cap : 1) * sizeof *t->wsum);
     memset(t, 0, sizeof *t);
 }
 
@@ -72,11 +73,25 @@ static int rehash(reid_classtable *t, uint64_t nslots)
     return 0;
 }
 
+/* Bytes per class of the parallel arrays: key, size, and the weight sum when kept. */
+static size_t class_bytes(const reid_classtable *t)
+{
+    return key_bytes(t) + sizeof *t->sizes + (t->wsum ? sizeof *t->wsum : 0);
+}
+
+int reid_classtable_use_weights(reid_classtable *t)
+{
+    if (t->wsum) return 0;
+    if (t->nclasses) return -1;
+    t->wsum = reid_big_alloc((t->cap ? t->cap : 1) * sizeof *t->wsum);
+    return t->wsum ? 0 : -1;
+}
+
 static int grow_arrays(reid_classtable *t, uint64_t cap)
 {
     if (cap > REID_CLASSTABLE_MAX_CLASSES) cap = REID_CLASSTABLE_MAX_CLASSES;
     if (cap <= t->cap) return cap > t->nclasses ? 0 : -1;
-    if (over_budget(t, (cap - t->cap) * (key_bytes(t) + sizeof *t->sizes))) return -1;
+    if (over_budget(t, (cap - t->cap) * class_bytes(t))) return -1;
     /* mremap: the arrays grow without being copied, and only touched pages cost memory */
     uint32_t *keys =
         reid_big_grow(t->keys, t->cap * key_bytes(t) + 1, (size_t)cap * key_bytes(t) + 1);
@@ -86,6 +101,13 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
         reid_big_grow(t->sizes, t->cap * sizeof *t->sizes, (size_t)cap * sizeof *sizes);
     if (!sizes) return -1;
     t->sizes = sizes;
+    if (t->wsum) {
+        /* allocated with room for max(cap, 1) classes */
+        size_t old = (t->cap ? t->cap : 1) * sizeof *t->wsum;
+        double *w = reid_big_grow(t->wsum, old, (size_t)cap * sizeof *w);
+        if (!w) return -1;
+        t->wsum = w;
+    }
     t->cap = cap;
     return 0;
 }
@@ -126,7 +148,8 @@ int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
     return reid_classtable_add_hashed(t, key, t->hash(key, key_bytes(t)), count);
 }
 
-int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
+/* Add count records with this key; the class index, or -1 when out of memory. */
+static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
 {
     size_t kb = key_bytes(t);
     uint64_t tag = h & 0xFFFFFFFF00000000ull;
@@ -139,7 +162,7 @@ int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t
             if (memcmp(reid_classtable_key(t, c), key, kb) == 0) {
                 t->sizes[c] += count;
                 t->records += count;
-                return 0;
+                return (int64_t)c;
             }
         }
     }
@@ -153,14 +176,30 @@ int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t
     t->sizes[c] = count;
     t->records += count;
     t->slots[i] = tag | (c + 1);
-    if (t->nclasses * 4 > (t->mask + 1) * 3) return rehash(t, (t->mask + 1) * 2);
+    if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;
+    return (int64_t)c;
+}
+
+int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
+{
+    return add_core(t, key, h, count) < 0 ? -1 : 0;
+}
+
+int reid_classtable_add_weighted(reid_classtable *t, const uint32_t *key, uint64_t h,
+                                 uint64_t count, double weight)
+{
+    uint64_t before = t->nclasses;
+    int64_t c = add_core(t, key, h, count);
+    if (c < 0) return -1;
+    if ((uint64_t)c == before) t->wsum[c] = 0; /* a new class */
+    t->wsum[c] += weight;
     return 0;
 }
 
 int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
                           const uint32_t *const *remap)
 {
-    if (dst->q != src->q) return -1;
+    if (dst->q != src->q || !dst->wsum != !src->wsum) return -1;
     /* reserve the worst case first: growing during a large merge is what makes merges slow */
     if (reid_classtable_reserve(dst, dst->nclasses + src->nclasses) != 0) return -1;
     uint32_t *key = malloc(key_bytes(src) + 1);
@@ -170,7 +209,9 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
         const uint32_t *k = reid_classtable_key(src, c);
         for (unsigned j = 0; j < src->q; j++)
             key[j] = remap ? remap[j][k[j]] : k[j];
-        rc = reid_classtable_add(dst, key, src->sizes[c]);
+        uint64_t h = dst->hash(key, key_bytes(dst));
+        rc = src->wsum ? reid_classtable_add_weighted(dst, key, h, src->sizes[c], src->wsum[c])
+                       : reid_classtable_add_hashed(dst, key, h, src->sizes[c]);
     }
     free(key);
     return rc;
@@ -178,5 +219,5 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
 
 uint64_t reid_classtable_bytes(const reid_classtable *t)
 {
-    return (t->mask + 1) * sizeof *t->slots + t->cap * (key_bytes(t) + sizeof *t->sizes);
+    return (t->mask + 1) * sizeof *t->slots + t->cap * class_bytes(t);
 }

@@ -24,6 +24,7 @@ typedef struct reid_classtable {
     uint64_t mask;   /* slot count - 1 */
     uint32_t *keys;  /* q per class */
     uint64_t *sizes; /* records per class */
+    double *wsum;    /* sum of the records' weights per class; NULL unless weights are used */
     uint64_t nclasses;
     uint64_t cap;      /* classes the key/size arrays can hold */
     uint64_t records;  /* sum of sizes */
@@ -38,6 +39,9 @@ typedef struct reid_classtable {
 int reid_classtable_init(reid_classtable *t, unsigned q);
 void reid_classtable_free(reid_classtable *t);
 
+/* Keep a weight sum per class from now on (call on an empty table). 0, or -1 when out of memory. */
+int reid_classtable_use_weights(reid_classtable *t);
+
 /* Make room for at least n classes without further growth. 0, or -1 when out of memory. */
 int reid_classtable_reserve(reid_classtable *t, uint64_t n);
 
@@ -51,6 +55,10 @@ static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h
 {
     __builtin_prefetch(&t->slots[h & t->mask]);
 }
+
+/* reid_classtable_add_hashed for a table with weights: also adds `weight` to the class' sum. */
+int reid_classtable_add_weighted(reid_classtable *t, const uint32_t *key, uint64_t h,
+                                 uint64_t count, double weight);
 
 /* Index of the class with this key, or -1. */
 int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key);

@@ -51,6 +51,7 @@ reid_config *reid_config_new(void)
     cfg->max_uniques = -1;
     cfg->max_field_size = (size_t)1 << 20;
     cfg->strict_quotes = 1;
+    cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -73,6 +74,7 @@ void reid_config_free(reid_config *cfg)
     if (!cfg) return;
     free_qis(cfg);
     free(cfg->missing);
+    free(cfg->weight);
     free(cfg);
 }
 
@@ -88,9 +90,11 @@ reid_config *reid_config_copy(const reid_config *cfg)
     *c = *cfg;
     c->qis = NULL;
     c->nqis = 0;
+    c->weight = NULL;
     c->missing = strdup(cfg->missing);
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
+    if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
     for (size_t i = 0; i < cfg->nqis; i++) {
         c->qis[i].type = cfg->qis[i].type;
         if (!(c->qis[i].name = strdup(cfg->qis[i].name))) goto oom;
@@ -253,5 +257,24 @@ reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F)
         return cfg_fail(cfg, "the sampling fraction must be greater than 0 and at most 1");
     cfg->sampling_fraction = F;
     cfg->population_size = 0;
+    return REID_OK;
+}
+
+reid_status reid_config_set_weight(reid_config *cfg, const char *column)
+{
+    const char *s = column ? column : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    char *w = NULL;
+    if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
+    free(cfg->weight);
+    cfg->weight = w;
+    return REID_OK;
+}
+
+reid_status reid_config_set_risk_threshold(reid_config *cfg, double t)
+{
+    if (!(t >= 0 && t <= 1)) return cfg_fail(cfg, "the risk threshold must be from 0 to 1");
+    cfg->risk_threshold = t;
     return REID_OK;
 }

@@ -29,6 +29,8 @@ struct reid_config {
     uint64_t max_memory;      /* bytes, 0 = no limit */
     uint64_t population_size; /* N, 0 = not given */
     double sampling_fraction; /* F, 0 = not given (N = n / F at the end) */
+    char *weight;             /* the sampling-weight column (name, or number without a header) */
+    double risk_threshold;    /* individual risk above which a record is counted (default 0.1) */
     char error[256];
 };
 

@@ -128,9 +128,19 @@ static int count_batch(reid_counter *c, reid_batch *b)
         hash[r] = reid_classtable_hash(t, keys + r * q);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
-    for (size_t r = 0; r < n; r++) {
-        if (r + REID_PREFETCH_AHEAD < n) reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
-        if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
+    if (b->weight) {
+        const double *const w = b->weight;
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (reid_classtable_add_weighted(t, keys + r * q, hash[r], 1, w[r]) != 0) return -1;
+        }
+    } else {
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
+        }
     }
     b->n = 0;
     b->blen = 0;
@@ -227,6 +237,16 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
     return 0;
 }
 
+int reid_counter_use_weights(reid_counter *c)
+{
+    if (!c->table->wsum) return -1;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        if (!b->weight && !(b->weight = malloc(REID_BATCH * sizeof *b->weight))) return -1;
+    }
+    return 0;
+}
+
 static void stop_thread(reid_counter *c)
 {
     if (!c->threaded) return;
@@ -259,6 +279,7 @@ void reid_counter_free(reid_counter *c)
         free(b->norm);
         free(b->noff);
         free(b->nvlen);
+        free(b->weight);
     }
     free(c->missing_count);
     free(c->unrecognised_count);

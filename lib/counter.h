@@ -46,6 +46,7 @@ typedef struct reid_batch {
     size_t *nvlen;  /* REID_VALUE_MISSING = missing (id 0) */
     uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
     uint32_t *keys; /* [n * q] */
+    double *weight; /* [n]: each record's sampling weight; NULL unless weights are used */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -75,6 +76,9 @@ typedef struct reid_counter {
 int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
                       const reid_missing_set *missing, reid_dict **dicts, reid_classtable *table,
                       unsigned threads);
+/* Records carry a sampling weight from now on (batch.weight, added to the table's weight sums;
+ * the table must already keep them). Call before the first record. 0, or -1 when out of memory. */
+int reid_counter_use_weights(reid_counter *c);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

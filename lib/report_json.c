@@ -93,6 +93,31 @@ static json_t *population(jb *b, const reid_population *p)
     return o;
 }
 
+/* risk.individual (docs/individual-risk.md): only when a weight column was given. */
+static json_t *individual(jb *b, const reid_individual_risk *r, uint64_t n)
+{
+    json_t *o = json_object(), *dist = json_array();
+    put(b, o, "weight_column", json_string(r->weight_column));
+    put(b, o, "total_weight", real_or_null(r->total_weight));
+    put(b, o, "expected_reidentifications", real_or_null(r->expected_reidentifications));
+    put(b, o, "global_risk", real_or_null(r->global_risk));
+    put(b, o, "max", real_or_null(r->max));
+    put(b, o, "max_records", u64(r->max_records));
+    put(b, o, "threshold", json_real(r->threshold));
+    put(b, o, "records_above_threshold", u64(r->records_above_threshold));
+    put(b, o, "records_above_threshold_fraction", json_real(r->records_above_threshold_fraction));
+    for (int i = 0; i < REID_RISK_NBANDS; i++) {
+        json_t *band = json_object();
+        put(b, band, "min_risk", json_real(reid_risk_band_low(i)));
+        put(b, band, "max_risk", real_or_null(reid_risk_band_high(i)));
+        put(b, band, "records", u64(r->band_records[i]));
+        put(b, band, "records_fraction", json_real((double)r->band_records[i] / (double)n));
+        push(b, dist, band);
+    }
+    put(b, o, "distribution", dist);
+    return o;
+}
+
 static json_t *build(const reid_analysis *a, jb *b)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -195,6 +220,8 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, pros, "average", json_real(s->prosecutor_average));
     put(b, pros, "records_at_risk_fraction", json_real(s->records_at_risk_fraction));
     put(b, risk, "prosecutor", pros);
+    const reid_individual_risk *ir = reid_individual_risk_get(a);
+    if (ir) put(b, risk, "individual", individual(b, ir, s->records));
     put(b, root, "risk", risk);
 
     put(b, root, "population", population(b, reid_population_get(a)));

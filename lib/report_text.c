@@ -159,6 +159,54 @@ static void write_population(const reid_analysis *a, const reid_population *p, F
     }
 }
 
+/* "0.0316" / "3.16%": a risk as a percentage a campaigner reads, with 3 significant digits. */
+static const char *risk_pct(double r, char *out, size_t cap)
+{
+    double pc = r * 100;
+    if (pc == 0)
+        snprintf(out, cap, "0%%");
+    else if (pc >= 0.001)
+        snprintf(out, cap, "%.3g%%", pc);
+    else
+        snprintf(out, cap, "less than 0.001%%");
+    return out;
+}
+
+static void write_individual(const reid_analysis *a, const reid_individual_risk *r, FILE *o)
+{
+    char n1[32], n2[32], p1[32], p2[32];
+    uint64_t n = a->sum.records;
+    fprintf(o, "\nIndividual risk with sampling weights (docs/individual-risk.md)\n");
+    fprintf(o, "  The weights in column '%s' say the %s records stand for about %.6g people.\n",
+            r->weight_column, reid_fmt_count(n, n1), r->total_weight);
+    fprintf(o,
+            "  An intruder who tries to match every record to the right person would be right "
+            "about %.4g times\n  (expected re-identifications).\n",
+            r->expected_reidentifications);
+    fprintf(o,
+            "  That is a global risk of %s: the chance that a record picked at random is "
+            "re-identified.\n",
+            risk_pct(r->global_risk, p1, sizeof p1));
+    fprintf(o, "  The most exposed records (%s of them) have a %s chance of being re-identified.\n",
+            reid_fmt_count(r->max_records, n1), risk_pct(r->max, p1, sizeof p1));
+    fprintf(o, "  %s records (%s) have a risk above %s (--risk-threshold).\n",
+            reid_fmt_count(r->records_above_threshold, n1),
+            reid_fmt_percent(r->records_above_threshold_fraction, p2, sizeof p2),
+            risk_pct(r->threshold, p1, sizeof p1));
+    fprintf(o, "\n  %-14s %14s %10s\n", "risk", "records", "of records");
+    for (int i = 0; i < REID_RISK_NBANDS; i++) {
+        char label[80], lo[32], hi[32];
+        risk_pct(reid_risk_band_low(i), lo, sizeof lo);
+        if (i + 1 < REID_RISK_NBANDS)
+            snprintf(label, sizeof label, "%s to <%s", lo,
+                     risk_pct(reid_risk_band_high(i), hi, sizeof hi));
+        else
+            snprintf(label, sizeof label, "%s or more", lo);
+        fprintf(o, "  %-14s %14s %10s\n", label, reid_fmt_count(r->band_records[i], n2),
+                reid_fmt_percent((double)r->band_records[i] / (double)n, p1, sizeof p1));
+    }
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -245,6 +293,9 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     fprintf(o, "  records at risk    %s (risk above 1/%s)\n",
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n1));
+
+    const reid_individual_risk *ir = reid_individual_risk_get(a);
+    if (ir) write_individual(a, ir, o);
 
     const reid_population *pop = reid_population_get(a);
     if (pop) write_population(a, pop, o);

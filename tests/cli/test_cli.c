@@ -8,7 +8,7 @@
  *   TESTS_DIR   the source tree's tests/ (fixtures/ and data/ in it; the
  *               sample extract is TESTS_DIR/../data/sample-extract.csv)
  *   GROUP       arx | input | errors | gate | output | privacy | sample | scale |
- *               population
+ *               population | weights
  *
  * Expected figures come from the fixtures by hand (tests/fixtures/README.md)
  * or, for tests/data/adult.csv, from ARX 3.9.2. Byte-exact inputs (CRLF, CR,
@@ -1929,6 +1929,147 @@ static void test_population_bad_values(void **state)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Sampling weights: individual risk (docs/individual-risk.md)               */
+/* ------------------------------------------------------------------------- */
+
+/*
+ * tests/fixtures/weights.csv, QIs region, sex, weight column "weight":
+ *   (N,F) f = 1, F = 100: r = ln(100)/99                 = 0.04652
+ *   (N,M) f = 2, F = 100: x = 49, r = (49 - ln 50)/49^2  = 0.01878
+ *   (S,F) f = 3, F = 10:  r = 3 / (10*2 + 3)             = 0.13043
+ *   (S,M) f = 2, F = 2:   F = f, r = 1/2
+ */
+static double weights_er(void)
+{
+    return log(100.0) / 99 + 2 * (49 - log(50.0)) / (49.0 * 49.0) + 3 * 3.0 / 23 + 2 * 0.5;
+}
+
+static void test_weights_json(void **state)
+{
+    (void)state;
+    RUN("--qi", "region,sex", "--weight", "weight", "-f", "json", fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JTYPE("risk.individual", JSON_OBJECT);
+    JSTR("risk.individual.weight_column", "weight");
+    JREAL("risk.individual.total_weight", 212, 1e-12);
+    JREAL("risk.individual.expected_reidentifications", weights_er(), 1e-12);
+    JREAL("risk.individual.global_risk", weights_er() / 8, 1e-12);
+    JREAL("risk.individual.max", 0.5, 0);
+    JINT("risk.individual.max_records", 2);
+    JREAL("risk.individual.threshold", 0.1, 0);
+    JINT("risk.individual.records_above_threshold", 5);
+    JREAL("risk.individual.records_above_threshold_fraction", 5.0 / 8, 1e-15);
+    static const long long bands[6] = {0, 3, 0, 3, 0, 2};
+    static const double lows[6] = {0, 0.01, 0.05, 0.1, 0.2, 0.5};
+    for (int i = 0; i < 6; i++) {
+        char p[96];
+        snprintf(p, sizeof p, "risk.individual.distribution.%d.records", i);
+        JINT(p, bands[i]);
+        snprintf(p, sizeof p, "risk.individual.distribution.%d.min_risk", i);
+        JREAL(p, lows[i], 0);
+        snprintf(p, sizeof p, "risk.individual.distribution.%d.max_risk", i);
+        if (i < 5)
+            JREAL(p, lows[i + 1], 0);
+        else
+            JNULL(p);
+    }
+    /* --risk-threshold, as a fraction or a percentage; the threshold is strict */
+    RUN("--qi", "region,sex", "--weight", "weight", "--risk-threshold", "50%", "-f", "json",
+        fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("risk.individual.threshold", 0.5, 0);
+    JINT("risk.individual.records_above_threshold", 0);
+    RUN("--qi", "region,sex", "--weight", "weight", "--risk-threshold", "0.01", "-f", "json",
+        fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("risk.individual.records_above_threshold", 8);
+    /* without --weight: no risk.individual, and nothing else changes */
+    RUN("--qi", "region,sex", "-f", "json", fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    if (json_object_get(json_object_get(J, "risk"), "individual")) fail_msg("risk.individual");
+    JTYPE("risk.prosecutor", JSON_OBJECT);
+    /* the weight column by number without a header; every thread count agrees */
+    const char *nh = SCRATCH_CSV("weights_nh.csv", "N,F,100\nN,M,40\nN,M,60\nS,F,2\nS,F,3\n"
+                                                   "S,F,5\nS,M,1\nS,M,1\n");
+    for (int t = 1; t <= 3; t++) {
+        char tn[8];
+        snprintf(tn, sizeof tn, "%d", t);
+        RUN("--no-header", "--qi", "1,2", "--weight", "3", "-j", tn, "-f", "json", nh);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JREAL("risk.individual.expected_reidentifications", weights_er(), 1e-12);
+    }
+}
+
+static void test_weights_text(void **state)
+{
+    (void)state;
+    RUN("--qi", "region,sex", "--weight", "weight", fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("Individual risk with sampling weights (docs/individual-risk.md)");
+    OUT_HAS("The weights in column 'weight' say the 8 records stand for about 212 people.");
+    OUT_HAS("would be right about 1.475 times");
+    OUT_HAS("That is a global risk of 18.4%");
+    OUT_HAS("The most exposed records (2 of them) have a 50% chance of being re-identified.");
+    OUT_HAS("5 records (62.50%) have a risk above 10% (--risk-threshold).");
+    RUN("--qi", "region,sex", fixture("weights.csv"));
+    EXPECT_STATUS(0);
+    OUT_LACKS("Individual risk with sampling weights");
+    RUN("--help");
+    OUT_HAS("--weight COL");
+    OUT_HAS("--risk-threshold T");
+}
+
+static void test_weights_errors(void **state)
+{
+    (void)state;
+    /* a weight that is not a number: exit 2, naming file, line and column */
+    const char *bad = SCRATCH_CSV("bad_weight.csv", "region,sex,weight\nN,F,100\nN,M,lots\n");
+    RUN("--qi", "region,sex", "--weight", "weight", bad);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("bad_weight.csv: line 3, column 3 (weight): the weight is not a number");
+    ERR_LACKS("lots"); /* no value of a record in a message */
+    /* ... skipped with --skip-bad-rows */
+    RUN("--qi", "region,sex", "--weight", "weight", "--skip-bad-rows", "-f", "json", bad);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 1);
+    JINT("input.skipped_rows", 1);
+    JREAL("risk.individual.max", log(100.0) / 99, 1e-15); /* one record of weight 100 */
+    /* zero, negative, missing */
+    const char *zero = SCRATCH_CSV("zero_weight.csv", "region,sex,weight\nN,F,0\n");
+    RUN("--qi", "region,sex", "--weight", "weight", zero);
+    EXPECT_STATUS(2);
+    ERR_HAS("line 2, column 3 (weight): the weight is not a finite number greater than 0");
+    const char *none = SCRATCH_CSV("no_weight.csv", "region,sex,weight\nN,F,\n");
+    RUN("--qi", "region,sex", "--weight", "weight", none);
+    EXPECT_STATUS(2);
+    ERR_HAS("line 2, column 3 (weight): the weight is missing");
+    /* the weight column is also a QI */
+    RUN("--qi", "region,weight", "--weight", "weight", fixture("weights.csv"));
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("column 3 ('weight') cannot be both the weight column and a quasi-identifier");
+    /* unknown weight column, with a suggestion */
+    RUN("--qi", "region,sex", "--weight", "wieght", fixture("weights.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("no weight column named 'wieght'; did you mean 'weight'?");
+    /* bad options */
+    RUN("--qi", "region,sex", "--weight", "weight", "--risk-threshold", "2",
+        fixture("weights.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--risk-threshold takes a risk from 0 to 1");
+    RUN("--qi", "region,sex", "--weight", "", fixture("weights.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--weight takes a column name");
+}
+
+/* ------------------------------------------------------------------------- */
 
 #define T(fn) cmocka_unit_test_teardown(fn, teardown_run)
 
@@ -2109,6 +2250,12 @@ static const struct CMUnitTest population_tests[] = {
     T(test_population_bad_values),
 };
 
+static const struct CMUnitTest weights_tests[] = {
+    T(test_weights_json),
+    T(test_weights_text),
+    T(test_weights_errors),
+};
+
 static const struct CMUnitTest sample_tests[] = {
     T(test_sample_extract),
 };
@@ -2134,6 +2281,7 @@ int main(int argc, char **argv)
         GROUP("sample", sample_tests),
         GROUP("scale", scale_tests),
         GROUP("population", population_tests),
+        GROUP("weights", weights_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);
