@@ -25,6 +25,10 @@ static const char usage_text[] =
     "                           (default: sniffed from the first lines)\n"
     "      --missing LIST       spellings of a missing value, comma-separated\n"
     "                           (default NA,N/A,NULL,?; an empty field is always missing)\n"
+    "      --missing-matches-any[=ALPHA]  a missing value matches any value, as sdcMicro's\n"
+    "                           freqCalc (default: a missing value is a value of its own);\n"
+    "                           partly-missing matches count ALPHA (0 to 1, default 1)\n"
+    "                           (docs/missing-wildcard.md)\n"
     "      --skip-bad-rows      count and skip malformed rows instead of stopping\n"
     "      --lenient-quotes     keep stray quotes in unquoted fields as text\n"
     "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
@@ -85,6 +89,7 @@ enum {
     OPT_POPULATION,
     OPT_WEIGHT,
     OPT_RISK_THRESHOLD,
+    OPT_MISSING_ANY,
 };
 
 static const struct option long_opts[] = {
@@ -92,6 +97,7 @@ static const struct option long_opts[] = {
     {"no-header", no_argument, NULL, OPT_NO_HEADER},
     {"delimiter", required_argument, NULL, 'd'},
     {"missing", required_argument, NULL, OPT_MISSING},
+    {"missing-matches-any", optional_argument, NULL, OPT_MISSING_ANY},
     {"skip-bad-rows", no_argument, NULL, OPT_SKIP_BAD},
     {"lenient-quotes", no_argument, NULL, OPT_LENIENT},
     {"max-field-size", required_argument, NULL, OPT_MAX_FIELD},
@@ -213,6 +219,15 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             break;
         case OPT_MISSING:
             if (cfg_check(cfg, reid_config_set_missing(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_MISSING_ANY:
+            f = 1;
+            if (optarg && parse_fraction(optarg, &f) != 0)
+                return usage_error("--missing-matches-any takes a weight alpha from 0 to 1 "
+                                   "(--missing-matches-any=0.5), not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_missing_matches_any(cfg, 1, f)))
+                return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_SKIP_BAD:
             reid_config_set_skip_bad_rows(cfg, 1);

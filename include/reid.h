@@ -146,9 +146,27 @@ REID_API reid_status reid_config_set_delimiter(reid_config *cfg, int delimiter);
  * Values that mean "missing", a comma-separated list compared
  * case-insensitively after trimming. The default is "NA,N/A,NULL,?". An empty
  * field is always missing. A missing value is counted as one value of its own
- * (all spellings alike), and reported per column.
+ * (all spellings alike), unless reid_config_set_missing_matches_any makes it
+ * a wildcard, and reported per column.
  */
 REID_API reid_status reid_config_set_missing(reid_config *cfg, const char *list);
+
+/**
+ * "Missing matches anything" (docs/missing-wildcard.md): with on != 0, a
+ * missing QI value is a wildcard, by sdcMicro's freqCalc() rule
+ * (PEER-FORMULAS.md 1.1). Each record's frequency fk counts the records its
+ * key could be: a complete record counts the records that agree with it
+ * wherever they have a value (partly-missing ones times alpha, all-missing
+ * ones not at all); a partly-missing record counts the complete records that
+ * agree with it in full and the other missing-holding records that agree
+ * wherever both have a value times alpha; an all-missing record gets fk = n.
+ * With a single QI, a complete value counts the missing records times alpha.
+ * alpha is in [0, 1] (1 in sdcMicro by default); with alpha < 1, fk can be
+ * fractional. k-anonymity, uniques, the histogram, the prosecutor risks and
+ * the individual risk are then computed from fk (docs/metrics.md). Off (the
+ * default): a missing value is a value of its own ("own_value").
+ */
+REID_API reid_status reid_config_set_missing_matches_any(reid_config *cfg, int on, double alpha);
 
 /** The k threshold for "records at risk" (records in classes smaller than k). Default 5. */
 REID_API reid_status reid_config_set_k(reid_config *cfg, uint64_t k);
@@ -297,6 +315,13 @@ REID_API reid_status reid_merge(reid_analysis *dst, const reid_analysis *src);
 /**
  * The headline figures. Notation (docs/metrics.md): n records, u classes,
  * f_c the size of class c, K the threshold (reid_config_set_k).
+ * With "missing matches anything" (reid_config_set_missing_matches_any) every
+ * record i has a frequency fk_i instead (docs/metrics.md, "Missing values"):
+ * classes counts the distinct QI tuples; min_size = floor(min fk_i);
+ * max_size = floor(max fk_i); mean_size = mean of fk_i over the records;
+ * uniques = #{fk_i < 2}; records_at_risk = #{fk_i < K}; prosecutor_highest
+ * = 1 / min fk_i, held by highest_risk_records; prosecutor_average = mean of
+ * 1 / fk_i; the buckets hold the tuples (and their records) by floor(fk).
  * Fields may be added at the end in later versions; the struct is owned by
  * the analysis.
  */
@@ -378,8 +403,33 @@ REID_API const char *reid_noted_note(const reid_analysis *a, size_t i);
 /** Threads the analysis uses (the configured number, or the number of cores). */
 REID_API unsigned reid_threads(const reid_analysis *a);
 
-/** Rule used for missing values: "own_value" (a missing value is one value of its own). */
+/**
+ * Rule used for missing values: "own_value" (a missing value is one value of
+ * its own, the default) or "matches_any" (reid_config_set_missing_matches_any).
+ */
 REID_API const char *reid_missing_rule(const reid_analysis *a);
+
+/** With "matches_any": the weight alpha of partly-missing matches; 1 otherwise. */
+REID_API double reid_missing_alpha(const reid_analysis *a);
+
+/**
+ * One entry of the histogram of the wildcard frequencies ("matches_any"):
+ * the patterns (distinct QI tuples) whose frequency is exactly fk, and the
+ * records they hold. fk is a whole number unless alpha < 1.
+ */
+typedef struct reid_fk_entry {
+    double fk;
+    uint64_t patterns;
+    uint64_t records;
+} reid_fk_entry;
+
+/**
+ * The histogram of the wildcard frequencies, ascending by fk; *count gets its
+ * length. NULL (and 0) unless the rule is "matches_any", or before finish.
+ * (reid_histogram keeps giving the exact-match classes, which the population
+ * models use.)
+ */
+REID_API const reid_fk_entry *reid_fk_histogram(const reid_analysis *a, size_t *count);
 
 /** The first skipped row's message ("" if none skipped): tells the user what was wrong. */
 REID_API const char *reid_first_skip_message(const reid_analysis *a);

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
+#include "wildcard.h"
 
 const char *reid_version(void)
 {
@@ -77,6 +78,9 @@ void reid_analysis_free(reid_analysis *a)
     free(a->dicts);
     free(a->types);
     free(a->hist);
+    free(a->fk);
+    free(a->Fk);
+    free(a->fk_hist);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -478,6 +482,25 @@ static reid_status compute(reid_analysis *a)
         return a->err.status;
     }
     a->sum.skipped_rows = a->skipped;
+    free(a->fk);
+    free(a->Fk);
+    free(a->fk_hist);
+    a->fk = a->Fk = NULL;
+    a->fk_hist = NULL;
+    a->nfk_hist = 0;
+    if (a->cfg->missing_any) {
+        /* the population models below keep the exact-match histogram (docs/missing-wildcard.md) */
+        uint64_t u = a->table.nclasses ? a->table.nclasses : 1;
+        a->fk = malloc(u * sizeof *a->fk);
+        if (a->weighted) a->Fk = malloc(u * sizeof *a->Fk);
+        if (!a->fk || (a->weighted && !a->Fk) ||
+            reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk) != 0 ||
+            reid_metrics_wildcard(&a->table, a->fk, a->cfg->k, &a->sum, &a->fk_hist,
+                                  &a->nfk_hist) != 0) {
+            nomem(a);
+            return a->err.status;
+        }
+    }
     a->have_pop = 0;
     if (a->cfg->population_size || a->cfg->sampling_fraction > 0) {
         uint64_t n = a->sum.records;
@@ -494,7 +517,8 @@ static reid_status compute(reid_analysis *a)
         reid_population_estimate(a->hist, a->nhist, n, N, &a->pop);
         a->have_pop = 1;
     }
-    if (a->weighted) reid_indivrisk_compute(&a->table, a->cfg->risk_threshold, &a->indiv);
+    if (a->weighted)
+        reid_indivrisk_compute(&a->table, a->fk, a->Fk, a->cfg->risk_threshold, &a->indiv);
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -684,8 +708,22 @@ unsigned reid_threads(const reid_analysis *a)
 
 const char *reid_missing_rule(const reid_analysis *a)
 {
-    (void)a;
-    return "own_value";
+    return a->cfg->missing_any ? "matches_any" : "own_value";
+}
+
+double reid_missing_alpha(const reid_analysis *a)
+{
+    return a->cfg->missing_any ? a->cfg->missing_alpha : 1;
+}
+
+const reid_fk_entry *reid_fk_histogram(const reid_analysis *a, size_t *count)
+{
+    if (!a->fk_hist || !a->hist || a->err.status) {
+        *count = 0;
+        return NULL;
+    }
+    *count = a->nfk_hist;
+    return a->fk_hist;
 }
 
 const char *reid_first_skip_message(const reid_analysis *a)

@@ -60,8 +60,12 @@ struct reid_analysis {
     int weighted;      /* a weight column was given */
     size_t weight_col; /* its 0-based index */
     reid_individual_risk indiv;
-    reid_hist_entry *hist;
+    reid_hist_entry *hist; /* exact-match classes by size */
     size_t nhist;
+    double *fk;             /* "matches_any": per class, the wildcard frequencies (wildcard.h) */
+    double *Fk;             /* ... and weighted ones (with weights only) */
+    reid_fk_entry *fk_hist; /* ... and the histogram of fk */
+    size_t nfk_hist;
     double t0;
 };
 

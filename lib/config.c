@@ -52,6 +52,7 @@ reid_config *reid_config_new(void)
     cfg->max_field_size = (size_t)1 << 20;
     cfg->strict_quotes = 1;
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
+    cfg->missing_alpha = 1;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -276,5 +277,14 @@ reid_status reid_config_set_risk_threshold(reid_config *cfg, double t)
 {
     if (!(t >= 0 && t <= 1)) return cfg_fail(cfg, "the risk threshold must be from 0 to 1");
     cfg->risk_threshold = t;
+    return REID_OK;
+}
+
+reid_status reid_config_set_missing_matches_any(reid_config *cfg, int on, double alpha)
+{
+    if (on && !(alpha >= 0 && alpha <= 1))
+        return cfg_fail(cfg, "the weight alpha of partly-missing matches must be from 0 to 1");
+    cfg->missing_any = on != 0;
+    cfg->missing_alpha = on ? alpha : 1;
     return REID_OK;
 }

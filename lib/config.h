@@ -31,6 +31,8 @@ struct reid_config {
     double sampling_fraction; /* F, 0 = not given (N = n / F at the end) */
     char *weight;             /* the sampling-weight column (name, or number without a header) */
     double risk_threshold;    /* individual risk above which a record is counted (default 0.1) */
+    int missing_any;          /* a missing value matches anything (sdcMicro's freqCalc rule) */
+    double missing_alpha;     /* with missing_any: weight of the partly-missing matches (0..1) */
     char error[256];
 };
 

@@ -45,7 +45,18 @@ double reid_indivrisk_class(uint64_t f, double F)
     return fd / (F * (fd - 1) + fd);           /* p / (f - (1 - p)) with p = f / F */
 }
 
-void reid_indivrisk_compute(const reid_classtable *t, double T, reid_individual_risk *out)
+double reid_indivrisk_real(double fk, double Fk)
+{
+    if (Fk == fk) return 1 / fk;
+    if (fk == 1 || fk == 2 || fk > 2) {
+        if (fk == 1 || fk == 2) return reid_indivrisk_class((uint64_t)fk, Fk);
+        return fk / (Fk * (fk - 1) + fk);
+    }
+    return 0; /* sdcMicro: no branch for 1 < fk < 2 */
+}
+
+void reid_indivrisk_compute(const reid_classtable *t, const double *fk, const double *Fk, double T,
+                            reid_individual_risk *out)
 {
     const char *name = out->weight_column;
     memset(out, 0, sizeof *out);
@@ -57,7 +68,7 @@ void reid_indivrisk_compute(const reid_classtable *t, double T, reid_individual_
     for (uint64_t c = 0; c < t->nclasses; c++) {
         uint64_t f = t->sizes[c];
         double F = t->wsum[c];
-        double r = reid_indivrisk_class(f, F);
+        double r = fk ? reid_indivrisk_real(fk[c], Fk[c]) : reid_indivrisk_class(f, F);
         double term = (double)f * r, s = er + term;
         erc += fabs(er) >= fabs(term) ? (er - s) + term : (term - s) + er;
         er = s;

@@ -28,7 +28,19 @@
  */
 double reid_indivrisk_class(uint64_t f, double F);
 
-/* The figures over every class of t (which must keep weight sums), with threshold T. */
-void reid_indivrisk_compute(const reid_classtable *t, double T, reid_individual_risk *out);
+/*
+ * The same for a frequency fk that need not be whole (sdcMicro's wildcard frequencies with
+ * alpha < 1): Fk == fk: 1/fk; fk == 1, fk == 2 and fk > 2 as above; any other fk (1 < fk < 2,
+ * or fk < 1) gives 0, as sdcMicro's indivRisk() does.
+ */
+double reid_indivrisk_real(double fk, double Fk);
+
+/*
+ * The figures over every class of t (which must keep weight sums), with threshold T. fk and Fk
+ * (NULL: the table's sizes and weight sums) give each class' frequencies, e.g. the wildcard ones
+ * of wildcard.h; every record of class c then has the risk of (fk[c], Fk[c]).
+ */
+void reid_indivrisk_compute(const reid_classtable *t, const double *fk, const double *Fk, double T,
+                            reid_individual_risk *out);
 
 #endif

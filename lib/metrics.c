@@ -1,6 +1,7 @@
 /* metrics.c - k-anonymity, uniques, size distribution and prosecutor risk from class sizes. */
 #include "metrics.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,4 +113,69 @@ oom:
     free(small);
     free(large);
     return -1;
+}
+
+typedef struct fk_ix {
+    double fk;
+    uint64_t f;
+} fk_ix;
+
+static int cmp_fk(const void *a, const void *b)
+{
+    double x = ((const fk_ix *)a)->fk, y = ((const fk_ix *)b)->fk;
+    return (x > y) - (x < y);
+}
+
+int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k, reid_summary *s,
+                          reid_fk_entry **hist, size_t *nhist)
+{
+    uint64_t u = t->nclasses;
+    fk_ix *v = malloc((u ? u : 1) * sizeof *v);
+    if (!v) return -1;
+    double n = (double)t->records, kd = (double)k;
+    double sum_fk = 0, sum_inv = 0;
+    s->uniques = 0;
+    s->records_at_risk = 0;
+    memset(s->bucket_classes, 0, sizeof s->bucket_classes);
+    memset(s->bucket_records, 0, sizeof s->bucket_records);
+    for (uint64_t c = 0; c < u; c++) {
+        uint64_t f = t->sizes[c];
+        double x = fk[c];
+        v[c] = (fk_ix){x, f};
+        sum_fk += (double)f * x;
+        sum_inv += (double)f / x;
+        if (x < 2) s->uniques += f;
+        if (x < kd) s->records_at_risk += f;
+        int b = reid_bucket_of((uint64_t)floor(x));
+        s->bucket_classes[b]++;
+        s->bucket_records[b] += f;
+    }
+    if (u) qsort(v, u, sizeof *v, cmp_fk);
+    reid_fk_entry *h = malloc((u ? u : 1) * sizeof *h);
+    if (!h) {
+        free(v);
+        return -1;
+    }
+    size_t m = 0;
+    for (uint64_t i = 0; i < u; i++) {
+        if (m && h[m - 1].fk == v[i].fk) {
+            h[m - 1].patterns++;
+            h[m - 1].records += v[i].f;
+        } else {
+            h[m++] = (reid_fk_entry){v[i].fk, 1, v[i].f};
+        }
+    }
+    free(v);
+    double lo = m ? h[0].fk : 0, hi = m ? h[m - 1].fk : 0;
+    s->min_size = (uint64_t)floor(lo);
+    s->max_size = (uint64_t)floor(hi);
+    s->mean_size = n > 0 ? sum_fk / n : 0;
+    s->uniques_fraction = n > 0 ? (double)s->uniques / n : 0;
+    s->records_at_risk_fraction = n > 0 ? (double)s->records_at_risk / n : 0;
+    s->prosecutor_highest = lo > 0 ? 1 / lo : 0;
+    s->highest_risk_records = m ? h[0].records : 0;
+    s->prosecutor_average = n > 0 ? sum_inv / n : 0;
+    *hist = h;
+    *nhist = m;
+    return 0;
 }

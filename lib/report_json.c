@@ -168,6 +168,7 @@ static json_t *build(const reid_analysis *a, jb *b)
 
     json_t *mv = json_object(), *tokens = json_array();
     put(b, mv, "rule", json_string(reid_missing_rule(a)));
+    if (a->cfg->missing_any) put(b, mv, "alpha", json_real(a->cfg->missing_alpha));
     push(b, tokens, json_string(""));
     for (size_t i = 0; i < a->missing.count; i++)
         push(b, tokens, json_string(a->missing.tokens[i]));
@@ -180,7 +181,16 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, ec, "max_size", u64(s->max_size));
     put(b, ec, "mean_size", json_real(s->mean_size));
     json_t *hist = json_array();
-    for (size_t i = 0; i < a->nhist; i++) {
+    for (size_t i = 0; a->fk_hist && i < a->nfk_hist; i++) { /* "matches_any": by fk */
+        const reid_fk_entry *e = &a->fk_hist[i];
+        json_t *o = json_object();
+        put(b, o, "size",
+            e->fk == floor(e->fk) && e->fk < 9e15 ? u64((uint64_t)e->fk) : json_real(e->fk));
+        put(b, o, "classes", u64(e->patterns));
+        put(b, o, "records", u64(e->records));
+        push(b, hist, o);
+    }
+    for (size_t i = 0; !a->fk_hist && i < a->nhist; i++) {
         json_t *o = json_object();
         put(b, o, "size", u64(a->hist[i].size));
         put(b, o, "classes", u64(a->hist[i].classes));

@@ -247,7 +247,13 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     fprintf(o, "\n  delimiter          %s\n",
             a->reader.delim == '\t' ? "TAB" : (char[]){'\'', (char)a->reader.delim, '\'', 0});
 
-    fprintf(o, "\nQuasi-identifiers (missing values count as a value of their own)\n");
+    if (a->cfg->missing_any)
+        fprintf(o,
+                "\nQuasi-identifiers (a missing value matches any value, as sdcMicro's freqCalc;"
+                " alpha %g)\n",
+                a->cfg->missing_alpha);
+    else
+        fprintf(o, "\nQuasi-identifiers (missing values count as a value of their own)\n");
     fprintf(o, "  %-20s %-9s %12s %12s %9s  %s\n", "column", "type", "distinct", "missing", "",
             "why");
     for (size_t i = 0; i < a->nq; i++) {

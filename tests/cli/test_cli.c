@@ -8,7 +8,7 @@
  *   TESTS_DIR   the source tree's tests/ (fixtures/ and data/ in it; the
  *               sample extract is TESTS_DIR/../data/sample-extract.csv)
  *   GROUP       arx | input | errors | gate | output | privacy | sample | scale |
- *               population | weights
+ *               population | weights | wildcard
  *
  * Expected figures come from the fixtures by hand (tests/fixtures/README.md)
  * or, for tests/data/adult.csv, from ARX 3.9.2. Byte-exact inputs (CRLF, CR,
@@ -2073,6 +2073,113 @@ static void test_weights_errors(void **state)
 
 #define T(fn) cmocka_unit_test_teardown(fn, teardown_run)
 
+/* ------------------------------------------------------------------------- */
+/* Missing matches anything (docs/missing-wildcard.md)                       */
+/* ------------------------------------------------------------------------- */
+
+#define JLEN(path, n) assert_int_equal(json_array_size(JTYPE((path), JSON_ARRAY)), (n))
+
+/* tests/fixtures/wildcard.csv is sdcMicro's T1 (PEER-FORMULAS.md TV-S1, TV-S2). */
+static void test_wildcard_json(void **state)
+{
+    (void)state;
+    /* the default: a missing value is a value of its own */
+    RUN("--qi", "A,B,C", "-f", "json", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("missing_values.rule", "own_value");
+    if (json_object_get(json_object_get(J, "missing_values"), "alpha")) fail_msg("alpha");
+    JINT("sample_uniques.records", 6);
+    JINT("k_anonymity", 1);
+    /* sdcMicro's rule: fk = 3, 3, 4, 2, 4, 4, 8, 2 */
+    RUN("--qi", "A,B,C", "--missing-matches-any", "-f", "json", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("missing_values.rule", "matches_any");
+    JREAL("missing_values.alpha", 1, 0);
+    JINT("input.records", 8);
+    JINT("equivalence_classes.count", 7);
+    JINT("k_anonymity", 2);
+    JINT("equivalence_classes.min_size", 2);
+    JINT("equivalence_classes.max_size", 8);
+    JREAL("equivalence_classes.mean_size", 30.0 / 8, 1e-15);
+    JINT("sample_uniques.records", 0);
+    JINT("records_at_risk.records", 7);
+    JREAL("risk.prosecutor.highest", 0.5, 0);
+    JINT("risk.prosecutor.highest_risk_records", 2);
+    static const long long hist[4][3] = {{2, 2, 2}, {3, 1, 2}, {4, 3, 3}, {8, 1, 1}};
+    JLEN("equivalence_classes.histogram", 4);
+    for (int i = 0; i < 4; i++) {
+        char p[96];
+        snprintf(p, sizeof p, "equivalence_classes.histogram.%d.size", i);
+        JINT(p, hist[i][0]);
+        snprintf(p, sizeof p, "equivalence_classes.histogram.%d.classes", i);
+        JINT(p, hist[i][1]);
+        snprintf(p, sizeof p, "equivalence_classes.histogram.%d.records", i);
+        JINT(p, hist[i][2]);
+    }
+    /* with the weights: TV-S2 end to end */
+    RUN("--qi", "A,B,C", "--weight", "w", "--missing-matches-any", "-f", "json",
+        fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("risk.individual.expected_reidentifications", 0.210360839, 1e-9);
+    JREAL("risk.individual.global_risk", 0.02629510488, 1e-9);
+    /* the gate follows the rule: 2-anonymous now */
+    RUN("--qi", "A,B,C", "--missing-matches-any", "--require-k", "2", "-q",
+        fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    RUN("--qi", "A,B,C", "--require-k", "2", "-q", fixture("wildcard.csv"));
+    EXPECT_STATUS(1);
+}
+
+static void test_wildcard_alpha(void **state)
+{
+    (void)state;
+    /* alpha = 0.5: fk = 2.5, 2.5, 3.5, 1.5, 3, 3, 8, 1.5 */
+    RUN("--qi", "A,B,C", "--missing-matches-any=0.5", "-f", "json", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("missing_values.rule", "matches_any");
+    JREAL("missing_values.alpha", 0.5, 0);
+    JINT("k_anonymity", 1);
+    JINT("sample_uniques.records", 2);
+    JREAL("sample_uniques.fraction", 0.25, 0);
+    JLEN("equivalence_classes.histogram", 5);
+    JREAL("equivalence_classes.histogram.0.size", 1.5, 0);
+    JINT("equivalence_classes.histogram.0.classes", 2);
+    JREAL("equivalence_classes.histogram.1.size", 2.5, 0);
+    JINT("equivalence_classes.histogram.1.records", 2);
+    JINT("equivalence_classes.histogram.2.size", 3);
+    JREAL("risk.prosecutor.highest", 1 / 1.5, 1e-15);
+    /* a percentage works too; 0 counts only the complete matches */
+    RUN("--qi", "A,B,C", "--missing-matches-any=50%", "-f", "json", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("missing_values.alpha", 0.5, 0);
+    RUN("--qi", "A,B,C", "--missing-matches-any=0", "-f", "json", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("sample_uniques.records", 2); /* fk = 2, 2, 3, 1, 2, 2, 8, 1 */
+    JINT("equivalence_classes.histogram.0.size", 1);
+}
+
+static void test_wildcard_text_and_errors(void **state)
+{
+    (void)state;
+    RUN("--qi", "A,B,C", "--missing-matches-any", fixture("wildcard.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("0 of 8 records (0.00%) are unique on A, B, C; the extract is 2-anonymous.");
+    OUT_HAS("a missing value matches any value");
+    RUN("--qi", "A,B,C", "--missing-matches-any=2", fixture("wildcard.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--missing-matches-any takes a weight alpha from 0 to 1");
+    RUN("--qi", "A,B,C", "--missing-matches-any=x", fixture("wildcard.csv"));
+    EXPECT_STATUS(2);
+    RUN("--help");
+    OUT_HAS("--missing-matches-any[=ALPHA]");
+}
+
 static const struct CMUnitTest arx_tests[] = {
     T(test_arx_given_qis),
     T(test_arx_records_at_risk),
@@ -2256,6 +2363,12 @@ static const struct CMUnitTest weights_tests[] = {
     T(test_weights_errors),
 };
 
+static const struct CMUnitTest wildcard_tests[] = {
+    T(test_wildcard_json),
+    T(test_wildcard_alpha),
+    T(test_wildcard_text_and_errors),
+};
+
 static const struct CMUnitTest sample_tests[] = {
     T(test_sample_extract),
 };
@@ -2282,6 +2395,7 @@ int main(int argc, char **argv)
         GROUP("scale", scale_tests),
         GROUP("population", population_tests),
         GROUP("weights", weights_tests),
+        GROUP("wildcard", wildcard_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);

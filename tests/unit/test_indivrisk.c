@@ -36,8 +36,9 @@
 /*
  * PEER-FORMULAS.md TV-S2: sdcMicro 5.8.1's measure_risk() on the T1 data with weight w. Its fk
  * and Fk (TV-S1, alpha = 1) come from sdcMicro's "missing matches anything" rule, which our
- * grouping does not follow (a missing value is a value of its own), so the risks are reproduced
- * here from sdcMicro's (fk, Fk) per record; test_t1_through_the_api shows what our grouping gives.
+ * default grouping does not follow (a missing value is a value of its own), so the risks are
+ * reproduced here from sdcMicro's (fk, Fk) per record; test_t1_through_the_api shows what the
+ * default grouping gives, test_tv_s2_end_to_end the whole of TV-S2 with --missing-matches-any.
  */
 static const struct {
     uint64_t fk;
@@ -205,6 +206,52 @@ static void test_t1_through_the_api(void **state)
     assert_int_equal(a->table.sizes[c], 2);
     assert_double_near(a->table.wsum[c], 30);
     reid_analysis_free(a);
+}
+
+/*
+ * TV-S2 end to end: with sdcMicro's rule for missing values (reid_config_set_missing_matches_any),
+ * the analysis forms sdcMicro's fk and Fk (TV-S1) and so reproduces all of TV-S2 from the CSV.
+ */
+static void test_tv_s2_end_to_end(void **state)
+{
+    (void)state;
+    static const uint32_t keys[8][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 0}, {1, 2, 1},
+                                        {0, 2, 1}, {2, 0, 0}, {0, 0, 0}, {2, 2, 2}};
+    reid_config *cfg = cfg_qis("A,B,C");
+    assert_int_equal(reid_config_set_weight(cfg, "w"), REID_OK);
+    assert_int_equal(reid_config_set_missing_matches_any(cfg, 1, 1), REID_OK);
+    reid_analysis *a = run_csv(cfg, t1_csv);
+    assert_analysis_ok(a);
+    assert_string_equal(reid_missing_rule(a), "matches_any");
+    const reid_individual_risk *r = reid_individual_risk_get(a);
+    assert_near(r->expected_reidentifications, 0.210360839, 1e-9);
+    assert_near(r->global_risk, 0.02629510488, 1e-9);
+    assert_near(r->max, 0.050092926057, 1e-9); /* row 4 */
+    assert_int_equal(r->max_records, 1);
+    assert_double_near(r->total_weight, 157);
+    /* every record's fk, Fk (TV-S1) and r (TV-S2); "1" and "2" are ids 1 and 2 in each column */
+    for (int i = 0; i < 8; i++) {
+        int64_t c = reid_classtable_find(&a->table, keys[i]);
+        assert_true(c >= 0);
+        assert_true(a->fk[c] == (double)tv_s2[i].fk);
+        assert_true(a->Fk[c] == tv_s2[i].Fk);
+        assert_near(reid_indivrisk_real(a->fk[c], a->Fk[c]), tv_s2[i].r, 1e-9);
+    }
+    reid_analysis_free(a);
+    /* TV-S2b, alpha = 0.5: the records with fk = 1.5 (rows 4 and 8) get r = 0 */
+    assert_int_equal(reid_config_set_missing_matches_any(cfg, 1, 0.5), REID_OK);
+    a = run_csv(cfg, t1_csv);
+    assert_analysis_ok(a);
+    for (int i = 0; i < 8; i++) {
+        int64_t c = reid_classtable_find(&a->table, keys[i]);
+        if (i == 3 || i == 7) {
+            assert_true(a->fk[c] == 1.5);
+            assert_true(reid_indivrisk_real(a->fk[c], a->Fk[c]) == 0);
+        }
+    }
+    assert_int_equal(reid_individual_risk_get(a)->band_records[0], 2 + 1); /* 0, 0 and row 7 */
+    reid_analysis_free(a);
+    reid_config_free(cfg);
 }
 
 /* The complete rows of T1 (no missing value): both rules agree, so these are sdcMicro's
@@ -430,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_close_to_f),
         cmocka_unit_test(test_bands),
         cmocka_unit_test(test_t1_through_the_api),
+        cmocka_unit_test(test_tv_s2_end_to_end),
         cmocka_unit_test(test_complete_rows),
         cmocka_unit_test(test_unit_weights),
         cmocka_unit_test(test_threshold),

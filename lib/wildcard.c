@@ -1,0 +1,260 @@
+/* wildcard.c - sdcMicro's "missing matches anything" frequencies from the class table
+ * (wildcard.h, docs/missing-wildcard.md). */
+#include "wildcard.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* ---- an index of a list of classes by the projection of their keys onto a column set ---- */
+
+typedef struct pmap {
+    uint64_t *slots; /* 0 = empty; else (hash tag << 32) | (group + 1) */
+    uint64_t mask;
+    size_t nslots;
+    uint32_t *rep; /* per group: the first class of the list with that projection */
+    uint64_t *f;   /* per group: sum of f0 */
+    double *F;     /* per group: sum of F0 */
+    size_t n, cap; /* groups */
+    uint32_t *buf; /* q values: the projection being hashed */
+} pmap;
+
+static void pmap_free(pmap *m)
+{
+    free(m->slots);
+    free(m->rep);
+    free(m->f);
+    free(m->F);
+    free(m->buf);
+}
+
+static uint64_t proj_hash(const reid_classtable *t, uint32_t *buf, const uint32_t *key,
+                          const unsigned char *cols)
+{
+    for (unsigned j = 0; j < t->q; j++)
+        buf[j] = cols[j] ? key[j] : 0;
+    return XXH3_64bits(buf, (size_t)t->q * sizeof *buf);
+}
+
+static int proj_equal(const reid_classtable *t, const uint32_t *a, const uint32_t *b,
+                      const unsigned char *cols)
+{
+    for (unsigned j = 0; j < t->q; j++)
+        if (cols[j] && a[j] != b[j]) return 0;
+    return 1;
+}
+
+/* Group of key's projection, or -1. */
+static int64_t pmap_find(const pmap *m, const reid_classtable *t, const uint32_t *key,
+                         const unsigned char *cols, uint64_t h)
+{
+    uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    for (uint64_t i = h & m->mask;; i = (i + 1) & m->mask) {
+        uint64_t s = m->slots[i];
+        if (!s) return -1;
+        uint32_t g = (uint32_t)(s & 0xFFFFFFFFu) - 1;
+        if ((s & 0xFFFFFFFF00000000ull) == tag &&
+            proj_equal(t, key, reid_classtable_key(t, m->rep[g]), cols))
+            return g;
+    }
+}
+
+/* Index the classes list[0..count) by their projection onto cols, summing f0 and F0. */
+static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, size_t count,
+                      const unsigned char *cols)
+{
+    size_t want = 16;
+    while (want < 2 * count)
+        want *= 2;
+    if (want > m->nslots) {
+        free(m->slots);
+        m->slots = malloc(want * sizeof *m->slots);
+        if (!m->slots) {
+            m->nslots = 0;
+            return -1;
+        }
+        m->nslots = want;
+    }
+    m->mask = want - 1;
+    memset(m->slots, 0, want * sizeof *m->slots);
+    if (count > m->cap) {
+        uint32_t *r = realloc(m->rep, count * sizeof *r);
+        if (r) m->rep = r;
+        uint64_t *f = realloc(m->f, count * sizeof *f);
+        if (f) m->f = f;
+        double *F = realloc(m->F, count * sizeof *F);
+        if (F) m->F = F;
+        if (!r || !f || !F) return -1;
+        m->cap = count;
+    }
+    m->n = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t c = list[i];
+        const uint32_t *key = reid_classtable_key(t, c);
+        uint64_t h = proj_hash(t, m->buf, key, cols);
+        int64_t g = pmap_find(m, t, key, cols, h);
+        if (g < 0) {
+            uint64_t s = h & m->mask;
+            while (m->slots[s])
+                s = (s + 1) & m->mask;
+            g = (int64_t)m->n++;
+            m->slots[s] = (h & 0xFFFFFFFF00000000ull) | (uint64_t)(g + 1);
+            m->rep[g] = c;
+            m->f[g] = 0;
+            m->F[g] = 0;
+        }
+        m->f[g] += t->sizes[c];
+        m->F[g] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
+    return 0;
+}
+
+/* ---- the partly-missing patterns, sorted by mask ---- */
+
+typedef struct dent {
+    const unsigned char *mask; /* q bytes: 1 where the pattern has a value */
+    uint32_t cls;
+    unsigned q;
+} dent;
+
+static int cmp_dent(const void *a, const void *b)
+{
+    const dent *x = a, *y = b;
+    int r = memcmp(x->mask, y->mask, x->q);
+    return r ? r : (x->cls > y->cls) - (x->cls < y->cls);
+}
+
+int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk)
+{
+    const unsigned q = t->q;
+    const uint64_t n = t->nclasses;
+    double W = 0;
+    int64_t z = -1;
+    size_t nc = 0, nd = 0;
+    for (uint64_t c = 0; c < n; c++) {
+        const uint32_t *key = reid_classtable_key(t, c);
+        unsigned miss = 0;
+        for (unsigned j = 0; j < q; j++)
+            miss += key[j] == 0;
+        if (miss == 0)
+            nc++;
+        else if (miss == q)
+            z = (int64_t)c;
+        else
+            nd++;
+        fk[c] = 0; /* the alpha-weighted sums, first */
+        if (Fk) Fk[c] = 0;
+        W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
+    uint64_t fz = z >= 0 ? t->sizes[z] : 0;
+    double Fz = z >= 0 ? (t->wsum ? t->wsum[z] : (double)fz) : 0;
+    uint32_t *cl = malloc((nc ? nc : 1) * sizeof *cl);
+    uint32_t *dl = malloc((nd ? nd : 1) * sizeof *dl);
+    dent *de = malloc((nd ? nd : 1) * sizeof *de);
+    unsigned char *masks = malloc((nd ? nd : 1) * q + 1);
+    uint64_t *bf = calloc(nd ? nd : 1, sizeof *bf); /* D: complete records that match */
+    double *bF = calloc(nd ? nd : 1, sizeof *bF);
+    unsigned char *u = malloc(q + 1);
+    size_t *gstart = malloc((nd + 1) * sizeof *gstart);
+    pmap pm = {0};
+    pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
+    int rc = -1;
+    if (!cl || !dl || !de || !masks || !bf || !bF || !u || !gstart || !pm.buf) goto out;
+    nc = nd = 0;
+    for (uint64_t c = 0; c < n; c++) {
+        const uint32_t *key = reid_classtable_key(t, c);
+        unsigned miss = 0;
+        for (unsigned j = 0; j < q; j++)
+            miss += key[j] == 0;
+        if (miss == 0) {
+            cl[nc++] = (uint32_t)c;
+        } else if (miss < q) {
+            unsigned char *mk = masks + nd * q;
+            for (unsigned j = 0; j < q; j++)
+                mk[j] = key[j] != 0;
+            de[nd] = (dent){mk, (uint32_t)c, q};
+            nd++;
+        }
+    }
+    if (nd) qsort(de, nd, sizeof *de, cmp_dent);
+    size_t ng = 0;
+    for (size_t i = 0; i < nd; i++) {
+        dl[i] = de[i].cls;
+        if (i == 0 || memcmp(de[i].mask, de[i - 1].mask, q) != 0) gstart[ng++] = i;
+    }
+    gstart[ng] = nd;
+
+    /* complete x partly missing: index each mask group by its own columns, look up every
+     * complete class' projection. O(q M |C|). */
+    for (size_t g = 0; g < ng; g++) {
+        const unsigned char *S = de[gstart[g]].mask;
+        size_t cnt = gstart[g + 1] - gstart[g];
+        if (pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0) goto out;
+        for (size_t i = 0; i < nc; i++) {
+            uint32_t c = cl[i];
+            const uint32_t *key = reid_classtable_key(t, c);
+            int64_t k = pmap_find(&pm, t, key, S, proj_hash(t, pm.buf, key, S));
+            if (k < 0) continue;
+            /* patterns with one mask have distinct projections on it: group k is one pattern,
+             * the k-th of the group (groups are numbered in list order) */
+            size_t pos = gstart[g] + (size_t)k;
+            fk[c] += (double)pm.f[k];
+            if (Fk) Fk[c] += pm.F[k];
+            bf[pos] += t->sizes[c];
+            bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        }
+    }
+    /* partly missing x partly missing: P (mask S) and Q (mask T) are compatible when they agree
+     * on S n T. Two patterns with the same mask never are (they differ where both are present).
+     * For each ordered pair of masks, index T's group by S n T. O(q M |D|). */
+    for (size_t gt = 0; gt < ng; gt++) {
+        const unsigned char *T = de[gstart[gt]].mask;
+        for (size_t gs = 0; gs < ng; gs++) {
+            if (gs == gt) continue;
+            const unsigned char *S = de[gstart[gs]].mask;
+            for (unsigned j = 0; j < q; j++)
+                u[j] = S[j] & T[j];
+            if (pmap_build(&pm, t, dl + gstart[gt], gstart[gt + 1] - gstart[gt], u) != 0) goto out;
+            for (size_t i = gstart[gs]; i < gstart[gs + 1]; i++) {
+                const uint32_t *key = reid_classtable_key(t, dl[i]);
+                int64_t k = pmap_find(&pm, t, key, u, proj_hash(t, pm.buf, key, u));
+                if (k < 0) continue;
+                fk[dl[i]] += (double)pm.f[k];
+                if (Fk) Fk[dl[i]] += pm.F[k];
+            }
+        }
+    }
+    /* the totals */
+    for (size_t i = 0; i < nc; i++) {
+        uint32_t c = cl[i];
+        double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
+        if (q == 1) { /* freqCalc's single-key rule: the missing records count, times alpha */
+            fk[c] = (double)fz;
+            if (Fk) Fk[c] = Fz;
+        }
+        fk[c] = f0 + alpha * fk[c];
+        if (Fk) Fk[c] = F0 + alpha * Fk[c];
+    }
+    for (size_t i = 0; i < nd; i++) {
+        uint32_t c = dl[i];
+        double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
+        fk[c] = f0 + alpha * (fk[c] + (double)fz) + (double)bf[i];
+        if (Fk) Fk[c] = F0 + alpha * (Fk[c] + Fz) + bF[i];
+    }
+    if (z >= 0) {
+        fk[z] = (double)t->records;
+        if (Fk) Fk[z] = W;
+    }
+    rc = 0;
+out:
+    free(cl);
+    free(dl);
+    free(de);
+    free(masks);
+    free(bf);
+    free(bF);
+    free(u);
+    free(gstart);
+    pmap_free(&pm);
+    return rc;
+}

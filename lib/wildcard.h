@@ -1,0 +1,33 @@
+/*
+ * wildcard.h - "missing matches anything": sdcMicro's freqCalc() frequencies
+ * (docs/missing-wildcard.md, PEER-FORMULAS.md 1.1), from the counted class
+ * table.
+ *
+ * Every class of the table is a *pattern* (a distinct key, value id 0 =
+ * missing) with f0 records and weight sum F0. Patterns are complete (C),
+ * partly missing (D) or all missing (Z). With alpha in [0, 1]:
+ *   m = 1:    fk(c in C) = f0(c) + alpha f0(Z);                     fk(Z) = n
+ *   m >= 2:   fk(c in C) = f0(c) + alpha sum_{P in D, match(P,c)} f0(P)
+ *             fk(P in D) = f0(P) + alpha sum_{Q in D u Z, Q != P, compat(P,Q)} f0(Q)
+ *                                + sum_{c in C, match(P,c)} f0(c)
+ *             fk(Z)      = n
+ * and Fk the same with F0 (Fk(Z) = W). No pair of classes is ever compared:
+ * the partly-missing patterns are grouped by their set of present columns
+ * (their *mask*), and each group is indexed by the projection of its keys
+ * onto a set of columns (XXH3, open addressing). With M distinct masks among
+ * D, the time is O(q M (|C| + |D|)) expected, the extra memory O(|D| + the
+ * largest group), beyond the output arrays. Without a missing value: fk = f0.
+ */
+#ifndef REID_WILDCARD_H
+#define REID_WILDCARD_H
+
+#include "classtable.h"
+
+/*
+ * fk[c] (and Fk[c] if Fk is not NULL) for every class c of t, by the rule
+ * above. Fk needs the table's weight sums (t->wsum); without them Fk = fk.
+ * 0, or -1 when out of memory.
+ */
+int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk);
+
+#endif
