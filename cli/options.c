@@ -41,6 +41,13 @@ static const char usage_text[] =
     "      --require-k K        exit 1 unless the extract is K-anonymous\n"
     "      --max-uniques F      exit 1 if more than F of the records are unique\n"
     "                           (a fraction such as 0.01, or a percentage such as 1%)\n"
+    "      --require-max-risk R  exit 1 if the highest prosecutor risk 1/k is above R\n"
+    "                           (0 to 1, or a percentage such as 9%)\n"
+    "      --policy NAME        a preset of the thresholds, with its source (docs/policies.md):\n"
+    "                           ema (highest risk 0.09 = 1/11: EMA Policy 0070 / Health Canada),\n"
+    "                           nhs-small-numbers (k >= 8: NHS HES counts 1-7 suppressed),\n"
+    "                           k=K (k >= K). --require-k, --max-uniques and\n"
+    "                           --require-max-risk override the policy's value, in any order\n"
     "\n"
     "From the sample to the population (docs/population.md):\n"
     "      --sampling-fraction F  the extract is this share of a population (0 < F <= 1,\n"
@@ -64,7 +71,7 @@ static const char usage_text[] =
     "\n"
     "Exit status:\n"
     "  0  the analysis ran (and every gate given passed)\n"
-    "  1  a gate (--require-k, --max-uniques) was not met\n"
+    "  1  a gate (--require-k, --max-uniques, --require-max-risk, --policy) was not met\n"
     "  2  usage error, or the input could not be read or is malformed\n"
     "  3  internal error (out of memory, report could not be written)\n"
     "\n"
@@ -83,6 +90,8 @@ enum {
     OPT_MAX_FIELD,
     OPT_REQUIRE_K,
     OPT_MAX_UNIQUES,
+    OPT_MAX_RISK,
+    OPT_POLICY,
     OPT_MAX_MEMORY,
     OPT_SAMPLING_FRACTION,
     OPT_POPULATION_SIZE,
@@ -104,6 +113,8 @@ static const struct option long_opts[] = {
     {"k", required_argument, NULL, 'k'},
     {"require-k", required_argument, NULL, OPT_REQUIRE_K},
     {"max-uniques", required_argument, NULL, OPT_MAX_UNIQUES},
+    {"require-max-risk", required_argument, NULL, OPT_MAX_RISK},
+    {"policy", required_argument, NULL, OPT_POLICY},
     {"format", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
@@ -258,6 +269,18 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                                    "such as 1%%), not '%s'",
                                    optarg);
             reid_config_set_max_uniques(cfg, f);
+            break;
+        case OPT_MAX_RISK:
+            if (parse_fraction(optarg, &f) != 0)
+                return usage_error("--require-max-risk takes a risk from 0 to 1 (or a percentage "
+                                   "such as 9%%), not '%s'",
+                                   optarg);
+            reid_config_set_max_risk(cfg, f);
+            break;
+        case OPT_POLICY:
+            if (!*optarg) return usage_error("--policy takes a name: ema, nhs-small-numbers, k=K");
+            if (reid_config_set_policy(cfg, optarg) != REID_OK)
+                return usage_error("--policy: %s", reid_config_error(cfg));
             break;
         case OPT_SAMPLING_FRACTION:
             if (parse_fraction(optarg, &f) != 0 || f <= 0)

@@ -171,11 +171,41 @@ REID_API reid_status reid_config_set_missing_matches_any(reid_config *cfg, int o
 /** The k threshold for "records at risk" (records in classes smaller than k). Default 5. */
 REID_API reid_status reid_config_set_k(reid_config *cfg, uint64_t k);
 
-/** Release gate: fail (reid_gate_passed() == 0) unless k-anonymity >= k. 0 = no such gate. */
+/**
+ * Release gate: fail (reid_gate_passed() == 0) unless k-anonymity >= k. 0 = no such gate.
+ * A value set here overrides a policy's (reid_config_set_policy), whatever the order.
+ */
 REID_API reid_status reid_config_set_require_k(reid_config *cfg, uint64_t k);
 
-/** Release gate: fail if the fraction of sample-unique records exceeds f (0..1). <0 = none. */
+/** Release gate: fail if the fraction of sample-unique records exceeds f (0..1). <0 = none.
+ * Overrides a policy's value, whatever the order. */
 REID_API reid_status reid_config_set_max_uniques(reid_config *cfg, double f);
+
+/**
+ * Release gate: fail if the highest prosecutor risk 1/k exceeds r (0..1). <0 = none.
+ * Overrides a policy's value, whatever the order.
+ */
+REID_API reid_status reid_config_set_max_risk(reid_config *cfg, double r);
+
+/**
+ * A release policy: a named set of gate thresholds (docs/policies.md).
+ *   "ema"               highest prosecutor risk <= 1/11, the guidance's 0.09: classes of 11 or more
+ *                       (EMA Policy 0070 / Health Canada)
+ *   "nhs-small-numbers" k >= 8 (NHS Digital HES disclosure control: counts 1 to 7 suppressed)
+ *   "k=K"               k >= K (K a whole number, at least 1)
+ * The names are case-insensitive. A threshold set by reid_config_set_require_k,
+ * reid_config_set_max_uniques or reid_config_set_max_risk (before or after) keeps its
+ * value; the policy sets the others. A second policy replaces the first; NULL or ""
+ * removes it. An unknown name is REID_ERR_CONFIG (the message lists the names).
+ */
+REID_API reid_status reid_config_set_policy(reid_config *cfg, const char *name);
+
+/** Where a gate threshold came from. */
+typedef enum reid_gate_from {
+    REID_GATE_NONE = 0, /**< not set */
+    REID_GATE_OPTION,   /**< set directly (reid_config_set_require_k & co., --require-k & co.) */
+    REID_GATE_POLICY    /**< set by the policy (reid_config_set_policy, --policy) */
+} reid_gate_from;
 
 /**
  * Malformed rows (wrong number of fields, bad quoting, invalid UTF-8 in a QI
@@ -546,6 +576,30 @@ REID_API const reid_individual_risk *reid_individual_risk_get(const reid_analysi
 
 /** 1 if every configured gate holds (or none is set), 0 if one fails. */
 REID_API int reid_gate_passed(const reid_analysis *a);
+
+/** One threshold of the gate, checked. */
+typedef struct reid_gate_check {
+    const char *threshold; /**< "k", "max_uniques" or "max_risk" */
+    double required;       /**< the threshold: K, a fraction of records, or a risk */
+    double measured;       /**< k-anonymity, the fraction of uniques, or the highest risk 1/k */
+    int met;               /**< 1 if the threshold holds */
+    reid_gate_from from;   /**< REID_GATE_OPTION or REID_GATE_POLICY */
+    const char *from_name; /**< "--require-k", "--max-uniques", "--require-max-risk", or
+                                "policy NAME" */
+} reid_gate_check;
+
+/**
+ * The gate's checks, in the order k, max_uniques, max_risk (only those set): writes at
+ * most max into out and returns how many there are (0..3). 0 before a successful
+ * reid_finish. The strings live as long as the analysis.
+ */
+REID_API size_t reid_gate_checks(const reid_analysis *a, reid_gate_check *out, size_t max);
+
+/** The policy's name ("ema", "nhs-small-numbers", "k=5"), or NULL when none was set. */
+REID_API const char *reid_gate_policy(const reid_analysis *a);
+
+/** The policy's source (a citation), or NULL (no policy, or k=K which has none). */
+REID_API const char *reid_gate_policy_source(const reid_analysis *a);
 
 /* ========================================================================= */
 /* Reports                                                                   */

@@ -751,5 +751,52 @@ int reid_gate_passed(const reid_analysis *a)
     if (!s) return 0;
     if (a->cfg->require_k && s->min_size < a->cfg->require_k) return 0;
     if (a->cfg->max_uniques >= 0 && s->uniques_fraction > a->cfg->max_uniques) return 0;
+    if (a->cfg->max_risk >= 0 && s->prosecutor_highest > a->cfg->max_risk) return 0;
     return 1;
+}
+
+static const char *gate_from_name(const reid_analysis *a, reid_gate_from from, const char *option)
+{
+    return from == REID_GATE_POLICY ? a->cfg->policy_from : option;
+}
+
+size_t reid_gate_checks(const reid_analysis *a, reid_gate_check *out, size_t max)
+{
+    const reid_summary *s = reid_summary_get(a);
+    if (!s) return 0;
+    const reid_config *c = a->cfg;
+    reid_gate_check all[3];
+    size_t n = 0;
+    if (c->require_k)
+        all[n++] = (reid_gate_check){"k",
+                                     (double)c->require_k,
+                                     (double)s->min_size,
+                                     s->min_size >= c->require_k,
+                                     c->require_k_from,
+                                     gate_from_name(a, c->require_k_from, "--require-k")};
+    if (c->max_uniques >= 0)
+        all[n++] = (reid_gate_check){
+            "max_uniques",       c->max_uniques,
+            s->uniques_fraction, s->uniques_fraction <= c->max_uniques,
+            c->max_uniques_from, gate_from_name(a, c->max_uniques_from, "--max-uniques")};
+    if (c->max_risk >= 0)
+        all[n++] = (reid_gate_check){"max_risk",
+                                     c->max_risk,
+                                     s->prosecutor_highest,
+                                     s->prosecutor_highest <= c->max_risk,
+                                     c->max_risk_from,
+                                     gate_from_name(a, c->max_risk_from, "--require-max-risk")};
+    for (size_t i = 0; i < n && i < max; i++)
+        out[i] = all[i];
+    return n;
+}
+
+const char *reid_gate_policy(const reid_analysis *a)
+{
+    return a->cfg->policy[0] ? a->cfg->policy : NULL;
+}
+
+const char *reid_gate_policy_source(const reid_analysis *a)
+{
+    return a->cfg->policy[0] ? a->cfg->policy_source : NULL;
 }

@@ -49,6 +49,7 @@ reid_config *reid_config_new(void)
     cfg->has_header = 1;
     cfg->k = 5;
     cfg->max_uniques = -1;
+    cfg->max_risk = -1;
     cfg->max_field_size = (size_t)1 << 20;
     cfg->strict_quotes = 1;
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
@@ -196,13 +197,111 @@ reid_status reid_config_set_k(reid_config *cfg, uint64_t k)
 reid_status reid_config_set_require_k(reid_config *cfg, uint64_t k)
 {
     cfg->require_k = k;
+    cfg->require_k_from = k ? REID_GATE_OPTION : REID_GATE_NONE;
     return REID_OK;
 }
 
 reid_status reid_config_set_max_uniques(reid_config *cfg, double f)
 {
     if (f > 1 || f != f) return cfg_fail(cfg, "the maximum fraction of uniques must be in 0..1");
-    cfg->max_uniques = f;
+    cfg->max_uniques = f < 0 ? -1 : f;
+    cfg->max_uniques_from = f < 0 ? REID_GATE_NONE : REID_GATE_OPTION;
+    return REID_OK;
+}
+
+reid_status reid_config_set_max_risk(reid_config *cfg, double r)
+{
+    if (r > 1 || r != r) return cfg_fail(cfg, "the maximum risk must be in 0..1");
+    cfg->max_risk = r < 0 ? -1 : r;
+    cfg->max_risk_from = r < 0 ? REID_GATE_NONE : REID_GATE_OPTION;
+    return REID_OK;
+}
+
+/* The presets (docs/policies.md). k=K is parsed apart. */
+/* 0.09 as the guidance writes it is 1/11 rounded: its minimum cell size is 11 */
+#define EMA_MAX_RISK (1.0 / 11.0)
+#define NHS_SMALL_NUMBERS_K 8
+static const char EMA_SOURCE[] =
+    "EMA Policy 0070 external guidance (EMA/90915/2016) and Health Canada's guidance on the "
+    "public release of clinical information: highest re-identification risk 0.09, i.e. "
+    "classes of at least 11 (risk 1/11)";
+static const char NHS_SOURCE[] =
+    "NHS Digital HES Analysis Guide, disclosure control: counts of 1 to 7 are suppressed";
+#define POLICY_NAMES "ema, nhs-small-numbers, k=K (K a whole number, at least 1)"
+
+/* Drop the thresholds the previous policy set; those set directly stay. */
+static void clear_policy(reid_config *cfg)
+{
+    if (cfg->require_k_from == REID_GATE_POLICY) {
+        cfg->require_k = 0;
+        cfg->require_k_from = REID_GATE_NONE;
+    }
+    if (cfg->max_uniques_from == REID_GATE_POLICY) {
+        cfg->max_uniques = -1;
+        cfg->max_uniques_from = REID_GATE_NONE;
+    }
+    if (cfg->max_risk_from == REID_GATE_POLICY) {
+        cfg->max_risk = -1;
+        cfg->max_risk_from = REID_GATE_NONE;
+    }
+    cfg->policy[0] = 0;
+    cfg->policy_from[0] = 0;
+    cfg->policy_source = NULL;
+}
+
+/* "k=K": 1 and *k set if name has that form with a whole K >= 1. */
+static int parse_policy_k(const char *name, uint64_t *k)
+{
+    if ((name[0] != 'k' && name[0] != 'K') || name[1] != '=') return 0;
+    const char *p = name + 2;
+    uint64_t v = 0;
+    if (!*p) return 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9') return 0;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10) return 0;
+        v = v * 10 + d;
+    }
+    if (v < 1) return 0;
+    *k = v;
+    return 1;
+}
+
+reid_status reid_config_set_policy(reid_config *cfg, const char *name)
+{
+    uint64_t k = 0;
+    double risk = -1;
+    const char *source = NULL;
+    char canon[32];
+    if (!name || !*name) {
+        clear_policy(cfg);
+        return REID_OK;
+    }
+    if (strcasecmp(name, "ema") == 0) {
+        risk = EMA_MAX_RISK;
+        source = EMA_SOURCE;
+        snprintf(canon, sizeof canon, "ema");
+    } else if (strcasecmp(name, "nhs-small-numbers") == 0) {
+        k = NHS_SMALL_NUMBERS_K;
+        source = NHS_SOURCE;
+        snprintf(canon, sizeof canon, "nhs-small-numbers");
+    } else if (parse_policy_k(name, &k)) {
+        snprintf(canon, sizeof canon, "k=%llu", (unsigned long long)k);
+    } else {
+        return cfg_fail(cfg, "unknown policy '%.64s'; the policies are " POLICY_NAMES, name);
+    }
+    clear_policy(cfg);
+    snprintf(cfg->policy, sizeof cfg->policy, "%s", canon);
+    snprintf(cfg->policy_from, sizeof cfg->policy_from, "policy %s", canon);
+    cfg->policy_source = source;
+    if (k && cfg->require_k_from != REID_GATE_OPTION) {
+        cfg->require_k = k;
+        cfg->require_k_from = REID_GATE_POLICY;
+    }
+    if (risk >= 0 && cfg->max_risk_from != REID_GATE_OPTION) {
+        cfg->max_risk = risk;
+        cfg->max_risk_from = REID_GATE_POLICY;
+    }
     return REID_OK;
 }
 

@@ -21,6 +21,12 @@ struct reid_config {
     uint64_t k;
     uint64_t require_k;
     double max_uniques; /* < 0: none */
+    double max_risk;    /* highest prosecutor risk 1/k allowed; < 0: none */
+    /* where each gate threshold came from (reid_gate_from) */
+    reid_gate_from require_k_from, max_uniques_from, max_risk_from;
+    char policy[32];           /* the policy's name, "" = none */
+    char policy_from[40];      /* "policy NAME" */
+    const char *policy_source; /* its citation (static), NULL for k=K or none */
     int skip_bad_rows;
     size_t max_field_size;
     int strict_quotes;

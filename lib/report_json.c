@@ -240,6 +240,24 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());
     put(b, gate, "max_uniques",
         a->cfg->max_uniques >= 0 ? json_real(a->cfg->max_uniques) : json_null());
+    put(b, gate, "max_risk", a->cfg->max_risk >= 0 ? json_real(a->cfg->max_risk) : json_null());
+    const char *policy = reid_gate_policy(a), *source = reid_gate_policy_source(a);
+    put(b, gate, "policy", policy ? json_string(policy) : json_null());
+    put(b, gate, "policy_source", source ? json_string(source) : json_null());
+    reid_gate_check checks[3];
+    size_t nchecks = reid_gate_checks(a, checks, 3);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < nchecks; i++) {
+        json_t *c = json_object();
+        int is_k = strcmp(checks[i].threshold, "k") == 0;
+        put(b, c, "threshold", json_string(checks[i].threshold));
+        put(b, c, "required", is_k ? u64(a->cfg->require_k) : json_real(checks[i].required));
+        put(b, c, "measured", is_k ? u64(s->min_size) : real_or_null(checks[i].measured));
+        put(b, c, "met", json_boolean(checks[i].met));
+        put(b, c, "from", json_string(checks[i].from_name));
+        push(b, arr, c);
+    }
+    put(b, gate, "checks", arr);
     put(b, gate, "passed", json_boolean(reid_gate_passed(a)));
     put(b, root, "gate", gate);
 

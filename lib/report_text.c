@@ -224,18 +224,32 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n2));
 
-    if (a->cfg->require_k || a->cfg->max_uniques >= 0) {
+    reid_gate_check checks[3];
+    size_t nchecks = reid_gate_checks(a, checks, 3);
+    const char *policy = reid_gate_policy(a);
+    if (nchecks || policy) {
         fprintf(o, "\nRelease gate: %s\n", reid_gate_passed(a) ? "PASSED" : "FAILED");
-        if (a->cfg->require_k)
-            fprintf(o, "  k >= %s required: k = %s (%s)\n", reid_fmt_count(a->cfg->require_k, n1),
-                    reid_fmt_count(s->min_size, n2),
-                    s->min_size >= a->cfg->require_k ? "met" : "NOT met");
-        if (a->cfg->max_uniques >= 0) {
+        if (policy) {
+            const char *src = reid_gate_policy_source(a);
+            fprintf(o, "  Policy %s: %s.\n", policy, src ? src : "k-anonymity with the K given");
+        }
+        for (size_t i = 0; i < nchecks; i++) {
+            const reid_gate_check *c = &checks[i];
             char p2[32];
-            fprintf(o, "  at most %s unique required: %s (%s)\n",
-                    reid_fmt_percent(a->cfg->max_uniques, p1, sizeof p1),
-                    reid_fmt_percent(s->uniques_fraction, p2, sizeof p2),
-                    s->uniques_fraction <= a->cfg->max_uniques ? "met" : "NOT met");
+            const char *met = c->met ? "met" : "NOT met";
+            if (strcmp(c->threshold, "k") == 0)
+                fprintf(o, "  k >= %s required: k = %s (%s), set by %s.\n",
+                        reid_fmt_count(a->cfg->require_k, n1), reid_fmt_count(s->min_size, n2), met,
+                        c->from_name);
+            else if (strcmp(c->threshold, "max_uniques") == 0)
+                fprintf(o, "  at most %s unique required: %s (%s), set by %s.\n",
+                        reid_fmt_percent(c->required, p1, sizeof p1),
+                        reid_fmt_percent(c->measured, p2, sizeof p2), met, c->from_name);
+            else
+                fprintf(o,
+                        "  highest risk at most %.6g required: highest risk %.6g (%s), set by "
+                        "%s.\n",
+                        c->required, c->measured, met, c->from_name);
         }
     }
 

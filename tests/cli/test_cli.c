@@ -1381,6 +1381,143 @@ static void test_gate_quiet(void **state)
     assert_false(file_exists(out));
 }
 
+static void test_gate_policy_adult(void **state)
+{
+    (void)state;
+    const char *a = test_data("adult.csv");
+    /* age,sex,race: k = 1, highest risk 1; every policy fails */
+    RUN("--qi", "age,sex,race", "-f", "json", "--policy", "ema", a);
+    EXPECT_STATUS(1);
+    ERR_EMPTY();
+    PARSE_JSON();
+    JBOOL("gate.passed", 0);
+    JSTR("gate.policy", "ema");
+    JTYPE("gate.policy_source", JSON_STRING);
+    JREAL("gate.max_risk", 1.0 / 11, 1e-12);
+    JNULL("gate.require_k");
+    JNULL("gate.max_uniques");
+    assert_int_equal(json_array_size(jget(J, "gate.checks")), 1);
+    JSTR("gate.checks.0.threshold", "max_risk");
+    JREAL("gate.checks.0.required", 1.0 / 11, 1e-12);
+    JREAL("gate.checks.0.measured", 1.0, 1e-12);
+    JBOOL("gate.checks.0.met", 0);
+    JSTR("gate.checks.0.from", "policy ema");
+
+    RUN("--qi", "age,sex,race", "-f", "json", "--policy", "nhs-small-numbers", a);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JBOOL("gate.passed", 0);
+    JSTR("gate.policy", "nhs-small-numbers");
+    JINT("gate.require_k", 8);
+    JNULL("gate.max_risk");
+    assert_int_equal(json_array_size(jget(J, "gate.checks")), 1);
+    JSTR("gate.checks.0.threshold", "k");
+    JINT("gate.checks.0.required", 8);
+    JINT("gate.checks.0.measured", 1);
+    JBOOL("gate.checks.0.met", 0);
+    JSTR("gate.checks.0.from", "policy nhs-small-numbers");
+
+    RUN("--qi", "age,sex,race", "-f", "json", "--policy", "k=2", a);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JSTR("gate.policy", "k=2");
+    JNULL("gate.policy_source");
+    JINT("gate.require_k", 2);
+    JSTR("gate.checks.0.from", "policy k=2");
+    JBOOL("gate.checks.0.met", 0);
+
+    /* the text report: one line per check, with its source */
+    RUN("--qi", "age,sex,race", "--policy", "nhs-small-numbers", a);
+    EXPECT_STATUS(1);
+    OUT_HAS("Release gate: FAILED");
+    OUT_HAS("Policy nhs-small-numbers: NHS Digital HES");
+    OUT_HAS("k >= 8 required: k = 1 (NOT met), set by policy nhs-small-numbers.");
+
+    /* an explicit threshold overrides the policy's, before or after it */
+    RUN("--qi", "age,sex,race", "-f", "json", "--require-k", "1", "--policy", "nhs-small-numbers",
+        a);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("gate.require_k", 1);
+    JSTR("gate.checks.0.from", "--require-k");
+    JBOOL("gate.passed", 1);
+    RUN("--qi", "age,sex,race", "-f", "json", "--policy", "ema", "--require-max-risk", "1", a);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JREAL("gate.max_risk", 1, 1e-12);
+    JSTR("gate.checks.0.from", "--require-max-risk");
+    JSTR("gate.policy", "ema");
+    /* the policy's thresholds and the options' together */
+    RUN("--qi", "age,sex,race", "-f", "json", "--policy", "ema", "--require-k", "1",
+        "--max-uniques", "1%", a);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    assert_int_equal(json_array_size(jget(J, "gate.checks")), 3);
+    JSTR("gate.checks.0.threshold", "k");
+    JBOOL("gate.checks.0.met", 1);
+    JSTR("gate.checks.1.threshold", "max_uniques");
+    JSTR("gate.checks.1.from", "--max-uniques");
+    JBOOL("gate.checks.1.met", 1);
+    JSTR("gate.checks.2.threshold", "max_risk");
+    JBOOL("gate.checks.2.met", 0);
+
+    /* -q keeps the exit status */
+    RUN("-q", "--qi", "age,sex,race", "--policy", "ema", a);
+    EXPECT_STATUS(1);
+    OUT_EMPTY();
+    ERR_EMPTY();
+}
+
+static void test_gate_policy_k2(void **state)
+{
+    (void)state;
+    /* classes of 2, 2 and 3: k = 2, highest risk 0.5 */
+    const char *f = fixture("gate_k2.csv");
+    RUN("-f", "json", "--policy", "k=2", f);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JBOOL("gate.passed", 1);
+    JINT("gate.checks.0.measured", 2);
+    JBOOL("gate.checks.0.met", 1);
+    RUN("-q", "--policy", "K=3", f);
+    EXPECT_STATUS(1);
+    RUN("-q", "--policy", "nhs-small-numbers", f);
+    EXPECT_STATUS(1);
+    RUN("-q", "--policy", "ema", f);
+    EXPECT_STATUS(1);
+    /* --require-max-risk at the boundary: 1/2 */
+    RUN("-q", "--require-max-risk", "0.5", f);
+    EXPECT_STATUS(0);
+    RUN("-q", "--require-max-risk", "50%", f);
+    EXPECT_STATUS(0);
+    RUN("-q", "--require-max-risk", "0.49", f);
+    EXPECT_STATUS(1);
+    /* no policy: null */
+    RUN("-f", "json", f);
+    PARSE_JSON();
+    JNULL("gate.policy");
+    JNULL("gate.policy_source");
+    JNULL("gate.max_risk");
+    assert_int_equal(json_array_size(jget(J, "gate.checks")), 0);
+}
+
+static void test_gate_policy_errors(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"hipaa", "k=0", "k=", "k=two", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        RUN("--policy", bad[i], fixture("gate_k2.csv"));
+        EXPECT_STATUS(2);
+        OUT_EMPTY();
+        ERR_HAS("ema, nhs-small-numbers, k=K");
+    }
+    RUN("--require-max-risk", "2", fixture("gate_k2.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--require-max-risk");
+    RUN("--require-max-risk", "x", fixture("gate_k2.csv"));
+    EXPECT_STATUS(2);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Output: the JSON schema, --output, --help, --version                      */
 /* ------------------------------------------------------------------------- */
@@ -1620,6 +1757,8 @@ static void test_output_help(void **state)
         OUT_HAS("--qi");
         OUT_HAS("--require-k");
         OUT_HAS("--max-uniques");
+        OUT_HAS("--policy NAME");
+        OUT_HAS("--require-max-risk");
     }
     /* --help wins over a missing input file */
     RUN("--format", "json", "--help");
@@ -2221,6 +2360,9 @@ static const struct CMUnitTest gate_tests[] = {
     T(test_gate_max_uniques_adult),
     T(test_gate_max_uniques_boundary),
     T(test_gate_quiet),
+    T(test_gate_policy_adult),
+    T(test_gate_policy_k2),
+    T(test_gate_policy_errors),
 };
 
 static const struct CMUnitTest output_tests[] = {
