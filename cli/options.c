@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,13 @@ static const char usage_text[] =
     "      --risk-threshold T   count the records whose risk is above T (0 to 1, or a\n"
     "                           percentage such as 10%; default 0.1)\n"
     "\n"
+    "Sensitive attributes (docs/sensitive.md):\n"
+    "      --sensitive COL      a sensitive column (repeatable; not a QI): l-diversity (distinct,\n"
+    "                           entropy, recursive), t-closeness, (alpha,k), beta-likeness,\n"
+    "                           delta-disclosure, and the records whose value is disclosed\n"
+    "                           because everyone in their class shares it\n"
+    "      --recursive-c C      the c of recursive (c,l)-diversity (a number > 0; default 2)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -99,6 +107,8 @@ enum {
     OPT_WEIGHT,
     OPT_RISK_THRESHOLD,
     OPT_MISSING_ANY,
+    OPT_SENSITIVE,
+    OPT_RECURSIVE_C,
 };
 
 static const struct option long_opts[] = {
@@ -125,6 +135,8 @@ static const struct option long_opts[] = {
     {"population", required_argument, NULL, OPT_POPULATION},
     {"weight", required_argument, NULL, OPT_WEIGHT},
     {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
+    {"sensitive", required_argument, NULL, OPT_SENSITIVE},
+    {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -310,6 +322,20 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (!*optarg) return usage_error("--weight takes a column name (or number)");
             if (cfg_check(cfg, reid_config_set_weight(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
             break;
+        case OPT_SENSITIVE:
+            if (!*optarg) return usage_error("--sensitive takes a column name (or number)");
+            if (cfg_check(cfg, reid_config_add_sensitive(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_RECURSIVE_C: {
+            char *end;
+            double rc = strtod(optarg, &end);
+            if (end == optarg || *end || !(rc > 0) || !isfinite(rc))
+                return usage_error("--recursive-c takes a number greater than 0 (e.g. 2 or 3.5), "
+                                   "not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_recursive_c(cfg, rc))) return EXIT_USAGE_OR_INPUT;
+            break;
+        }
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "

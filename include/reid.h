@@ -288,6 +288,26 @@ REID_API reid_status reid_config_set_weight(reid_config *cfg, const char *column
  */
 REID_API reid_status reid_config_set_risk_threshold(reid_config *cfg, double t);
 
+/**
+ * Sensitive-attribute disclosure (docs/sensitive.md). Adds a sensitive column
+ * (name, matched like the QIs; a 1-based number without a header); call once
+ * per column. For each, reid_sensitive_get() gives over the QI classes:
+ * distinct l, entropy l, recursive (c, l), t-closeness, (alpha, k), basic and
+ * enhanced beta-likeness, delta-disclosure, and the records in classes whose
+ * sensitive value is the same for everyone. A sensitive column must not also
+ * be a QI or the weight column (reid_analysis_new's first rows then fail with
+ * REID_ERR_CONFIG). Values are trimmed and compared as bytes; every missing
+ * spelling is one category "missing". REID_ERR_CONFIG if the name is empty or
+ * given twice.
+ */
+REID_API reid_status reid_config_add_sensitive(reid_config *cfg, const char *column);
+
+/** Default of reid_config_set_recursive_c. */
+#define REID_DEFAULT_RECURSIVE_C 2.0
+
+/** The c of recursive (c, l)-diversity (Machanavajjhala et al.), a number > 0. Default 2. */
+REID_API reid_status reid_config_set_recursive_c(reid_config *cfg, double c);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -569,6 +589,42 @@ typedef struct reid_individual_risk {
 /** The individual risks, or NULL when no weight column was configured or before a successful
  * reid_finish. */
 REID_API const reid_individual_risk *reid_individual_risk_get(const reid_analysis *a);
+
+/* ========================================================================= */
+/* Sensitive-attribute disclosure (docs/sensitive.md)                        */
+/* ========================================================================= */
+
+/**
+ * The disclosure measures of one sensitive column over the QI classes (exact
+ * matches, also with "matches_any"). For a class E and value s: q_s(E) =
+ * n_s(E) / |E|; p_s = the share of s in the whole extract. Fields may be added
+ * at the end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_sensitive {
+    const char *column;           /**< the column's name */
+    uint64_t values;              /**< distinct values (the "missing" category included) */
+    uint64_t missing;             /**< records whose value is missing (one category "missing") */
+    int numeric;                  /**< 1: every value is a number (t uses the ordered distance) */
+    uint64_t l_distinct;          /**< min over classes of the number of distinct values */
+    double l_entropy;             /**< min over classes of exp(-sum q ln q) (a real number) */
+    double recursive_c;           /**< the c used (reid_config_set_recursive_c) */
+    uint64_t recursive_l;         /**< the largest l for which every class is (c, l)-diverse */
+    double t_closeness;           /**< max over classes of the EMD between q(E) and p */
+    double alpha;                 /**< (alpha, k): max over classes and values of q_s(E) */
+    double beta_basic;            /**< max over classes and values of (q_s - p_s) / p_s */
+    double beta_enhanced;         /**< the least beta of enhanced beta-likeness; NaN if none */
+    double delta;                 /**< max over classes and values with q_s > 0 of |ln(q_s/p_s)| */
+    uint64_t homogeneous_classes; /**< classes where everyone has the same value */
+    uint64_t homogeneous_records; /**< records in those classes */
+    double homogeneous_fraction;  /**< homogeneous_records / n */
+} reid_sensitive;
+
+/** Number of sensitive columns (reid_config_add_sensitive), in the order given. */
+REID_API size_t reid_sensitive_count(const reid_analysis *a);
+
+/** The measures of sensitive column i, or NULL (i out of range, or before a successful
+ * reid_finish). */
+REID_API const reid_sensitive *reid_sensitive_get(const reid_analysis *a, size_t i);
 
 /* ========================================================================= */
 /* Release gate                                                              */

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
+#include "sensitive.h"
 #include "wildcard.h"
 
 const char *reid_version(void)
@@ -70,6 +71,14 @@ void reid_analysis_free(reid_analysis *a)
         reid_dict_free(&a->qi[i].dict);
     }
     free(a->qi);
+    for (size_t i = 0; i < a->nsens; i++) {
+        free(a->sens[i].name);
+        reid_dict_free(&a->sens[i].dict);
+        reid_classtable_free(&a->sens[i].pairs);
+    }
+    free(a->sens);
+    free(a->sdicts);
+    free(a->spairs);
     for (size_t i = 0; i < a->nnotes; i++)
         free(a->notes[i].name);
     free(a->notes);
@@ -234,6 +243,70 @@ static int resolve_weight(reid_analysis *a)
     return 0;
 }
 
+/* The sensitive columns (reid_config_add_sensitive): found like a QI, never a QI or the weight. */
+static int resolve_sensitive(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    if (!cfg->nsensitive) return 0;
+    a->sens = calloc(cfg->nsensitive, sizeof *a->sens);
+    a->sdicts = calloc(cfg->nsensitive, sizeof *a->sdicts);
+    a->spairs = calloc(cfg->nsensitive, sizeof *a->spairs);
+    if (!a->sens || !a->sdicts || !a->spairs) return nomem(a);
+    for (size_t i = 0; i < cfg->nsensitive; i++) {
+        const char *w = cfg->sensitive[i];
+        long col;
+        if (cfg->has_header) {
+            col = reid_column_find(a->names, a->ncols, w);
+            if (col < 0) {
+                char cols[400];
+                list_columns(a, cols, sizeof cols);
+                const char *near = reid_column_nearest(a->names, a->ncols, w);
+                if (near)
+                    return config_error(a,
+                                        "no sensitive column named '%s'; did you mean '%s'? The "
+                                        "columns are: %s",
+                                        w, near, cols);
+                return config_error(a, "no sensitive column named '%s'. The columns are: %s", w,
+                                    cols);
+            }
+        } else {
+            char *end;
+            unsigned long v = strtoul(w, &end, 10);
+            if (*end || end == w || v < 1 || v > a->ncols)
+                return config_error(a,
+                                    "without a header row, a sensitive column is a column number "
+                                    "from 1 to %zu; '%s' is not one",
+                                    a->ncols, w);
+            col = (long)v - 1;
+        }
+        for (size_t j = 0; j < a->nq; j++)
+            if (a->qi[j].col == (size_t)col)
+                return config_error(a,
+                                    "column %ld ('%s') cannot be both a sensitive column and a "
+                                    "quasi-identifier",
+                                    col + 1, a->names[col]);
+        if (a->weighted && a->weight_col == (size_t)col)
+            return config_error(a,
+                                "column %ld ('%s') cannot be both a sensitive column and the "
+                                "weight column",
+                                col + 1, a->names[col]);
+        for (size_t j = 0; j < a->nsens; j++)
+            if (a->sens[j].col == (size_t)col)
+                return config_error(a, "column %ld ('%s') is listed twice as a sensitive column",
+                                    col + 1, a->names[col]);
+        reid_sens *sv = &a->sens[a->nsens];
+        sv->col = (size_t)col;
+        if (!(sv->name = strdup(a->names[col]))) return nomem(a);
+        a->nsens++; /* from here on free() releases what init allocated */
+        if (reid_dict_init(&sv->dict) != 0 ||
+            reid_classtable_init(&sv->pairs, (unsigned)a->nq + 1) != 0)
+            return nomem(a);
+        a->sdicts[i] = &sv->dict;
+        a->spairs[i] = &sv->pairs;
+    }
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -272,6 +345,7 @@ static int choose_qis(reid_analysis *a)
     }
     free(det);
     if (rc == 0 && cfg->weight) rc = resolve_weight(a);
+    if (rc == 0) rc = resolve_sensitive(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -290,9 +364,13 @@ static int choose_qis(reid_analysis *a)
         return nomem(a);
     a->counter.max_memory = a->cfg->max_memory;
     if (a->weighted && reid_counter_use_weights(&a->counter) != 0) return nomem(a);
+    if (reid_counter_use_sensitive(&a->counter, a->nsens, a->sdicts, a->spairs) != 0)
+        return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->keep[a->qi[i].col] = 1;
     if (a->weighted) a->keep[a->weight_col] = 1;
+    for (size_t i = 0; i < a->nsens; i++)
+        a->keep[a->sens[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return 0;
 }
@@ -457,6 +535,17 @@ static int on_row(void *user, const reid_row *row)
         b->vlen[base + i] = len;
         b->blen += len;
     }
+    for (size_t m = 0; m < a->nsens; m++) { /* sensitive values: trimmed, compared as bytes */
+        const char *s = row->ptr[a->sens[m].col];
+        size_t len = row->len[a->sens[m].col];
+        reid_trim(&s, &len);
+        char *out = reid_batch_room(b, len);
+        if (!out) return nomem(a);
+        if (len) memcpy(out, s, len);
+        b->svoff[b->n * a->nsens + m] = b->blen;
+        b->svlen[b->n * a->nsens + m] = len;
+        b->blen += len;
+    }
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
                                                     (double)a->reader.offset));
@@ -519,6 +608,18 @@ static reid_status compute(reid_analysis *a)
     }
     if (a->weighted)
         reid_indivrisk_compute(&a->table, a->fk, a->Fk, a->cfg->risk_threshold, &a->indiv);
+    a->have_sens = 0;
+    for (size_t m = 0; m < a->nsens; m++) {
+        reid_sens *sv = &a->sens[m];
+        if (reid_sensitive_compute(&a->table, &sv->pairs, &sv->dict, a->cfg->recursive_c,
+                                   &sv->res) != 0) {
+            nomem(a);
+            return a->err.status;
+        }
+        sv->res.column = sv->name;
+        sv->res.missing = sv->missing;
+    }
+    a->have_sens = 1;
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -546,6 +647,8 @@ reid_status reid_finish(reid_analysis *a)
             a->qi[i].missing += a->counter.missing_count[i];
             a->qi[i].unrecognised += a->counter.unrecognised_count[i];
         }
+        for (size_t m = 0; m < a->nsens; m++)
+            a->sens[m].missing += a->counter.smissing_count[m];
     }
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
@@ -599,7 +702,14 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
                               "%s and %s: cannot merge an analysis with sampling weights and one "
                               "without",
                               dst->source, src->source);
-    uint32_t **remap = calloc(src->nq, sizeof *remap);
+    int same_sens = dst->nsens == src->nsens;
+    for (size_t m = 0; same_sens && m < dst->nsens; m++)
+        same_sens = strcmp(dst->sens[m].name, src->sens[m].name) == 0;
+    if (!same_sens)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: cannot merge analyses with different sensitive columns",
+                              dst->source, src->source);
+    uint32_t **remap = calloc(src->nq + 1, sizeof *remap);
     int rc = remap ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < src->nq; i++) {
         const reid_dict *sd = &src->qi[i].dict;
@@ -617,7 +727,26 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
     }
     if (rc == 0)
         rc = reid_classtable_merge(&dst->table, &src->table, (const uint32_t *const *)remap);
-    for (size_t i = 0; remap && i < src->nq; i++)
+    /* each sensitive column's pairs: the QI ids remapped as above, the value id by its own dict */
+    for (size_t m = 0; rc == 0 && m < src->nsens; m++) {
+        const reid_dict *sd = &src->sens[m].dict;
+        free(remap[src->nq]);
+        if (!(remap[src->nq] = malloc((size_t)sd->count * sizeof **remap))) {
+            rc = -1;
+            break;
+        }
+        remap[src->nq][REID_DICT_MISSING] = REID_DICT_MISSING;
+        for (uint32_t id = 1; rc == 0 && id < sd->count; id++) {
+            size_t len;
+            const char *v = reid_dict_value(sd, id, &len);
+            rc = reid_dict_intern(&dst->sens[m].dict, v, len, &remap[src->nq][id]);
+        }
+        if (rc == 0)
+            rc = reid_classtable_merge(&dst->sens[m].pairs, &src->sens[m].pairs,
+                                       (const uint32_t *const *)remap);
+        if (rc == 0) dst->sens[m].missing += src->sens[m].missing;
+    }
+    for (size_t i = 0; remap && i <= src->nq; i++)
         free(remap[i]);
     free(remap);
     if (rc != 0) {
@@ -649,6 +778,16 @@ const reid_population *reid_population_get(const reid_analysis *a)
 const reid_individual_risk *reid_individual_risk_get(const reid_analysis *a)
 {
     return a->weighted && a->hist && !a->err.status ? &a->indiv : NULL;
+}
+
+size_t reid_sensitive_count(const reid_analysis *a)
+{
+    return a->nsens;
+}
+
+const reid_sensitive *reid_sensitive_get(const reid_analysis *a, size_t i)
+{
+    return i < a->nsens && a->have_sens && a->hist && !a->err.status ? &a->sens[i].res : NULL;
 }
 
 const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)

@@ -21,6 +21,16 @@ typedef struct reid_qi {
     reid_dict dict;
 } reid_qi;
 
+/* A sensitive column (docs/sensitive.md). */
+typedef struct reid_sens {
+    char *name;
+    size_t col; /* 0-based */
+    uint64_t missing;
+    reid_dict dict;        /* its values -> ids (0 = missing) */
+    reid_classtable pairs; /* (QI ids..., value id) -> records */
+    reid_sensitive res;
+} reid_sens;
+
 typedef struct reid_note {
     char *name;
     char note[200];
@@ -66,6 +76,11 @@ struct reid_analysis {
     double *Fk;             /* ... and weighted ones (with weights only) */
     reid_fk_entry *fk_hist; /* ... and the histogram of fk */
     size_t nfk_hist;
+    reid_sens *sens; /* the sensitive columns, in the order given */
+    size_t nsens;
+    reid_dict **sdicts;       /* &sens[m].dict, for the counter */
+    reid_classtable **spairs; /* &sens[m].pairs */
+    int have_sens;            /* sens[m].res are computed */
     double t0;
 };
 

@@ -1,6 +1,7 @@
 /* config.c - settings, validated as they are set. */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ reid_config *reid_config_new(void)
     cfg->strict_quotes = 1;
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing_alpha = 1;
+    cfg->recursive_c = REID_DEFAULT_RECURSIVE_C;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -77,6 +79,9 @@ void reid_config_free(reid_config *cfg)
     free_qis(cfg);
     free(cfg->missing);
     free(cfg->weight);
+    for (size_t i = 0; i < cfg->nsensitive; i++)
+        free(cfg->sensitive[i]);
+    free(cfg->sensitive);
     free(cfg);
 }
 
@@ -93,10 +98,18 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->qis = NULL;
     c->nqis = 0;
     c->weight = NULL;
+    c->sensitive = NULL;
+    c->nsensitive = 0;
     c->missing = strdup(cfg->missing);
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
+    if (cfg->nsensitive && !(c->sensitive = calloc(cfg->nsensitive, sizeof *c->sensitive)))
+        goto oom;
+    for (size_t i = 0; i < cfg->nsensitive; i++) {
+        if (!(c->sensitive[i] = strdup(cfg->sensitive[i]))) goto oom;
+        c->nsensitive = i + 1;
+    }
     for (size_t i = 0; i < cfg->nqis; i++) {
         c->qis[i].type = cfg->qis[i].type;
         if (!(c->qis[i].name = strdup(cfg->qis[i].name))) goto oom;
@@ -385,5 +398,31 @@ reid_status reid_config_set_missing_matches_any(reid_config *cfg, int on, double
         return cfg_fail(cfg, "the weight alpha of partly-missing matches must be from 0 to 1");
     cfg->missing_any = on != 0;
     cfg->missing_alpha = on ? alpha : 1;
+    return REID_OK;
+}
+
+reid_status reid_config_add_sensitive(reid_config *cfg, const char *column)
+{
+    const char *s = column ? column : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    if (!len)
+        return cfg_fail(cfg, "a sensitive column needs a name (or a number without a header)");
+    for (size_t i = 0; i < cfg->nsensitive; i++)
+        if (strlen(cfg->sensitive[i]) == len && memcmp(cfg->sensitive[i], s, len) == 0)
+            return cfg_fail(cfg, "the sensitive column '%s' is given twice", cfg->sensitive[i]);
+    char **v = realloc(cfg->sensitive, (cfg->nsensitive + 1) * sizeof *v);
+    if (!v) return REID_ERR_NOMEM;
+    cfg->sensitive = v;
+    if (!(v[cfg->nsensitive] = strndup(s, len))) return REID_ERR_NOMEM;
+    cfg->nsensitive++;
+    return REID_OK;
+}
+
+reid_status reid_config_set_recursive_c(reid_config *cfg, double c)
+{
+    if (!(c > 0) || !isfinite(c))
+        return cfg_fail(cfg, "the c of recursive (c, l)-diversity must be a number greater than 0");
+    cfg->recursive_c = c;
     return REID_OK;
 }

@@ -39,6 +39,9 @@ struct reid_config {
     double risk_threshold;    /* individual risk above which a record is counted (default 0.1) */
     int missing_any;          /* a missing value matches anything (sdcMicro's freqCalc rule) */
     double missing_alpha;     /* with missing_any: weight of the partly-missing matches (0..1) */
+    char **sensitive;         /* sensitive columns (names, or numbers without a header) */
+    size_t nsensitive;
+    double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
     char error[256];
 };
 

@@ -142,6 +142,25 @@ static int count_batch(reid_counter *c, reid_batch *b)
             if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
         }
     }
+    /* sensitive columns: their values' ids, then the (class key, value id) pairs */
+    for (size_t m = 0; m < c->ns; m++) {
+        reid_dict *d = c->sdicts[m];
+        reid_classtable *pt = c->spairs[m];
+        uint32_t *pk = c->pkey;
+        const size_t ns = c->ns;
+        for (size_t r = 0; r < n; r++) {
+            const char *s = b->bytes + b->svoff[r * ns + m];
+            size_t len = b->svlen[r * ns + m];
+            uint32_t id = REID_DICT_MISSING;
+            if (reid_missing_set_has(c->missing, s, len))
+                c->smissing_count[m]++;
+            else if (reid_dict_intern(d, s, len, &id) != 0)
+                return -1;
+            memcpy(pk, keys + r * q, q * sizeof *pk);
+            pk[q] = id;
+            if (reid_classtable_add(pt, pk, 1) != 0) return -1;
+        }
+    }
     b->n = 0;
     b->blen = 0;
     return budget(c);
@@ -247,6 +266,24 @@ int reid_counter_use_weights(reid_counter *c)
     return 0;
 }
 
+int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
+                               reid_classtable **spairs)
+{
+    if (!ns) return 0;
+    c->ns = ns;
+    c->sdicts = sdicts;
+    c->spairs = spairs;
+    c->smissing_count = calloc(ns, sizeof *c->smissing_count);
+    c->pkey = malloc((c->q + 1) * sizeof *c->pkey);
+    if (!c->smissing_count || !c->pkey) return -1;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        if (!b->svoff && !(b->svoff = malloc(REID_BATCH * ns * sizeof *b->svoff))) return -1;
+        if (!b->svlen && !(b->svlen = malloc(REID_BATCH * ns * sizeof *b->svlen))) return -1;
+    }
+    return 0;
+}
+
 static void stop_thread(reid_counter *c)
 {
     if (!c->threaded) return;
@@ -280,7 +317,11 @@ void reid_counter_free(reid_counter *c)
         free(b->noff);
         free(b->nvlen);
         free(b->weight);
+        free(b->svoff);
+        free(b->svlen);
     }
+    free(c->smissing_count);
+    free(c->pkey);
     free(c->missing_count);
     free(c->unrecognised_count);
     memset(c, 0, sizeof *c);

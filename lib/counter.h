@@ -47,6 +47,8 @@ typedef struct reid_batch {
     uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
     uint32_t *keys; /* [n * q] */
     double *weight; /* [n]: each record's sampling weight; NULL unless weights are used */
+    size_t *svoff;  /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
+    size_t *svlen;  /* NULL unless sensitive columns are used */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -65,11 +67,16 @@ typedef struct reid_counter {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    reid_error err;       /* the counting side's error (out of memory) */
-    uint64_t expect_rows; /* estimated records in the input (0 = unknown), set under mu */
-    int sized;            /* the table has been sized for expect_rows */
-    uint64_t max_memory;  /* bytes the dictionaries and the table may hold (0 = no limit) */
-    uint64_t need_memory; /* when over the limit: what was needed */
+    reid_error err;           /* the counting side's error (out of memory) */
+    uint64_t expect_rows;     /* estimated records in the input (0 = unknown), set under mu */
+    int sized;                /* the table has been sized for expect_rows */
+    uint64_t max_memory;      /* bytes the dictionaries and the table may hold (0 = no limit) */
+    uint64_t need_memory;     /* when over the limit: what was needed */
+    size_t ns;                /* sensitive columns (0 = none: no per-record work for them) */
+    reid_dict **sdicts;       /* [ns]: their values -> ids (id 0 = missing), owned by the caller */
+    reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records, owned by the caller */
+    uint64_t *smissing_count; /* [ns]: sensitive values found missing */
+    uint32_t *pkey;           /* q + 1 ids: a pair key being built */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -79,6 +86,11 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
 /* Records carry a sampling weight from now on (batch.weight, added to the table's weight sums;
  * the table must already keep them). Call before the first record. 0, or -1 when out of memory. */
 int reid_counter_use_weights(reid_counter *c);
+/* Records carry the values of ns sensitive columns from now on (batch.svoff/svlen): each is
+ * interned in sdicts[m] (missing = id 0) and its (QI ids, value id) pair counted in spairs[m], a
+ * table of q + 1 ids per key. Call before the first record. 0, or -1 when out of memory. */
+int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
+                               reid_classtable **spairs);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

@@ -93,6 +93,35 @@ static json_t *population(jb *b, const reid_population *p)
     return o;
 }
 
+/* sensitive_attributes (docs/sensitive.md): an object keyed by column, only with --sensitive. */
+static json_t *sensitive(jb *b, const reid_analysis *a)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < reid_sensitive_count(a); i++) {
+        const reid_sensitive *r = reid_sensitive_get(a, i);
+        if (!r) continue;
+        json_t *c = json_object(), *rec = json_object();
+        put(b, c, "values", u64(r->values));
+        put(b, c, "missing_records", u64(r->missing));
+        put(b, c, "numeric", json_boolean(r->numeric));
+        put(b, c, "l_distinct", u64(r->l_distinct));
+        put(b, c, "l_entropy", real_or_null(r->l_entropy));
+        put(b, rec, "c", json_real(r->recursive_c));
+        put(b, rec, "l", u64(r->recursive_l));
+        put(b, c, "recursive_c_l", rec);
+        put(b, c, "t_closeness", real_or_null(r->t_closeness));
+        put(b, c, "alpha", real_or_null(r->alpha));
+        put(b, c, "beta_basic", real_or_null(r->beta_basic));
+        put(b, c, "beta_enhanced", real_or_null(r->beta_enhanced));
+        put(b, c, "delta", real_or_null(r->delta));
+        put(b, c, "homogeneous_classes", u64(r->homogeneous_classes));
+        put(b, c, "homogeneous_records", u64(r->homogeneous_records));
+        put(b, c, "homogeneous_fraction", json_real(r->homogeneous_fraction));
+        put(b, o, r->column, c);
+    }
+    return o;
+}
+
 /* risk.individual (docs/individual-risk.md): only when a weight column was given. */
 static json_t *individual(jb *b, const reid_individual_risk *r, uint64_t n)
 {
@@ -235,6 +264,8 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, root, "risk", risk);
 
     put(b, root, "population", population(b, reid_population_get(a)));
+
+    if (reid_sensitive_count(a)) put(b, root, "sensitive_attributes", sensitive(b, a));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

@@ -207,6 +207,57 @@ static void write_individual(const reid_analysis *a, const reid_individual_risk 
     }
 }
 
+/* One plain sentence per figure (docs/sensitive.md). */
+static void write_sensitive(const reid_analysis *a, const reid_sensitive *r, FILE *o)
+{
+    char n1[32], p1[32];
+    const char *col = r->column;
+    fprintf(o, "\nSensitive column '%s' (docs/sensitive.md)\n", col);
+    fprintf(o, "  It holds %s distinct values%s.\n", reid_fmt_count(r->values, n1),
+            r->numeric ? ", all numbers" : "");
+    if (r->missing)
+        fprintf(o, "  %s records have no value; they count as one value \"missing\".\n",
+                reid_fmt_count(r->missing, n1));
+    fprintf(o,
+            "  %s records (%s) are in classes where everyone has the same %s: their %s is "
+            "disclosed whatever k is.\n",
+            reid_fmt_count(r->homogeneous_records, n1),
+            reid_fmt_percent(r->homogeneous_fraction, p1, sizeof p1), col, col);
+    fprintf(o, "  Every class has at least %s distinct %s values (distinct l-diversity).\n",
+            reid_fmt_count(r->l_distinct, n1), col);
+    fprintf(o,
+            "  The least varied class has as much variety as %.4g equally common values "
+            "(entropy l-diversity).\n",
+            r->l_entropy);
+    fprintf(o,
+            "  With c = %g, recursive (c,l)-diversity holds up to l = %s: in every class the most "
+            "common value is rarer than c times the l-th most common and all rarer ones "
+            "together.\n",
+            r->recursive_c, reid_fmt_count(r->recursive_l, n1));
+    fprintf(o,
+            "  No class's spread of %s is further than %.4g from the whole extract's "
+            "(t-closeness, %s distance).\n",
+            col, r->t_closeness, r->numeric ? "ordered" : "equal");
+    fprintf(o,
+            "  In the worst class, %s of the records share one %s ((alpha,k)-anonymity: "
+            "alpha = %.4g).\n",
+            reid_fmt_percent(r->alpha, p1, sizeof p1), col, r->alpha);
+    fprintf(o,
+            "  Knowing the class raises the share of a %s value by at most %.4g times its share "
+            "overall (basic beta-likeness).\n",
+            col, r->beta_basic);
+    if (isfinite(r->beta_enhanced))
+        fprintf(o, "  Enhanced beta-likeness holds with the same beta, %.4g.\n", r->beta_enhanced);
+    else
+        fprintf(o, "  No beta gives enhanced beta-likeness: some class raises a value's share by "
+                   "more than -ln of its share overall.\n");
+    fprintf(o,
+            "  Knowing the class changes the odds of a %s value present in it by a factor of "
+            "at most e^%.4g = %.4g (delta-disclosure).\n",
+            col, r->delta, exp(r->delta));
+    (void)a;
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -319,6 +370,11 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
 
     const reid_population *pop = reid_population_get(a);
     if (pop) write_population(a, pop, o);
+
+    for (size_t i = 0; i < reid_sensitive_count(a); i++) {
+        const reid_sensitive *r = reid_sensitive_get(a, i);
+        if (r) write_sensitive(a, r, o);
+    }
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",

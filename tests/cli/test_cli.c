@@ -2499,6 +2499,89 @@ static const struct CMUnitTest population_tests[] = {
     T(test_population_bad_values),
 };
 
+/* ------------------------------------------------------------------------- */
+/* Sensitive attributes (docs/sensitive.md)                                  */
+/* ------------------------------------------------------------------------- */
+
+static void test_sensitive_adult(void **state)
+{
+    (void)state;
+    /* ARX's l-diversity check: 2,946 records in classes with a single salary class */
+    RUN("--qi", "age,sex,race", "--sensitive", "salary-class", "-f", "json",
+        test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("sensitive_attributes.salary-class.homogeneous_records", 2946);
+    JREAL("sensitive_attributes.salary-class.homogeneous_fraction", 2946.0 / 30162, 1e-15);
+    JINT("sensitive_attributes.salary-class.l_distinct", 1);
+    JREAL("sensitive_attributes.salary-class.l_entropy", 1, 0);
+    JREAL("sensitive_attributes.salary-class.alpha", 1, 0);
+    JNULL("sensitive_attributes.salary-class.beta_enhanced");
+    JBOOL("sensitive_attributes.salary-class.numeric", 0);
+    RUN("--qi", "age,sex,race", "--sensitive", "salary-class", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("2,946 records (9.77%) are in classes where everyone has the same salary-class: "
+            "their salary-class is disclosed whatever k is.");
+    /* without --sensitive: no sensitive_attributes key */
+    RUN("--qi", "age,sex,race", "-f", "json", test_data("adult.csv"));
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    if (json_object_get(J, "sensitive_attributes")) fail_msg("sensitive_attributes");
+}
+
+static void test_sensitive_tvp1(void **state)
+{
+    (void)state;
+    const char *tv = SCRATCH_CSV("tvp1.csv", "zip,age,disease,salary\n"
+                                             "z1,30,flu,1\nz1,30,flu,2\nz1,30,cold,3\n"
+                                             "z1,30,cancer,4\nz2,40,flu,5\nz2,40,flu,6\n"
+                                             "z2,40,cold,7\nz3,50,cold,8\nz3,50,cancer,9\n"
+                                             "z3,50,cold,10\n");
+    for (int t = 1; t <= 2; t++) {
+        char tn[8];
+        snprintf(tn, sizeof tn, "%d", t);
+        RUN("--qi", "zip,age", "--sensitive", "disease", "--sensitive", "salary", "--recursive-c",
+            "3", "-j", tn, "-f", "json", tv);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JINT("sensitive_attributes.disease.l_distinct", 2);
+        JREAL("sensitive_attributes.disease.l_entropy", 1.8898815748423097, 1e-15);
+        JREAL("sensitive_attributes.disease.recursive_c_l.c", 3, 0);
+        JINT("sensitive_attributes.disease.recursive_c_l.l", 2);
+        JREAL("sensitive_attributes.disease.t_closeness", 0.4, 1e-15);
+        JREAL("sensitive_attributes.disease.alpha", 2.0 / 3, 1e-15);
+        JREAL("sensitive_attributes.disease.beta_basic", 2.0 / 3, 1e-15);
+        JREAL("sensitive_attributes.disease.beta_enhanced", 2.0 / 3, 1e-15);
+        JREAL("sensitive_attributes.disease.delta", log(5.0 / 3), 1e-15);
+        JINT("sensitive_attributes.disease.homogeneous_records", 0);
+        JINT("sensitive_attributes.disease.missing_records", 0);
+        JREAL("sensitive_attributes.salary.t_closeness", 7.0 / 18, 1e-15);
+        JBOOL("sensitive_attributes.salary.numeric", 1);
+    }
+}
+
+static void test_sensitive_errors(void **state)
+{
+    (void)state;
+    RUN("--qi", "age,sex,race", "--sensitive", "age", test_data("adult.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("column 2 ('age') cannot be both a sensitive column and a quasi-identifier");
+    RUN("--qi", "age,sex,race", "--sensitive", "salary-clas", test_data("adult.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("no sensitive column named 'salary-clas'; did you mean 'salary-class'?");
+    RUN("--qi", "age,sex,race", "--sensitive", "salary-class", "--sensitive", "salary-class",
+        test_data("adult.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("given twice");
+    RUN("--qi", "age,sex,race", "--sensitive", "salary-class", "--recursive-c", "0",
+        test_data("adult.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--recursive-c takes a number greater than 0");
+    RUN("--qi", "age,sex,race", "--sensitive", "", test_data("adult.csv"));
+    EXPECT_STATUS(2);
+    ERR_HAS("--sensitive takes a column name");
+}
+
 static const struct CMUnitTest weights_tests[] = {
     T(test_weights_json),
     T(test_weights_text),
@@ -2509,6 +2592,12 @@ static const struct CMUnitTest wildcard_tests[] = {
     T(test_wildcard_json),
     T(test_wildcard_alpha),
     T(test_wildcard_text_and_errors),
+};
+
+static const struct CMUnitTest sensitive_tests[] = {
+    T(test_sensitive_adult),
+    T(test_sensitive_tvp1),
+    T(test_sensitive_errors),
 };
 
 static const struct CMUnitTest sample_tests[] = {
@@ -2538,6 +2627,7 @@ int main(int argc, char **argv)
         GROUP("population", population_tests),
         GROUP("weights", weights_tests),
         GROUP("wildcard", wildcard_tests),
+        GROUP("sensitive", sensitive_tests),
     };
     if (argc != 4) {
         fprintf(stderr, "usage: %s REID_CHECK TESTS_DIR GROUP\n", argv[0]);

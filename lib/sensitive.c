@@ -1,0 +1,254 @@
+/* sensitive.c - disclosure measures of a sensitive column from the pair tables (sensitive.h). */
+#include "sensitive.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t reid_sensitive_recursive_l(const uint64_t *r, size_t m, double c)
+{
+    /* the tail r_l + ... + r_m grows as l falls: the first l (from m down) that holds is the
+     * largest */
+    double tail = 0;
+    for (size_t l = m; l >= 1; l--) {
+        tail += (double)r[l - 1];
+        if ((double)r[0] < c * tail) return l;
+    }
+    return 1;
+}
+
+/* A finite decimal number (digits, '.', 'e', signs), as the weights are read. */
+static int read_number(const char *s, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) return 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' ||
+              ch == '-'))
+            return 0;
+    }
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + len || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+typedef struct idval {
+    double v;
+    uint32_t id;
+} idval;
+
+static int cmp_idval(const void *x, const void *y)
+{
+    const idval *a = x, *b = y;
+    if (a->v != b->v) return a->v < b->v ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* rank[id] for a numeric column: the position of its number among the distinct numbers (equal
+ * numbers share a rank), "missing" (id 0) after the largest. 1 numeric, 0 not, -1 out of memory. */
+static int numeric_ranks(const reid_dict *d, uint32_t *rank, uint32_t *nranks)
+{
+    uint32_t V = d->count;
+    if (V < 2) return 0;
+    idval *iv = malloc((size_t)(V - 1) * sizeof *iv);
+    if (!iv) return -1;
+    for (uint32_t id = 1; id < V; id++) {
+        size_t len;
+        const char *s = reid_dict_value(d, id, &len);
+        if (!read_number(s, len, &iv[id - 1].v)) {
+            free(iv);
+            return 0;
+        }
+        iv[id - 1].id = id;
+    }
+    qsort(iv, V - 1, sizeof *iv, cmp_idval);
+    uint32_t r = 0;
+    for (uint32_t i = 0; i < V - 1; i++) {
+        if (i && iv[i].v != iv[i - 1].v) r++;
+        rank[iv[i].id] = r;
+    }
+    rank[0] = r + 1;
+    *nranks = r + 2; /* the caller drops the last rank when nothing is missing */
+    free(iv);
+    return 1;
+}
+
+typedef struct rankcount {
+    uint32_t rank;
+    uint64_t count;
+} rankcount;
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const rankcount *a = x, *b = y;
+    return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+static int cmp_desc(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a > b ? -1 : a < b;
+}
+
+/* sum over i in [a, b) of |Q - Pc[i]|, Pc non-decreasing, S[i] = Pc[0] + ... + Pc[i-1] */
+static double segment(const double *Pc, const double *S, size_t a, size_t b, double Q)
+{
+    if (a >= b) return 0;
+    size_t lo = a, hi = b; /* first x in [a, b) with Pc[x] >= Q, or b */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (Pc[mid] < Q)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t x = lo;
+    return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
+}
+
+int reid_sensitive_compute(const reid_classtable *classes, const reid_classtable *pairs,
+                           const reid_dict *values, double c, reid_sensitive *out)
+{
+    const unsigned q = classes->q;
+    const uint64_t U = classes->nclasses, NP = pairs->nclasses;
+    const double N = (double)classes->records;
+    const uint32_t V = values->count;
+    int rc = -1;
+    uint64_t *start = calloc(U + 1, sizeof *start), *pos = malloc((U + 1) * sizeof *pos);
+    uint32_t *cls = malloc((NP ? NP : 1) * sizeof *cls), *order = malloc((NP ? NP : 1) * 4);
+    uint64_t *gcount = calloc(V, sizeof *gcount), *r = NULL;
+    double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL;
+    uint32_t *rank = malloc(V * sizeof *rank);
+    rankcount *rcs = NULL;
+    if (!start || !pos || !cls || !order || !gcount || !p || !rank) goto done;
+
+    /* group the pairs by class (in pair order: deterministic) */
+    for (uint64_t i = 0; i < NP; i++) {
+        const uint32_t *key = reid_classtable_key(pairs, i);
+        int64_t ci = reid_classtable_find(classes, key); /* reads the first q ids */
+        if (ci < 0) goto done;                           /* cannot happen */
+        cls[i] = (uint32_t)ci;
+        start[ci + 1]++;
+        gcount[key[q]] += pairs->sizes[i];
+    }
+    uint64_t maxent = 0;
+    for (uint64_t ci = 0; ci < U; ci++) {
+        if (start[ci + 1] > maxent) maxent = start[ci + 1];
+        start[ci + 1] += start[ci];
+    }
+    memcpy(pos, start, (U + 1) * sizeof *pos);
+    for (uint64_t i = 0; i < NP; i++)
+        order[pos[cls[i]]++] = (uint32_t)i;
+    for (uint32_t v = 0; v < V; v++)
+        p[v] = (double)gcount[v] / N;
+    r = malloc((maxent ? maxent : 1) * sizeof *r);
+    rcs = malloc((maxent ? maxent : 1) * sizeof *rcs);
+    if (!r || !rcs) goto done;
+
+    /* the ordered distance for numbers: global cumulative shares by rank */
+    uint32_t m = 0;
+    int numeric = numeric_ranks(values, rank, &m);
+    if (numeric < 0) goto done;
+    if (numeric) {
+        if (gcount[0] == 0) m--; /* no "missing" rank */
+        Pc = calloc(m, sizeof *Pc);
+        S = calloc((size_t)m + 1, sizeof *S);
+        if (!Pc || !S) goto done;
+        for (uint32_t v = 0; v < V; v++)
+            if (gcount[v]) Pc[rank[v]] += p[v];
+        for (uint32_t i = 1; i < m; i++)
+            Pc[i] += Pc[i - 1];
+        for (uint32_t i = 0; i < m; i++)
+            S[i + 1] = S[i] + Pc[i];
+    }
+
+    uint64_t l_distinct = UINT64_MAX, rec_l = UINT64_MAX, hom_classes = 0, hom_records = 0;
+    double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
+    int enhanced_none = 0;
+    for (uint64_t ci = 0; ci < U; ci++) {
+        const uint64_t k = start[ci + 1] - start[ci];
+        const uint64_t f = classes->sizes[ci];
+        const double nE = (double)f;
+        double H = 0, tsum = 0, psum = 0;
+        for (uint64_t j = 0; j < k; j++) {
+            uint64_t i = order[start[ci] + j];
+            uint64_t cnt = pairs->sizes[i];
+            uint32_t id = reid_classtable_key(pairs, i)[q];
+            double qv = (double)cnt / nE, pv = p[id];
+            H -= qv * log(qv);
+            if (qv > alpha) alpha = qv;
+            double d = (qv - pv) / pv;
+            if (d > beta) beta = d;
+            if (qv > pv && d > -log(pv)) enhanced_none = 1;
+            double lr = fabs(log(qv / pv));
+            if (lr > delta) delta = lr;
+            tsum += fabs(qv - pv);
+            psum += pv;
+            r[j] = cnt;
+            rcs[j].rank = numeric ? rank[id] : 0;
+            rcs[j].count = cnt;
+        }
+        if (k < l_distinct) l_distinct = k;
+        double eH = exp(H);
+        if (eH < l_entropy) l_entropy = eH;
+        if (k == 1) {
+            hom_classes++;
+            hom_records += f;
+        }
+        qsort(r, k, sizeof *r, cmp_desc);
+        uint64_t l = reid_sensitive_recursive_l(r, k, c);
+        if (l < rec_l) rec_l = l;
+        double tE;
+        if (numeric) {
+            qsort(rcs, k, sizeof *rcs, cmp_rank);
+            double sum = 0;
+            uint64_t cum = 0;
+            size_t a = 0;
+            for (uint64_t j = 0; j < k; j++) {
+                sum += segment(Pc, S, a, rcs[j].rank, (double)cum / nE);
+                cum += rcs[j].count;
+                a = rcs[j].rank;
+            }
+            sum += segment(Pc, S, a, m, (double)cum / nE);
+            tE = m > 1 ? sum / (double)(m - 1) : 0;
+        } else {
+            double rest = 1 - psum; /* the values the class lacks: |0 - p| each */
+            tE = 0.5 * (tsum + (rest > 0 ? rest : 0));
+        }
+        if (tE > t) t = tE;
+    }
+    out->values = (uint64_t)(V - 1) + (gcount[0] ? 1 : 0);
+    out->numeric = numeric;
+    out->l_distinct = U ? l_distinct : 0;
+    out->l_entropy = U ? l_entropy : 0;
+    out->recursive_c = c;
+    out->recursive_l = U ? rec_l : 0;
+    out->t_closeness = t;
+    out->alpha = alpha;
+    out->beta_basic = beta;
+    out->beta_enhanced = enhanced_none ? NAN : beta;
+    out->delta = delta;
+    out->homogeneous_classes = hom_classes;
+    out->homogeneous_records = hom_records;
+    out->homogeneous_fraction = N > 0 ? (double)hom_records / N : 0;
+    rc = 0;
+done:
+    free(start);
+    free(pos);
+    free(cls);
+    free(order);
+    free(gcount);
+    free(r);
+    free(rcs);
+    free(p);
+    free(Pc);
+    free(S);
+    free(rank);
+    return rc;
+}

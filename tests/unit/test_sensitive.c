@@ -1,0 +1,363 @@
+/*
+ * test_sensitive.c - sensitive-attribute disclosure (lib/sensitive.h, docs/sensitive.md):
+ * pycanon's TV-P1 (PEER-FORMULAS.md §2.1) where our definitions agree, hand-computed values where
+ * they differ (entropy l, recursive (c, l)), missing values and numeric ties, a brute-force check
+ * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "reid.h"
+#include "sensitive.h"
+#include "unit_helpers.h"
+
+#define assert_near(got, want, tol)                                                                \
+    do {                                                                                           \
+        double g_ = (got), w_ = (want);                                                            \
+        if (!(fabs(g_ - w_) <= (tol))) {                                                           \
+            print_error("%s = %.17g, expected %.17g (difference %.3g > %.3g)\n", #got, g_, w_,     \
+                        fabs(g_ - w_), (double)(tol));                                             \
+            fail();                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* PEER-FORMULAS.md TV-P1: QIs zip, age; classes z1/30, z2/40, z3/50; salary 1..10 in row order. */
+static const char TVP1[] = "zip,age,disease,salary\n"
+                           "z1,30,flu,1\nz1,30,flu,2\nz1,30,cold,3\nz1,30,cancer,4\n"
+                           "z2,40,flu,5\nz2,40,flu,6\nz2,40,cold,7\n"
+                           "z3,50,cold,8\nz3,50,cancer,9\nz3,50,cold,10\n";
+
+static reid_analysis *run_sens(const char *qis, const char *const *sens, double c, const char *csv,
+                               unsigned threads)
+{
+    reid_config *cfg = cfg_qis(qis);
+    for (size_t i = 0; sens[i]; i++)
+        assert_int_equal(reid_config_add_sensitive(cfg, sens[i]), REID_OK);
+    if (c > 0) assert_int_equal(reid_config_set_recursive_c(cfg, c), REID_OK);
+    if (threads) assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
+    reid_analysis *a = run_csv(cfg, csv);
+    reid_config_free(cfg);
+    assert_analysis_ok(a);
+    return a;
+}
+
+static void test_tvp1(void **state)
+{
+    (void)state;
+    static const char *const sens[] = {"disease", "salary", NULL};
+    reid_analysis *a = run_sens("zip,age", sens, 0, TVP1, 1);
+    assert_int_equal(reid_sensitive_count(a), 2);
+    const reid_sensitive *d = reid_sensitive_get(a, 0), *s = reid_sensitive_get(a, 1);
+    assert_non_null(d);
+    assert_non_null(s);
+    assert_null(reid_sensitive_get(a, 2));
+    assert_string_equal(d->column, "disease");
+    assert_int_equal(d->values, 3);
+    assert_int_equal(d->missing, 0);
+    assert_false(d->numeric);
+    /* pycanon's values, where the definitions agree */
+    assert_int_equal(d->l_distinct, 2);
+    assert_near(d->alpha, 0.6666666666666666, 1e-15);
+    assert_near(d->t_closeness, 0.39999999999999997, 1e-15);
+    assert_near(d->beta_basic, 0.6666666666666665, 1e-15);
+    assert_near(d->beta_enhanced, 0.6666666666666665, 1e-15);
+    assert_near(d->delta, 0.5108256237659905, 1e-15);
+    assert_true(s->numeric);
+    assert_int_equal(s->values, 10);
+    assert_near(s->t_closeness, 7.0 / 18, 1e-15);
+    /* entropy l: exp(H) of {flu, flu, cold} = 1.89 (pycanon truncates it to 1) */
+    double H = -(2.0 / 3 * log(2.0 / 3) + 1.0 / 3 * log(1.0 / 3));
+    assert_near(d->l_entropy, exp(H), 1e-15);
+    /* recursive (c, l), Machanavajjhala: with c = 2, z2 {2, 1}: 2 < 2*1 fails, so l = 1
+     * (pycanon's (c, l) = (1, 2) answers another question: the c for the distinct l) */
+    assert_near(d->recursive_c, 2, 0);
+    assert_int_equal(d->recursive_l, 1);
+    assert_int_equal(d->homogeneous_records, 0);
+    assert_int_equal(d->homogeneous_classes, 0);
+    reid_analysis_free(a);
+    /* c = 3: z1 {2,1,1}: 2 < 3*1 -> 3; z2 {2,1}: 2 < 3 -> 2; z3 {2,1} -> 2: l = 2 */
+    a = run_sens("zip,age", sens, 3, TVP1, 1);
+    assert_int_equal(reid_sensitive_get(a, 0)->recursive_l, 2);
+    assert_near(reid_sensitive_get(a, 0)->recursive_c, 3, 0);
+    reid_analysis_free(a);
+}
+
+static void test_recursive_l(void **state)
+{
+    (void)state;
+    /* sdcMicro TV-S4 (a,x) = {1,1,2,3}: counts 2,1,1 */
+    static const uint64_t ax[] = {2, 1, 1};
+    assert_int_equal(reid_sensitive_recursive_l(ax, 3, 2), 2);
+    assert_int_equal(reid_sensitive_recursive_l(ax, 3, 3), 3);
+    static const uint64_t one[] = {5};
+    assert_int_equal(reid_sensitive_recursive_l(one, 1, 2), 1);
+    /* TV-P3 class a = {x*4, y, z}: 4 < 2*(1+1) fails, 4 < 2*6 holds -> 1; c = 5: 4 < 5*1 -> 3 */
+    static const uint64_t p3[] = {4, 1, 1};
+    assert_int_equal(reid_sensitive_recursive_l(p3, 3, 2), 1);
+    assert_int_equal(reid_sensitive_recursive_l(p3, 3, 5), 3);
+    static const uint64_t even[] = {2, 2};
+    assert_int_equal(reid_sensitive_recursive_l(even, 2, 1), 1); /* 2 < 1*2 fails */
+    assert_int_equal(reid_sensitive_recursive_l(even, 2, 1.5), 2);
+}
+
+/* Missing values are one category; homogeneous classes; enhanced beta that no beta satisfies. */
+static void test_missing_and_homogeneous(void **state)
+{
+    (void)state;
+    static const char *const sens[] = {"s", NULL};
+    reid_analysis *a = run_sens("g", sens, 0, "g,s\na,NA\na, \nb,x\nb,x\nc,x\nc,y\n", 1);
+    const reid_sensitive *r = reid_sensitive_get(a, 0);
+    assert_int_equal(r->missing, 2); /* "NA" and the empty (trimmed) value */
+    assert_int_equal(r->values, 3);  /* missing, x, y */
+    assert_int_equal(r->homogeneous_classes, 2);
+    assert_int_equal(r->homogeneous_records, 4);
+    assert_near(r->homogeneous_fraction, 4.0 / 6, 1e-15);
+    assert_int_equal(r->l_distinct, 1);
+    assert_near(r->l_entropy, 1, 0);
+    assert_near(r->alpha, 1, 0);
+    /* p: missing 1/3, x 1/2, y 1/6. beta: class c, y: (1/2 - 1/6)/(1/6) = 2; class a: 2;
+     * enhanced: class b, x: (1 - 1/2)/(1/2) = 1 > -ln(1/2): no beta */
+    assert_near(r->beta_basic, 2, 1e-12);
+    assert_true(isnan(r->beta_enhanced));
+    assert_near(r->delta, log(3), 1e-12);
+    /* t: class a: 1/2 (|1-1/3| + 1/2 + 1/6) = 2/3 */
+    assert_near(r->t_closeness, 2.0 / 3, 1e-12);
+    reid_analysis_free(a);
+}
+
+/* Numbers: equal numbers share a rank, "missing" goes after the largest. */
+static void test_numeric_ties(void **state)
+{
+    (void)state;
+    static const char *const sens[] = {"v", NULL};
+    reid_analysis *a = run_sens("g", sens, 0, "g,v\nA,1\nA,2\nB,1.0\nB,NA\n", 1);
+    const reid_sensitive *r = reid_sensitive_get(a, 0);
+    assert_true(r->numeric);
+    /* ranks {1, 1.0} < {2} < missing, p = 1/2, 1/4, 1/4; both classes: (0 + 1/4 + 0) / 2 */
+    assert_near(r->t_closeness, 0.125, 1e-15);
+    assert_int_equal(r->l_distinct, 2);
+    reid_analysis_free(a);
+    /* one non-number makes the column categorical: t = 1/2 sum |q - p| */
+    a = run_sens("g", sens, 0, "g,v\nA,1\nA,2\nB,1.0\nB,x\n", 1);
+    r = reid_sensitive_get(a, 0);
+    assert_false(r->numeric);
+    assert_near(r->t_closeness, 0.5, 1e-15);
+    reid_analysis_free(a);
+}
+
+/* Random data against a brute-force computation of every measure. */
+static void test_brute_force(void **state)
+{
+    (void)state;
+    enum { N = 3000, G = 7, V = 23 };
+    static int g[N], v[N];
+    char *csv = malloc(N * 16 + 16);
+    assert_non_null(csv);
+    size_t len = (size_t)sprintf(csv, "g,v\n");
+    unsigned seed = 12345;
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        g[i] = (int)((seed >> 16) % G);
+        seed = seed * 1103515245u + 12345u;
+        unsigned x = (seed >> 16) % 1000;
+        v[i] = (int)((x * x / 1000) % (unsigned)(g[i] + 3 + V - 10)); /* skewed, class-dependent */
+        len += (size_t)sprintf(csv + len, "%d,%d\n", g[i], v[i] * 10);
+    }
+    static const char *const sens[] = {"v", NULL};
+    reid_analysis *a = run_sens("g", sens, 2.5, csv, 2);
+    const reid_sensitive *r = reid_sensitive_get(a, 0);
+    double cnt[G][V] = {{0}}, n[G] = {0}, p[V] = {0};
+    for (int i = 0; i < N; i++) {
+        cnt[g[i]][v[i]]++;
+        n[g[i]]++;
+        p[v[i]] += 1.0 / N;
+    }
+    int m = 0;
+    for (int j = 0; j < V; j++)
+        m += p[j] > 0;
+    double t = 0, alpha = 0, beta = 0, delta = 0, lent = INFINITY;
+    uint64_t ld = UINT64_MAX, rl = UINT64_MAX;
+    for (int c = 0; c < G; c++) {
+        if (!n[c]) continue;
+        double cq = 0, cp = 0, tc = 0, H = 0;
+        uint64_t k = 0, rs[V];
+        for (int j = 0; j < V; j++) {
+            if (!p[j]) continue;
+            double q = cnt[c][j] / n[c];
+            cq += q;
+            cp += p[j];
+            tc += fabs(cq - cp);
+            if (q > 0) {
+                rs[k++] = (uint64_t)cnt[c][j];
+                H -= q * log(q);
+                alpha = fmax(alpha, q);
+                delta = fmax(delta, fabs(log(q / p[j])));
+            }
+            beta = fmax(beta, (q - p[j]) / p[j]);
+        }
+        t = fmax(t, tc / (m - 1));
+        lent = fmin(lent, exp(H));
+        if (k < ld) ld = k;
+        for (uint64_t i = 0; i < k; i++) /* sort descending */
+            for (uint64_t j = i + 1; j < k; j++)
+                if (rs[j] > rs[i]) {
+                    uint64_t tmp = rs[i];
+                    rs[i] = rs[j];
+                    rs[j] = tmp;
+                }
+        uint64_t l = 1;
+        for (uint64_t cand = k; cand >= 1; cand--) {
+            double tail = 0;
+            for (uint64_t j = cand - 1; j < k; j++)
+                tail += (double)rs[j];
+            if ((double)rs[0] < 2.5 * tail) {
+                l = cand;
+                break;
+            }
+        }
+        if (l < rl) rl = l;
+    }
+    assert_true(r->numeric);
+    assert_near(r->t_closeness, t, 1e-12);
+    assert_near(r->alpha, alpha, 1e-15);
+    assert_near(r->beta_basic, beta, 1e-12);
+    assert_near(r->delta, delta, 1e-12);
+    assert_near(r->l_entropy, lent, 1e-12);
+    assert_int_equal(r->l_distinct, ld);
+    assert_int_equal(r->recursive_l, rl);
+    reid_analysis_free(a);
+    free(csv);
+}
+
+static reid_analysis *adult_sens(unsigned threads)
+{
+    reid_config *cfg = cfg_qis("age,sex,race");
+    assert_int_equal(reid_config_add_sensitive(cfg, "salary-class"), REID_OK);
+    assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
+    FILE *f = fopen(REID_TEST_DATA "/adult.csv", "rb");
+    assert_non_null(f);
+    reid_analysis *a = reid_analysis_new(cfg, "adult.csv");
+    reid_config_free(cfg);
+    assert_non_null(a);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        assert_int_equal(reid_feed(a, buf, n), REID_OK);
+    fclose(f);
+    assert_int_equal(reid_finish(a), REID_OK);
+    return a;
+}
+
+/* ARX's l-diversity check: 2,946 records in classes with a single salary class. */
+static void test_adult(void **state)
+{
+    (void)state;
+    reid_analysis *a1 = adult_sens(1), *a2 = adult_sens(2);
+    const reid_sensitive *r1 = reid_sensitive_get(a1, 0), *r2 = reid_sensitive_get(a2, 0);
+    assert_int_equal(r1->homogeneous_records, 2946);
+    assert_near(r1->homogeneous_fraction, 2946.0 / 30162, 1e-15);
+    assert_int_equal(r1->l_distinct, 1);
+    assert_int_equal(r1->values, 2);
+    /* identical for 1 and 2 threads, to the bit */
+    reid_sensitive x, y; /* memcpy: the padding too */
+    memcpy(&x, r1, sizeof x);
+    memcpy(&y, r2, sizeof y);
+    x.column = y.column = NULL;
+    assert_memory_equal(&x, &y, sizeof x);
+    reid_analysis_free(a1);
+    reid_analysis_free(a2);
+}
+
+/* Merging two halves gives the whole. */
+static void test_merge(void **state)
+{
+    (void)state;
+    static const char *const sens[] = {"disease", "salary", NULL};
+    const char *half2 = strstr(TVP1, "z2,40,flu,5");
+    size_t hlen = (size_t)(half2 - TVP1);
+    char *first = strndup(TVP1, hlen);
+    char second[512];
+    snprintf(second, sizeof second, "zip,age,disease,salary\n%s", half2);
+    reid_analysis *whole = run_sens("zip,age", sens, 0, TVP1, 1);
+    reid_analysis *a = run_sens("zip,age", sens, 0, first, 1);
+    reid_analysis *b = run_sens("zip,age", sens, 0, second, 1);
+    assert_int_equal(reid_merge(a, b), REID_OK);
+    for (size_t i = 0; i < 2; i++) {
+        reid_sensitive x, y;
+        memcpy(&x, reid_sensitive_get(a, i), sizeof x);
+        memcpy(&y, reid_sensitive_get(whole, i), sizeof y);
+        assert_string_equal(x.column, y.column);
+        x.column = y.column = NULL;
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    reid_analysis_free(whole);
+    reid_analysis_free(a);
+    reid_analysis_free(b);
+    free(first);
+}
+
+static void expect_config_error(const char *qis, const char *sens, const char *weight,
+                                const char *csv, const char *msg)
+{
+    reid_config *cfg = cfg_qis(qis);
+    assert_int_equal(reid_config_add_sensitive(cfg, sens), REID_OK);
+    if (weight) assert_int_equal(reid_config_set_weight(cfg, weight), REID_OK);
+    reid_analysis *a = run_csv(cfg, csv);
+    reid_config_free(cfg);
+    assert_int_equal(reid_status_of(a), REID_ERR_CONFIG);
+    assert_contains(reid_error_message(a), msg);
+    reid_analysis_free(a);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_config_error("zip,age", "age", NULL, TVP1,
+                        "column 2 ('age') cannot be both a sensitive column and a "
+                        "quasi-identifier");
+    expect_config_error("zip,age", "diseas", NULL, TVP1,
+                        "no sensitive column named 'diseas'; did you mean 'disease'?");
+    expect_config_error("zip,age", "salary", "salary", TVP1,
+                        "cannot be both a sensitive column and the weight column");
+    reid_config *cfg = reid_config_new();
+    assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
+    assert_int_equal(reid_config_add_sensitive(cfg, " s "), REID_ERR_CONFIG);
+    assert_contains(reid_config_error(cfg), "given twice");
+    assert_int_equal(reid_config_add_sensitive(cfg, ""), REID_ERR_CONFIG);
+    assert_int_equal(reid_config_set_recursive_c(cfg, 0), REID_ERR_CONFIG);
+    assert_int_equal(reid_config_set_recursive_c(cfg, NAN), REID_ERR_CONFIG);
+    assert_int_equal(reid_config_set_recursive_c(cfg, 0.5), REID_OK);
+    reid_config_free(cfg);
+    /* without --sensitive: none */
+    cfg = cfg_qis("zip,age");
+    reid_analysis *a = run_csv(cfg, TVP1);
+    reid_config_free(cfg);
+    assert_int_equal(reid_sensitive_count(a), 0);
+    assert_null(reid_sensitive_get(a, 0));
+    reid_analysis_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tvp1),
+        cmocka_unit_test(test_recursive_l),
+        cmocka_unit_test(test_missing_and_homogeneous),
+        cmocka_unit_test(test_numeric_ties),
+        cmocka_unit_test(test_brute_force),
+        cmocka_unit_test(test_adult),
+        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
