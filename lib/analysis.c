@@ -352,6 +352,8 @@ static int choose_qis(reid_analysis *a)
     if (!a->keep || !a->dicts || reid_classtable_init(&a->table, (unsigned)a->nq) != 0)
         return nomem(a);
     if (a->weighted && reid_classtable_use_weights(&a->table) != 0) return nomem(a);
+    if (a->nsens && reid_classtable_use_sensitive(&a->table, (unsigned)a->nsens) != 0)
+        return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
@@ -611,8 +613,8 @@ static reid_status compute(reid_analysis *a)
     a->have_sens = 0;
     for (size_t m = 0; m < a->nsens; m++) {
         reid_sens *sv = &a->sens[m];
-        if (reid_sensitive_compute(&a->table, &sv->pairs, &sv->dict, a->cfg->recursive_c,
-                                   &sv->res) != 0) {
+        if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
+                                   a->cfg->recursive_c, &sv->res) != 0) {
             nomem(a);
             return a->err.status;
         }
@@ -684,6 +686,63 @@ uint64_t reid_error_column(const reid_analysis *a)
 
 /* ---- merging ---- */
 
+/*
+ * Sensitive column m's pairs of src into dst, after the class tables were merged. Per class, dst
+ * counts in its pairs only the values other than its first (dst->table.sfirst), so src's first
+ * value goes there with its count (src's class size minus its pairs) when it differs from dst's,
+ * before src's pairs (keeping the order the values first appeared in), and a src pair of dst's
+ * first value is left out: the class size already holds it. 0, or -1 when out of memory.
+ */
+static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
+                       const uint32_t *const *remap)
+{
+    const reid_classtable *sc = &src->table, *sp = &src->sens[m].pairs;
+    const reid_classtable *dc = &dst->table;
+    reid_classtable *dp = &dst->sens[m].pairs;
+    const size_t q = src->nq, ns = src->nsens;
+    uint64_t *rest = calloc(sc->nclasses ? sc->nclasses : 1, sizeof *rest);
+    uint32_t *key = malloc((q + 1) * sizeof *key);
+    int rc = rest && key ? 0 : -1;
+    if (rc == 0) rc = reid_classtable_reserve(dp, dp->nclasses + sp->nclasses + sc->nclasses);
+    for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
+        int64_t c = reid_classtable_find(sc, reid_classtable_key(sp, i));
+        if (c < 0)
+            rc = -1; /* cannot happen */
+        else
+            rest[c] += sp->sizes[i];
+    }
+    for (uint64_t c = 0; rc == 0 && c < sc->nclasses; c++) {
+        const uint32_t *k = reid_classtable_key(sc, c);
+        for (size_t j = 0; j < q; j++)
+            key[j] = remap[j][k[j]];
+        int64_t d = reid_classtable_find(dc, key);
+        if (d < 0) {
+            rc = -1; /* cannot happen: the classes were merged */
+            break;
+        }
+        uint64_t n0 = sc->sizes[c] - rest[c];
+        uint32_t f = remap[q + m][sc->sfirst[c * ns + m]];
+        if (n0 && f != dc->sfirst[(uint64_t)d * ns + m]) {
+            key[q] = f;
+            rc = reid_classtable_add(dp, key, n0);
+        }
+    }
+    for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
+        const uint32_t *k = reid_classtable_key(sp, i);
+        for (size_t j = 0; j < q; j++)
+            key[j] = remap[j][k[j]];
+        key[q] = remap[q + m][k[q]];
+        int64_t c = reid_classtable_find(dc, key);
+        if (c < 0)
+            rc = -1; /* cannot happen */
+        else if (key[q] != dc->sfirst[(uint64_t)c * ns + m])
+            rc = reid_classtable_add(dp, key, sp->sizes[i]);
+    }
+    free(rest);
+    free(key);
+    return rc;
+}
+
 reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
 {
     if (dst->err.status) return dst->err.status;
@@ -709,10 +768,13 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge analyses with different sensitive columns",
                               dst->source, src->source);
-    uint32_t **remap = calloc(src->nq + 1, sizeof *remap);
+    const size_t nr = src->nq + src->nsens;
+    uint32_t **remap = calloc(nr ? nr : 1, sizeof *remap);
     int rc = remap ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < src->nq; i++) {
-        const reid_dict *sd = &src->qi[i].dict;
+    /* the QI columns' value ids, then each sensitive column's, by their own dictionaries */
+    for (size_t i = 0; rc == 0 && i < nr; i++) {
+        const reid_dict *sd = i < src->nq ? &src->qi[i].dict : &src->sens[i - src->nq].dict;
+        reid_dict *dd = i < src->nq ? &dst->qi[i].dict : &dst->sens[i - src->nq].dict;
         remap[i] = malloc((size_t)sd->count * sizeof **remap);
         if (!remap[i]) {
             rc = -1;
@@ -722,31 +784,17 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         for (uint32_t id = 1; rc == 0 && id < sd->count; id++) {
             size_t len;
             const char *v = reid_dict_value(sd, id, &len);
-            rc = reid_dict_intern(&dst->qi[i].dict, v, len, &remap[i][id]);
+            rc = reid_dict_intern(dd, v, len, &remap[i][id]);
         }
     }
+    /* the classes: a class new to dst takes src's first sensitive values */
     if (rc == 0)
         rc = reid_classtable_merge(&dst->table, &src->table, (const uint32_t *const *)remap);
-    /* each sensitive column's pairs: the QI ids remapped as above, the value id by its own dict */
     for (size_t m = 0; rc == 0 && m < src->nsens; m++) {
-        const reid_dict *sd = &src->sens[m].dict;
-        free(remap[src->nq]);
-        if (!(remap[src->nq] = malloc((size_t)sd->count * sizeof **remap))) {
-            rc = -1;
-            break;
-        }
-        remap[src->nq][REID_DICT_MISSING] = REID_DICT_MISSING;
-        for (uint32_t id = 1; rc == 0 && id < sd->count; id++) {
-            size_t len;
-            const char *v = reid_dict_value(sd, id, &len);
-            rc = reid_dict_intern(&dst->sens[m].dict, v, len, &remap[src->nq][id]);
-        }
-        if (rc == 0)
-            rc = reid_classtable_merge(&dst->sens[m].pairs, &src->sens[m].pairs,
-                                       (const uint32_t *const *)remap);
+        rc = merge_pairs(dst, src, m, (const uint32_t *const *)remap);
         if (rc == 0) dst->sens[m].missing += src->sens[m].missing;
     }
-    for (size_t i = 0; remap && i <= src->nq; i++)
+    for (size_t i = 0; remap && i < nr; i++)
         free(remap[i]);
     free(remap);
     if (rc != 0) {

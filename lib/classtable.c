@@ -36,6 +36,7 @@ void reid_classtable_free(reid_classtable *t)
     reid_big_free(t->keys, t->cap * key_bytes(t) + 1);
     reid_big_free(t->sizes, t->cap * sizeof *t->sizes);
     reid_big_free(t->wsum, (t->cap ? t->cap : 1) * sizeof *t->wsum);
+    reid_big_free(t->sfirst, (t->cap ? t->cap : 1) * t->ns * sizeof *t->sfirst);
     memset(t, 0, sizeof *t);
 }
 
@@ -73,10 +74,12 @@ static int rehash(reid_classtable *t, uint64_t nslots)
     return 0;
 }
 
-/* Bytes per class of the parallel arrays: key, size, and the weight sum when kept. */
+/* Bytes per class of the parallel arrays: key, size, the weight sum and first sensitive values
+ * when kept. */
 static size_t class_bytes(const reid_classtable *t)
 {
-    return key_bytes(t) + sizeof *t->sizes + (t->wsum ? sizeof *t->wsum : 0);
+    return key_bytes(t) + sizeof *t->sizes + (t->wsum ? sizeof *t->wsum : 0) +
+           (size_t)t->ns * sizeof *t->sfirst;
 }
 
 int reid_classtable_use_weights(reid_classtable *t)
@@ -85,6 +88,16 @@ int reid_classtable_use_weights(reid_classtable *t)
     if (t->nclasses) return -1;
     t->wsum = reid_big_alloc((t->cap ? t->cap : 1) * sizeof *t->wsum);
     return t->wsum ? 0 : -1;
+}
+
+int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns)
+{
+    if (ns == t->ns) return 0;
+    if (t->nclasses || t->ns || !ns) return -1;
+    t->sfirst = reid_big_alloc((t->cap ? t->cap : 1) * ns * sizeof *t->sfirst);
+    if (!t->sfirst) return -1;
+    t->ns = ns;
+    return 0;
 }
 
 static int grow_arrays(reid_classtable *t, uint64_t cap)
@@ -107,6 +120,13 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
         double *w = reid_big_grow(t->wsum, old, (size_t)cap * sizeof *w);
         if (!w) return -1;
         t->wsum = w;
+    }
+    if (t->ns) {
+        /* likewise allocated with room for max(cap, 1) classes */
+        size_t per = (size_t)t->ns * sizeof *t->sfirst;
+        uint32_t *f = reid_big_grow(t->sfirst, (t->cap ? t->cap : 1) * per, (size_t)cap * per);
+        if (!f) return -1;
+        t->sfirst = f;
     }
     t->cap = cap;
     return 0;
@@ -175,6 +195,8 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
     if (kb) memcpy(t->keys + c * t->q, key, kb);
     t->sizes[c] = count;
     t->records += count;
+    for (unsigned m = 0; m < t->ns; m++)
+        t->sfirst[c * t->ns + m] = REID_CLASSTABLE_UNSET;
     t->slots[i] = tag | (c + 1);
     if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;
     return (int64_t)c;
@@ -196,10 +218,21 @@ int reid_classtable_add_weighted(reid_classtable *t, const uint32_t *key, uint64
     return 0;
 }
 
+int64_t reid_classtable_add_indexed(reid_classtable *t, const uint32_t *key, uint64_t h,
+                                    uint64_t count, double weight)
+{
+    uint64_t before = t->nclasses;
+    int64_t c = add_core(t, key, h, count);
+    if (c < 0 || !t->wsum) return c;
+    if ((uint64_t)c == before) t->wsum[c] = 0; /* a new class */
+    t->wsum[c] += weight;
+    return c;
+}
+
 int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
                           const uint32_t *const *remap)
 {
-    if (dst->q != src->q || !dst->wsum != !src->wsum) return -1;
+    if (dst->q != src->q || !dst->wsum != !src->wsum || dst->ns != src->ns) return -1;
     /* reserve the worst case first: growing during a large merge is what makes merges slow */
     if (reid_classtable_reserve(dst, dst->nclasses + src->nclasses) != 0) return -1;
     uint32_t *key = malloc(key_bytes(src) + 1);
@@ -210,8 +243,19 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
         for (unsigned j = 0; j < src->q; j++)
             key[j] = remap ? remap[j][k[j]] : k[j];
         uint64_t h = dst->hash(key, key_bytes(dst));
-        rc = src->wsum ? reid_classtable_add_weighted(dst, key, h, src->sizes[c], src->wsum[c])
-                       : reid_classtable_add_hashed(dst, key, h, src->sizes[c]);
+        uint64_t before = dst->nclasses;
+        int64_t dc =
+            reid_classtable_add_indexed(dst, key, h, src->sizes[c], src->wsum ? src->wsum[c] : 0);
+        if (dc < 0) {
+            rc = -1;
+            break;
+        }
+        if ((uint64_t)dc != before) continue; /* dst keeps its own first values */
+        for (unsigned m = 0; m < src->ns; m++) {
+            uint32_t v = src->sfirst[c * src->ns + m];
+            if (remap && v != REID_CLASSTABLE_UNSET) v = remap[src->q + m][v];
+            dst->sfirst[(uint64_t)dc * dst->ns + m] = v;
+        }
     }
     free(key);
     return rc;

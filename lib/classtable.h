@@ -19,12 +19,15 @@
 typedef uint64_t (*reid_hash_fn)(const void *key, size_t len);
 
 typedef struct reid_classtable {
-    unsigned q;      /* values per key */
-    uint64_t *slots; /* 0 = empty; else (tag << 32) | (class index + 1) */
-    uint64_t mask;   /* slot count - 1 */
-    uint32_t *keys;  /* q per class */
-    uint64_t *sizes; /* records per class */
-    double *wsum;    /* sum of the records' weights per class; NULL unless weights are used */
+    unsigned q;       /* values per key */
+    uint64_t *slots;  /* 0 = empty; else (tag << 32) | (class index + 1) */
+    uint64_t mask;    /* slot count - 1 */
+    uint32_t *keys;   /* q per class */
+    uint64_t *sizes;  /* records per class */
+    double *wsum;     /* sum of the records' weights per class; NULL unless weights are used */
+    unsigned ns;      /* sensitive columns with a first value per class (0 = none) */
+    uint32_t *sfirst; /* [cap * ns]: per class, the first record's value id of each sensitive
+                       * column (REID_CLASSTABLE_UNSET until the counter sets it); NULL unless ns */
     uint64_t nclasses;
     uint64_t cap;      /* classes the key/size arrays can hold */
     uint64_t records;  /* sum of sizes */
@@ -41,6 +44,13 @@ void reid_classtable_free(reid_classtable *t);
 
 /* Keep a weight sum per class from now on (call on an empty table). 0, or -1 when out of memory. */
 int reid_classtable_use_weights(reid_classtable *t);
+
+/* The value id of a new class' sensitive columns until the first record's is stored. */
+#define REID_CLASSTABLE_UNSET UINT32_MAX
+
+/* Keep, per class, the value id of the first record of each of ns sensitive columns from now on
+ * (sfirst; call on an empty table). 0, or -1 when out of memory. */
+int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns);
 
 /* Make room for at least n classes without further growth. 0, or -1 when out of memory. */
 int reid_classtable_reserve(reid_classtable *t, uint64_t n);
@@ -60,12 +70,21 @@ static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h
 int reid_classtable_add_weighted(reid_classtable *t, const uint32_t *key, uint64_t h,
                                  uint64_t count, double weight);
 
+/* reid_classtable_add_hashed that returns the class' index (or -1 when out of memory) and, when the
+ * table keeps weight sums, also adds `weight`. A new class' sfirst entries are
+ * REID_CLASSTABLE_UNSET. */
+int64_t reid_classtable_add_indexed(reid_classtable *t, const uint32_t *key, uint64_t h,
+                                    uint64_t count, double weight);
+
 /* Index of the class with this key, or -1. */
 int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key);
 
 /*
  * Add every class of src to dst. remap[j] (if not NULL) translates src's value
  * ids of column j to dst's; remap == NULL means both share the dictionaries.
+ * With sensitive columns (both tables the same ns), remap[q + m] translates those of
+ * sensitive column m; a class new to dst takes src's first values, one already in dst keeps its
+ * own (the caller moves src's counts of the values that differ into its pair tables).
  */
 int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
                           const uint32_t *const *remap);

@@ -128,7 +128,18 @@ static int count_batch(reid_counter *c, reid_batch *b)
         hash[r] = reid_classtable_hash(t, keys + r * q);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
-    if (b->weight) {
+    if (c->ns) {
+        /* the class indices too, for the sensitive columns below */
+        const double *const w = b->weight;
+        uint32_t *const cls = b->cls;
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            int64_t ci = reid_classtable_add_indexed(t, keys + r * q, hash[r], 1, w ? w[r] : 0);
+            if (ci < 0) return -1;
+            cls[r] = (uint32_t)ci;
+        }
+    } else if (b->weight) {
         const double *const w = b->weight;
         for (size_t r = 0; r < n; r++) {
             if (r + REID_PREFETCH_AHEAD < n)
@@ -142,12 +153,16 @@ static int count_batch(reid_counter *c, reid_batch *b)
             if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
         }
     }
-    /* sensitive columns: their values' ids, then the (class key, value id) pairs */
+    /* sensitive columns: their values' ids; the first of a class is kept inline (t->sfirst, set
+     * here: a class is new at its first record, and records are taken in order), a value that
+     * differs from it goes to the (class key, value id) pairs */
     for (size_t m = 0; m < c->ns; m++) {
         reid_dict *d = c->sdicts[m];
         reid_classtable *pt = c->spairs[m];
         uint32_t *pk = c->pkey;
         const size_t ns = c->ns;
+        uint32_t *const first = t->sfirst;
+        const uint32_t *const cls = b->cls;
         for (size_t r = 0; r < n; r++) {
             const char *s = b->bytes + b->svoff[r * ns + m];
             size_t len = b->svlen[r * ns + m];
@@ -156,9 +171,14 @@ static int count_batch(reid_counter *c, reid_batch *b)
                 c->smissing_count[m]++;
             else if (reid_dict_intern(d, s, len, &id) != 0)
                 return -1;
-            memcpy(pk, keys + r * q, q * sizeof *pk);
-            pk[q] = id;
-            if (reid_classtable_add(pt, pk, 1) != 0) return -1;
+            uint32_t *f = &first[(size_t)cls[r] * ns + m];
+            if (*f == REID_CLASSTABLE_UNSET) {
+                *f = id;
+            } else if (*f != id) {
+                memcpy(pk, keys + r * q, q * sizeof *pk);
+                pk[q] = id;
+                if (reid_classtable_add(pt, pk, 1) != 0) return -1;
+            }
         }
     }
     b->n = 0;
@@ -270,6 +290,7 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
                                reid_classtable **spairs)
 {
     if (!ns) return 0;
+    if (c->table->ns != ns) return -1;
     c->ns = ns;
     c->sdicts = sdicts;
     c->spairs = spairs;
@@ -280,6 +301,7 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
         reid_batch *b = &c->ring[i];
         if (!b->svoff && !(b->svoff = malloc(REID_BATCH * ns * sizeof *b->svoff))) return -1;
         if (!b->svlen && !(b->svlen = malloc(REID_BATCH * ns * sizeof *b->svlen))) return -1;
+        if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
     }
     return 0;
 }
@@ -319,6 +341,7 @@ void reid_counter_free(reid_counter *c)
         free(b->weight);
         free(b->svoff);
         free(b->svlen);
+        free(b->cls);
     }
     free(c->smissing_count);
     free(c->pkey);

@@ -49,6 +49,7 @@ typedef struct reid_batch {
     double *weight; /* [n]: each record's sampling weight; NULL unless weights are used */
     size_t *svoff;  /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
     size_t *svlen;  /* NULL unless sensitive columns are used */
+    uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -74,7 +75,8 @@ typedef struct reid_counter {
     uint64_t need_memory;     /* when over the limit: what was needed */
     size_t ns;                /* sensitive columns (0 = none: no per-record work for them) */
     reid_dict **sdicts;       /* [ns]: their values -> ids (id 0 = missing), owned by the caller */
-    reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records, owned by the caller */
+    reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records whose value is not their
+                               * class' first (table->sfirst), owned by the caller */
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint32_t *pkey;           /* q + 1 ids: a pair key being built */
 } reid_counter;
@@ -87,8 +89,11 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
  * the table must already keep them). Call before the first record. 0, or -1 when out of memory. */
 int reid_counter_use_weights(reid_counter *c);
 /* Records carry the values of ns sensitive columns from now on (batch.svoff/svlen): each is
- * interned in sdicts[m] (missing = id 0) and its (QI ids, value id) pair counted in spairs[m], a
- * table of q + 1 ids per key. Call before the first record. 0, or -1 when out of memory. */
+ * interned in sdicts[m] (missing = id 0). The first record of a class stores its value id in the
+ * class table's sfirst (the table must keep ns first values); a later record whose value differs
+ * from it has its (QI ids, value id) pair counted in spairs[m], a table of q + 1 ids per key. The
+ * first value's count is then the class size minus its pairs' counts. Call before the first
+ * record. 0, or -1 when out of memory. */
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
                                reid_classtable **spairs);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */

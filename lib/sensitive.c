@@ -112,39 +112,103 @@ static double segment(const double *Pc, const double *S, size_t a, size_t b, dou
     return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
 }
 
-int reid_sensitive_compute(const reid_classtable *classes, const reid_classtable *pairs,
-                           const reid_dict *values, double c, reid_sensitive *out)
+int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
+                             const reid_classtable *pairs)
 {
-    const unsigned q = classes->q;
     const uint64_t U = classes->nclasses, NP = pairs->nclasses;
+    memset(d, 0, sizeof *d);
+    if (sm >= classes->ns || NP > UINT32_MAX) return -1;
+    d->classes = classes;
+    d->pairs = pairs;
+    d->sm = sm;
+    d->start = calloc(U + 1, sizeof *d->start);
+    d->order = malloc((NP ? NP : 1) * sizeof *d->order);
+    uint32_t *cls = malloc((NP ? NP : 1) * sizeof *cls);
+    if (!d->start || !d->order || !cls) goto fail;
+    for (uint64_t i = 0; i < NP; i++) {
+        int64_t ci = reid_classtable_find(classes, reid_classtable_key(pairs, i)); /* first q ids */
+        if (ci < 0) goto fail; /* cannot happen */
+        cls[i] = (uint32_t)ci;
+        d->start[ci]++;
+    }
+    /* start[ci]: the end of class ci's pairs; then a stable counting sort, filled from the back,
+     * turns it into their start */
+    d->maxent = 1;
+    uint32_t end = 0;
+    for (uint64_t ci = 0; ci < U; ci++) {
+        if ((size_t)d->start[ci] + 1 > d->maxent) d->maxent = (size_t)d->start[ci] + 1;
+        end += d->start[ci];
+        d->start[ci] = end;
+    }
+    d->start[U] = (uint32_t)NP;
+    for (uint64_t i = NP; i-- > 0;)
+        d->order[--d->start[cls[i]]] = (uint32_t)i;
+    free(cls);
+    return 0;
+fail:
+    free(cls);
+    reid_sensitive_dist_free(d);
+    return -1;
+}
+
+void reid_sensitive_dist_free(reid_sensitive_dist *d)
+{
+    free(d->start);
+    free(d->order);
+    memset(d, 0, sizeof *d);
+}
+
+size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint32_t *ids,
+                                 uint64_t *counts)
+{
+    const reid_classtable *pairs = d->pairs;
+    const uint32_t a = d->start[ci], b = d->start[ci + 1];
+    uint64_t rest = 0;
+    size_t k = 1;
+    for (uint32_t e = a; e < b; e++) {
+        uint32_t i = d->order[e];
+        ids[k] = reid_classtable_key(pairs, i)[pairs->q - 1];
+        counts[k] = pairs->sizes[i];
+        rest += counts[k++];
+    }
+    /* the first value: the records no pair holds (at least its first record's) */
+    uint64_t size = d->classes->sizes[ci];
+    ids[0] = d->classes->sfirst[ci * d->classes->ns + d->sm];
+    counts[0] = size > rest ? size - rest : 0;
+    if (counts[0]) return k;
+    memmove(ids, ids + 1, (k - 1) * sizeof *ids); /* cannot happen: keep the counts exact anyway */
+    memmove(counts, counts + 1, (k - 1) * sizeof *counts);
+    return k - 1;
+}
+
+int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
+                           const reid_classtable *pairs, const reid_dict *values, double c,
+                           reid_sensitive *out)
+{
+    const uint64_t U = classes->nclasses;
     const double N = (double)classes->records;
     const uint32_t V = values->count;
     int rc = -1;
-    uint64_t *start = calloc(U + 1, sizeof *start), *pos = malloc((U + 1) * sizeof *pos);
-    uint32_t *cls = malloc((NP ? NP : 1) * sizeof *cls), *order = malloc((NP ? NP : 1) * 4);
+    reid_sensitive_dist dist;
+    uint64_t *ecnt = NULL;
+    uint32_t *eid = NULL;
     uint64_t *gcount = calloc(V, sizeof *gcount), *r = NULL;
     double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL;
     uint32_t *rank = malloc(V * sizeof *rank);
     rankcount *rcs = NULL;
-    if (!start || !pos || !cls || !order || !gcount || !p || !rank) goto done;
-
-    /* group the pairs by class (in pair order: deterministic) */
-    for (uint64_t i = 0; i < NP; i++) {
-        const uint32_t *key = reid_classtable_key(pairs, i);
-        int64_t ci = reid_classtable_find(classes, key); /* reads the first q ids */
-        if (ci < 0) goto done;                           /* cannot happen */
-        cls[i] = (uint32_t)ci;
-        start[ci + 1]++;
-        gcount[key[q]] += pairs->sizes[i];
-    }
-    uint64_t maxent = 0;
+    int have_dist = reid_sensitive_dist_init(&dist, classes, sm, pairs) == 0;
+    if (!have_dist || !gcount || !p || !rank) goto done;
+    const size_t maxent = dist.maxent;
+    eid = malloc(maxent * sizeof *eid);
+    ecnt = malloc(maxent * sizeof *ecnt);
+    if (!eid || !ecnt) goto done;
     for (uint64_t ci = 0; ci < U; ci++) {
-        if (start[ci + 1] > maxent) maxent = start[ci + 1];
-        start[ci + 1] += start[ci];
+        size_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt);
+        for (size_t e = 0; e < k; e++) {
+            if (eid[e] >= V) goto done; /* cannot happen */
+            gcount[eid[e]] += ecnt[e];
+        }
     }
-    memcpy(pos, start, (U + 1) * sizeof *pos);
-    for (uint64_t i = 0; i < NP; i++)
-        order[pos[cls[i]]++] = (uint32_t)i;
     for (uint32_t v = 0; v < V; v++)
         p[v] = (double)gcount[v] / N;
     r = malloc((maxent ? maxent : 1) * sizeof *r);
@@ -172,14 +236,13 @@ int reid_sensitive_compute(const reid_classtable *classes, const reid_classtable
     double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
     int enhanced_none = 0;
     for (uint64_t ci = 0; ci < U; ci++) {
-        const uint64_t k = start[ci + 1] - start[ci];
         const uint64_t f = classes->sizes[ci];
         const double nE = (double)f;
         double H = 0, tsum = 0, psum = 0;
+        const uint64_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt); /* distinct values */
         for (uint64_t j = 0; j < k; j++) {
-            uint64_t i = order[start[ci] + j];
-            uint64_t cnt = pairs->sizes[i];
-            uint32_t id = reid_classtable_key(pairs, i)[q];
+            uint64_t cnt = ecnt[j];
+            uint32_t id = eid[j];
             double qv = (double)cnt / nE, pv = p[id];
             H -= qv * log(qv);
             if (qv > alpha) alpha = qv;
@@ -239,10 +302,9 @@ int reid_sensitive_compute(const reid_classtable *classes, const reid_classtable
     out->homogeneous_fraction = N > 0 ? (double)hom_records / N : 0;
     rc = 0;
 done:
-    free(start);
-    free(pos);
-    free(cls);
-    free(order);
+    if (have_dist) reid_sensitive_dist_free(&dist);
+    free(eid);
+    free(ecnt);
     free(gcount);
     free(r);
     free(rcs);

@@ -4,10 +4,13 @@
  * t-closeness, (alpha, k)-anonymity, basic and enhanced beta-likeness, delta-disclosure and
  * homogeneous classes.
  *
- * Counting (counter.c) gives, per sensitive column, a table of pairs: key = the class' q QI ids
- * followed by the sensitive value's id, size = the records with both. Grouping the pairs by class
- * gives each class' distribution; adding them up, the global one. Everything here is computed
- * from those tables after counting, in class order, so results do not depend on the thread count.
+ * Counting (counter.c) keeps, per class and sensitive column, the value id of the class' first
+ * record inline in the class table (sfirst), and a table of pairs for the other records: key = the
+ * class' q QI ids followed by a sensitive value's id that differs from the class' first, size = the
+ * records with both. Grouping the pairs by class, plus the first value with the class size minus
+ * the pairs' counts, gives each class' exact distribution; adding them up, the global one.
+ * Everything here is computed from those tables after counting, in class order, so results do not
+ * depend on the thread count.
  */
 #ifndef REID_SENSITIVE_H
 #define REID_SENSITIVE_H
@@ -17,14 +20,40 @@
 #include "reid.h"
 
 /*
- * The measures of one sensitive column. classes: the QI class table (q ids per key); pairs: q + 1
- * ids per key, every pair's class present in classes; values: the column's dictionary (id 0 =
+ * The measures of sensitive column sm. classes: the QI class table (q ids per key, first values of
+ * the sensitive columns in sfirst); pairs: q + 1 ids per key, every pair's class present in
+ * classes, no pair with the class' first value; values: the column's dictionary (id 0 =
  * missing). The column is numeric when every non-missing value reads as a finite number (t then
  * uses the ordered distance on the sorted distinct numbers, "missing" after the largest). Fills
  * every field but column and missing. 0, or -1 when out of memory.
  */
-int reid_sensitive_compute(const reid_classtable *classes, const reid_classtable *pairs,
-                           const reid_dict *values, double c, reid_sensitive *out);
+int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
+                           const reid_classtable *pairs, const reid_dict *values, double c,
+                           reid_sensitive *out);
+
+/*
+ * The exact distribution of sensitive column sm in each class, grouped from the pair table: the
+ * pairs of class ci are order[start[ci] .. start[ci + 1]), in pair order. maxent: the most values
+ * of a class, plus one.
+ */
+typedef struct reid_sensitive_dist {
+    const reid_classtable *classes, *pairs;
+    unsigned sm;
+    uint32_t *start; /* [U + 1] */
+    uint32_t *order; /* [pairs] */
+    size_t maxent;
+} reid_sensitive_dist;
+
+/* 0, or -1 when out of memory (or more than 2^32 - 1 pairs). */
+int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
+                             const reid_classtable *pairs);
+void reid_sensitive_dist_free(reid_sensitive_dist *d);
+
+/* Class ci's values into ids and counts (room for maxent each), in the order they first appeared
+ * in the class: its first value (the class size minus its pairs' counts), then its pairs. Every
+ * count is > 0; returns how many. */
+size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint32_t *ids,
+                                 uint64_t *counts);
 
 /* Recursive (c, l) of one class: counts sorted in descending order r[0] >= ... >= r[m-1]; the
  * largest l (1..m) with r_1 < c (r_l + ... + r_m), or 1 when none. */

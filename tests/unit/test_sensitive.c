@@ -2,7 +2,8 @@
  * test_sensitive.c - sensitive-attribute disclosure (lib/sensitive.h, docs/sensitive.md):
  * pycanon's TV-P1 (PEER-FORMULAS.md §2.1) where our definitions agree, hand-computed values where
  * they differ (entropy l, recursive (c, l)), missing values and numeric ties, a brute-force check
- * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, errors.
+ * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, the exact
+ * per-class distributions against sort-and-count, errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -306,6 +307,165 @@ static void test_merge(void **state)
     free(first);
 }
 
+/*
+ * The exact per-class distributions (reid_sensitive_dist: the first value inline, the others in
+ * the pair table) against sort-and-count of the (class, value) pairs, on random data with
+ * singleton, large and homogeneous classes and missing values, for one and two threads and for a
+ * merge of three parts.
+ */
+typedef struct dtuple {
+    int g1, g2, s;
+    uint64_t n;
+} dtuple;
+
+static int cmp_dtuple(const void *x, const void *y)
+{
+    const dtuple *a = x, *b = y;
+    if (a->g1 != b->g1) return a->g1 < b->g1 ? -1 : 1;
+    if (a->g2 != b->g2) return a->g2 < b->g2 ? -1 : 1;
+    return a->s < b->s ? -1 : a->s > b->s;
+}
+
+/* "k12", "v7": the number after the letter; id 0 (missing) = -1 */
+static int dict_number(const reid_dict *d, uint32_t id)
+{
+    if (id == REID_DICT_MISSING) return -1;
+    size_t len;
+    const char *v = reid_dict_value(d, id, &len);
+    char buf[32];
+    assert_true(len > 1 && len < sizeof buf);
+    memcpy(buf, v + 1, len - 1);
+    buf[len - 1] = 0;
+    return atoi(buf);
+}
+
+/* Sort the tuples and merge equal ones (adding their n); the count left. */
+static size_t sort_count(dtuple *t, size_t n)
+{
+    qsort(t, n, sizeof *t, cmp_dtuple);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && cmp_dtuple(&t[k - 1], &t[i]) == 0)
+            t[k - 1].n += t[i].n;
+        else
+            t[k++] = t[i];
+    }
+    return k;
+}
+
+static void check_distributions(const reid_analysis *a, size_t m, const dtuple *want, size_t nwant)
+{
+    const reid_classtable *ct = &a->table;
+    reid_sensitive_dist d;
+    assert_int_equal(reid_sensitive_dist_init(&d, ct, (unsigned)m, &a->sens[m].pairs), 0);
+    size_t n = 0;
+    dtuple *got = malloc((nwant + 1) * sizeof *got);
+    uint32_t *ids = malloc(d.maxent * sizeof *ids);
+    uint64_t *counts = malloc(d.maxent * sizeof *counts);
+    assert_true(got && ids && counts);
+    for (uint64_t ci = 0; ci < ct->nclasses; ci++) {
+        const uint32_t *key = reid_classtable_key(ct, ci);
+        size_t k = reid_sensitive_dist_class(&d, ci, ids, counts);
+        assert_true(k >= 1 && k <= d.maxent);
+        uint64_t sum = 0;
+        for (size_t e = 0; e < k; e++) {
+            assert_true(counts[e] > 0);
+            sum += counts[e];
+            for (size_t e2 = 0; e2 < e; e2++) /* each value once per class */
+                assert_int_not_equal(ids[e2], ids[e]);
+            assert_true(n < nwant); /* never more (class, value) pairs than the reference */
+            got[n].g1 = dict_number(&a->qi[0].dict, key[0]);
+            got[n].g2 = dict_number(&a->qi[1].dict, key[1]);
+            got[n].s = dict_number(&a->sens[m].dict, ids[e]);
+            got[n++].n = counts[e];
+        }
+        assert_int_equal(sum, ct->sizes[ci]);
+    }
+    assert_int_equal(sort_count(got, n), n);
+    assert_int_equal(n, nwant);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cmp_dtuple(&got[i], &want[i]), 0);
+        assert_int_equal(got[i].n, want[i].n);
+    }
+    free(got);
+    free(ids);
+    free(counts);
+    reid_sensitive_dist_free(&d);
+}
+
+static void test_distributions(void **state)
+{
+    (void)state;
+    enum { N = 20000, PARTS = 3 };
+    static dtuple ref[2][N];
+    char *csv[PARTS];
+    size_t len[PARTS];
+    for (int p = 0; p < PARTS; p++) {
+        csv[p] = malloc(N * 32 + 32);
+        assert_non_null(csv[p]);
+        len[p] = (size_t)sprintf(csv[p], "g1,g2,s,t\n");
+    }
+    char *whole = malloc(N * 32 + 32);
+    assert_non_null(whole);
+    size_t wlen = (size_t)sprintf(whole, "g1,g2,s,t\n");
+    unsigned seed = 4242;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF)
+    for (int i = 0; i < N; i++) {
+        /* g1 skewed: a few large classes, many small ones and singletons */
+        unsigned u = NEXT();
+        int g1 = u < 16000 ? (int)(u % 20) : (int)(NEXT() * 7 + u % 7);
+        int g2 = (int)(NEXT() % 4);
+        int s = g1 % 4 == 0 ? 99 : (int)(NEXT() % 9); /* every fourth g1 homogeneous */
+        if (NEXT() % 10 == 0) s = -1;
+        int t = NEXT() % 20 == 0 ? -1 : (int)(NEXT() % 50);
+        char sb[16], tb[16];
+        if (s < 0)
+            snprintf(sb, sizeof sb, "%s", NEXT() % 2 ? "NA" : "");
+        else
+            snprintf(sb, sizeof sb, "v%d", s);
+        if (t < 0)
+            snprintf(tb, sizeof tb, "NA");
+        else
+            snprintf(tb, sizeof tb, "w%d", t);
+        int p = (int)(NEXT() % PARTS);
+        len[p] += (size_t)sprintf(csv[p] + len[p], "k%d,k%d,%s,%s\n", g1, g2, sb, tb);
+        wlen += (size_t)sprintf(whole + wlen, "k%d,k%d,%s,%s\n", g1, g2, sb, tb);
+        ref[0][i] = (dtuple){g1, g2, s, 1};
+        ref[1][i] = (dtuple){g1, g2, t, 1};
+    }
+#undef NEXT
+    size_t nref[2] = {sort_count(ref[0], N), sort_count(ref[1], N)};
+    static const char *const sens[] = {"s", "t", NULL};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        reid_analysis *a = run_sens("g1,g2", sens, 0, whole, threads);
+        for (size_t m = 0; m < 2; m++)
+            check_distributions(a, m, ref[m], nref[m]);
+        reid_analysis_free(a);
+    }
+    reid_analysis *a = run_sens("g1,g2", sens, 0, csv[0], 1);
+    for (int p = 1; p < PARTS; p++) {
+        reid_analysis *b = run_sens("g1,g2", sens, 0, csv[p], 2);
+        assert_int_equal(reid_merge(a, b), REID_OK);
+        reid_analysis_free(b);
+    }
+    for (size_t m = 0; m < 2; m++)
+        check_distributions(a, m, ref[m], nref[m]);
+    /* the merge gives the measures of the whole, bit for bit */
+    reid_analysis *w = run_sens("g1,g2", sens, 0, whole, 1);
+    for (size_t m = 0; m < 2; m++) {
+        reid_sensitive x, y;
+        memcpy(&x, reid_sensitive_get(a, m), sizeof x);
+        memcpy(&y, reid_sensitive_get(w, m), sizeof y);
+        x.column = y.column = NULL;
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    reid_analysis_free(w);
+    reid_analysis_free(a);
+    for (int p = 0; p < PARTS; p++)
+        free(csv[p]);
+    free(whole);
+}
+
 static void expect_config_error(const char *qis, const char *sens, const char *weight,
                                 const char *csv, const char *msg)
 {
@@ -357,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_adult),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
