@@ -155,35 +155,39 @@ static int config_error(reid_analysis *a, const char *fmt, ...)
     return -1;
 }
 
+/*
+ * The column a setting names: by header name (case-insensitive, with a suggestion when
+ * unknown), or by 1-based number without a header. role: "" / "weight " / "sensitive " in
+ * "no %scolumn named"; numbers: how the no-header rule reads for this role. -1 after an error.
+ */
+static long find_column(reid_analysis *a, const char *name, const char *role, const char *numbers)
+{
+    if (a->cfg->has_header) {
+        long col = reid_column_find(a->names, a->ncols, name);
+        if (col >= 0) return col;
+        char cols[400];
+        list_columns(a, cols, sizeof cols);
+        const char *near = reid_column_nearest(a->names, a->ncols, name);
+        if (near)
+            return config_error(a, "no %scolumn named '%s'; did you mean '%s'? The columns are: %s",
+                                role, name, near, cols);
+        return config_error(a, "no %scolumn named '%s'. The columns are: %s", role, name, cols);
+    }
+    char *end;
+    unsigned long v = strtoul(name, &end, 10);
+    if (*end || end == name || v < 1 || v > a->ncols)
+        return config_error(a, "without a header row, %s from 1 to %zu; '%s' is not one", numbers,
+                            a->ncols, name);
+    return (long)v - 1;
+}
+
 static int resolve_given(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
     for (size_t i = 0; i < cfg->nqis; i++) {
         const reid_qi_spec *s = &cfg->qis[i];
-        long col = -1;
-        if (cfg->has_header) {
-            col = reid_column_find(a->names, a->ncols, s->name);
-            if (col < 0) {
-                char cols[400];
-                list_columns(a, cols, sizeof cols);
-                const char *near = reid_column_nearest(a->names, a->ncols, s->name);
-                if (near)
-                    return config_error(a,
-                                        "no column named '%s'; did you mean '%s'? The columns "
-                                        "are: %s",
-                                        s->name, near, cols);
-                return config_error(a, "no column named '%s'. The columns are: %s", s->name, cols);
-            }
-        } else {
-            char *end;
-            unsigned long v = strtoul(s->name, &end, 10);
-            if (*end || end == s->name || v < 1 || v > a->ncols)
-                return config_error(a,
-                                    "without a header row, quasi-identifiers are column numbers "
-                                    "from 1 to %zu; '%s' is not one",
-                                    a->ncols, s->name);
-            col = (long)v - 1;
-        }
+        long col = find_column(a, s->name, "", "quasi-identifiers are column numbers");
+        if (col < 0) return -1;
         for (size_t j = 0; j < a->nq; j++)
             if (a->qi[j].col == (size_t)col)
                 return config_error(a, "column %ld ('%s') is listed twice as a quasi-identifier",
@@ -205,32 +209,9 @@ static int resolve_given(reid_analysis *a)
 /* The weight column (reid_config_set_weight): found like a QI, never a QI itself. */
 static int resolve_weight(reid_analysis *a)
 {
-    const reid_config *cfg = a->cfg;
-    const char *w = cfg->weight;
-    long col;
-    if (cfg->has_header) {
-        col = reid_column_find(a->names, a->ncols, w);
-        if (col < 0) {
-            char cols[400];
-            list_columns(a, cols, sizeof cols);
-            const char *near = reid_column_nearest(a->names, a->ncols, w);
-            if (near)
-                return config_error(a,
-                                    "no weight column named '%s'; did you mean '%s'? The columns "
-                                    "are: %s",
-                                    w, near, cols);
-            return config_error(a, "no weight column named '%s'. The columns are: %s", w, cols);
-        }
-    } else {
-        char *end;
-        unsigned long v = strtoul(w, &end, 10);
-        if (*end || end == w || v < 1 || v > a->ncols)
-            return config_error(a,
-                                "without a header row, the weight column is a column number "
-                                "from 1 to %zu; '%s' is not one",
-                                a->ncols, w);
-        col = (long)v - 1;
-    }
+    const char *w = a->cfg->weight;
+    long col = find_column(a, w, "weight ", "the weight column is a column number");
+    if (col < 0) return -1;
     for (size_t j = 0; j < a->nq; j++)
         if (a->qi[j].col == (size_t)col)
             return config_error(a,
@@ -254,31 +235,8 @@ static int resolve_sensitive(reid_analysis *a)
     if (!a->sens || !a->sdicts || !a->spairs) return nomem(a);
     for (size_t i = 0; i < cfg->nsensitive; i++) {
         const char *w = cfg->sensitive[i];
-        long col;
-        if (cfg->has_header) {
-            col = reid_column_find(a->names, a->ncols, w);
-            if (col < 0) {
-                char cols[400];
-                list_columns(a, cols, sizeof cols);
-                const char *near = reid_column_nearest(a->names, a->ncols, w);
-                if (near)
-                    return config_error(a,
-                                        "no sensitive column named '%s'; did you mean '%s'? The "
-                                        "columns are: %s",
-                                        w, near, cols);
-                return config_error(a, "no sensitive column named '%s'. The columns are: %s", w,
-                                    cols);
-            }
-        } else {
-            char *end;
-            unsigned long v = strtoul(w, &end, 10);
-            if (*end || end == w || v < 1 || v > a->ncols)
-                return config_error(a,
-                                    "without a header row, a sensitive column is a column number "
-                                    "from 1 to %zu; '%s' is not one",
-                                    a->ncols, w);
-            col = (long)v - 1;
-        }
+        long col = find_column(a, w, "sensitive ", "a sensitive column is a column number");
+        if (col < 0) return -1;
         for (size_t j = 0; j < a->nq; j++)
             if (a->qi[j].col == (size_t)col)
                 return config_error(a,
