@@ -21,16 +21,6 @@
 #include "reid.h"
 #include "unit_helpers.h"
 
-#define assert_near(got, want, tol)                                                                \
-    do {                                                                                           \
-        double g_ = (got), w_ = (want);                                                            \
-        if (!(fabs(g_ - w_) <= (tol))) {                                                           \
-            print_error("%s = %.17g, expected %.17g (difference %.3g > %.3g)\n", #got, g_, w_,     \
-                        fabs(g_ - w_), (double)(tol));                                             \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
-
 /* ---- sdcMicro's TV-S2 ---- */
 
 /*

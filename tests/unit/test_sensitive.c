@@ -22,16 +22,6 @@
 #include "sensitive.h"
 #include "unit_helpers.h"
 
-#define assert_near(got, want, tol)                                                                \
-    do {                                                                                           \
-        double g_ = (got), w_ = (want);                                                            \
-        if (!(fabs(g_ - w_) <= (tol))) {                                                           \
-            print_error("%s = %.17g, expected %.17g (difference %.3g > %.3g)\n", #got, g_, w_,     \
-                        fabs(g_ - w_), (double)(tol));                                             \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
-
 /* PEER-FORMULAS.md TV-P1: QIs zip, age; classes z1/30, z2/40, z3/50; salary 1..10 in row order. */
 static const char TVP1[] = "zip,age,disease,salary\n"
                            "z1,30,flu,1\nz1,30,flu,2\nz1,30,cold,3\nz1,30,cancer,4\n"

@@ -22,15 +22,6 @@
 #include "reid.h"
 #include "unit_helpers.h"
 
-#define assert_near(got, want, tol)                                                                \
-    do {                                                                                           \
-        double g_ = (got), w_ = (want);                                                            \
-        if (!(fabs(g_ - w_) <= (tol))) {                                                           \
-            print_error("%s = %.17g, expected %.17g\n", #got, g_, w_);                             \
-            fail();                                                                                \
-        }                                                                                          \
-    } while (0)
-
 /* A table of nrec records of q values (0 = missing), weights w (NULL: none). */
 static void fill(reid_classtable *t, unsigned q, size_t nrec, const uint32_t *vals, const double *w)
 {

@@ -7,6 +7,8 @@
 #ifndef REID_UNIT_HELPERS_H
 #define REID_UNIT_HELPERS_H
 
+#include <math.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,17 @@
     } while (0)
 
 /* A configuration with these QIs (NULL or "" = auto-detection); the setter must succeed. */
+/* |got - want| <= tol; otherwise print both with 17 digits and fail. */
+#define assert_near(got, want, tol)                                                                \
+    do {                                                                                           \
+        double g_ = (got), w_ = (want);                                                            \
+        if (!(fabs(g_ - w_) <= (tol))) {                                                           \
+            print_error("%s = %.17g, expected %.17g (difference %.3g > %.3g)\n", #got, g_, w_,     \
+                        fabs(g_ - w_), (double)(tol));                                             \
+            fail();                                                                                \
+        }                                                                                          \
+    } while (0)
+
 static inline reid_config *cfg_qis(const char *qis)
 {
     reid_config *cfg = reid_config_new();
