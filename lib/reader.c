@@ -159,7 +159,6 @@ static void on_row_end(int c, void *user)
     for (size_t i = 0; i < r->nf; i++)
         r->ptr[i] = r->rbuf ? r->rbuf + r->off[i] : "";
     reid_row row = {r->nf, r->row_line, r->ptr, r->len};
-    r->rows++;
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
     row_reset(r);
 }
@@ -244,7 +243,6 @@ static void deliver_scanned(reid_reader *r)
     row_reset(r);
     /* the fields are read in place: nothing is copied */
     reid_row row = {sc->nfields, r->line, sc->ptr, sc->len};
-    r->rows++;
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
 }
 
@@ -316,7 +314,6 @@ static int start(reid_reader *r)
     if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
         p += 3;
         n -= 3;
-        r->had_bom = 1;
     }
     if (!r->delim) r->delim = reid_sniff_delimiter(p, n);
     if (parser_start(r) != 0) return -1;

@@ -62,7 +62,6 @@ typedef struct reid_reader {
     char *pre; /* the first bytes, held until the delimiter is sniffed */
     size_t pre_len;
     int started;
-    int had_bom;
 
     uint64_t line;     /* physical line of the next byte */
     uint64_t col_base; /* bytes of that line already fed */
