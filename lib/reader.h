@@ -69,7 +69,6 @@ typedef struct reid_reader {
     uint64_t row_line; /* first line of the record being read */
     int resync;        /* skipping the rest of a line after a malformed record */
     int stop;
-    uint64_t rows;   /* records delivered */
     uint64_t base;   /* input bytes handed to the parser before the current chunk */
     uint64_t offset; /* input offset of the record being delivered (about) */
 
