@@ -115,14 +115,76 @@ oom:
     return -1;
 }
 
-typedef struct fk_ix {
-    double fk;
-    uint64_t f;
-} fk_ix;
+/* Distinct fk values are few (they are sums of class sizes), classes are many: the histogram is
+ * built by hashing each class's fk (its bit pattern: fk >= 1, so equal values have equal bits)
+ * into a small table of distinct values, and only those are sorted. O(u) instead of a sort of u. */
+typedef struct fk_agg {
+    uint64_t *slots; /* 0 = empty, else entry index + 1 */
+    size_t mask;
+    reid_fk_entry *e;
+    size_t n, cap;
+} fk_agg;
+
+static uint64_t fk_bits(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static size_t fk_slot(uint64_t bits, size_t mask)
+{
+    bits ^= bits >> 33;
+    bits *= 0xff51afd7ed558ccdull;
+    bits ^= bits >> 33;
+    return (size_t)bits & mask;
+}
+
+static int fk_agg_grow(fk_agg *g)
+{
+    size_t ncap = g->cap ? 2 * g->cap : 64;
+    reid_fk_entry *e = realloc(g->e, ncap * sizeof *e);
+    if (!e) return -1;
+    g->e = e;
+    g->cap = ncap;
+    size_t nslots = 2 * ncap;
+    uint64_t *sl = calloc(nslots, sizeof *sl);
+    if (!sl) return -1;
+    free(g->slots);
+    g->slots = sl;
+    g->mask = nslots - 1;
+    for (size_t i = 0; i < g->n; i++) {
+        size_t p = fk_slot(fk_bits(g->e[i].fk), g->mask);
+        while (g->slots[p])
+            p = (p + 1) & g->mask;
+        g->slots[p] = i + 1;
+    }
+    return 0;
+}
+
+static int fk_agg_add(fk_agg *g, double x, uint64_t f)
+{
+    if (g->n == g->cap && fk_agg_grow(g) != 0) return -1;
+    uint64_t b = fk_bits(x);
+    size_t p = fk_slot(b, g->mask);
+    for (;; p = (p + 1) & g->mask) {
+        uint64_t s = g->slots[p];
+        if (!s) break;
+        reid_fk_entry *e = &g->e[s - 1];
+        if (fk_bits(e->fk) == b) {
+            e->patterns++;
+            e->records += f;
+            return 0;
+        }
+    }
+    g->e[g->n] = (reid_fk_entry){x, 1, f};
+    g->slots[p] = ++g->n;
+    return 0;
+}
 
 static int cmp_fk(const void *a, const void *b)
 {
-    double x = ((const fk_ix *)a)->fk, y = ((const fk_ix *)b)->fk;
+    double x = ((const reid_fk_entry *)a)->fk, y = ((const reid_fk_entry *)b)->fk;
     return (x > y) - (x < y);
 }
 
@@ -130,8 +192,7 @@ int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k
                           reid_fk_entry **hist, size_t *nhist)
 {
     uint64_t u = t->nclasses;
-    fk_ix *v = malloc((u ? u : 1) * sizeof *v);
-    if (!v) return -1;
+    fk_agg g = {0};
     double n = (double)t->records, kd = (double)k;
     double sum_fk = 0, sum_inv = 0;
     s->uniques = 0;
@@ -141,7 +202,11 @@ int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k
     for (uint64_t c = 0; c < u; c++) {
         uint64_t f = t->sizes[c];
         double x = fk[c];
-        v[c] = (fk_ix){x, f};
+        if (fk_agg_add(&g, x, f) != 0) {
+            free(g.slots);
+            free(g.e);
+            return -1;
+        }
         sum_fk += (double)f * x;
         sum_inv += (double)f / x;
         if (x < 2) s->uniques += f;
@@ -150,22 +215,11 @@ int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k
         s->bucket_classes[b]++;
         s->bucket_records[b] += f;
     }
-    if (u) qsort(v, u, sizeof *v, cmp_fk);
-    reid_fk_entry *h = malloc((u ? u : 1) * sizeof *h);
-    if (!h) {
-        free(v);
-        return -1;
-    }
-    size_t m = 0;
-    for (uint64_t i = 0; i < u; i++) {
-        if (m && h[m - 1].fk == v[i].fk) {
-            h[m - 1].patterns++;
-            h[m - 1].records += v[i].f;
-        } else {
-            h[m++] = (reid_fk_entry){v[i].fk, 1, v[i].f};
-        }
-    }
-    free(v);
+    free(g.slots);
+    reid_fk_entry *h = g.e ? g.e : malloc(sizeof *h);
+    if (!h) return -1;
+    size_t m = g.n;
+    if (m) qsort(h, m, sizeof *h, cmp_fk);
     double lo = m ? h[0].fk : 0, hi = m ? h[m - 1].fk : 0;
     s->min_size = (uint64_t)floor(lo);
     s->max_size = (uint64_t)floor(hi);

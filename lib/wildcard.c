@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 /* ---- an index of a list of classes by the projection of their keys onto a column set ---- */
 
@@ -28,12 +27,23 @@ static void pmap_free(pmap *m)
     free(m->buf);
 }
 
+/* Hash of key's projection onto cols (missing-out columns read as 0). A multiply-xorshift mix
+ * inlined here rather than XXH3 over a copied buffer: this runs once per complete class and mask
+ * group, and the exact comparison in pmap_find makes the hash's quality a matter of speed only. */
 static uint64_t proj_hash(const reid_classtable *t, uint32_t *buf, const uint32_t *key,
                           const unsigned char *cols)
 {
-    for (unsigned j = 0; j < t->q; j++)
-        buf[j] = cols[j] ? key[j] : 0;
-    return XXH3_64bits(buf, (size_t)t->q * sizeof *buf);
+    (void)buf;
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (unsigned j = 0; j < t->q; j++) {
+        h ^= cols[j] ? key[j] : 0;
+        h *= 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 29;
+    }
+    h ^= h >> 32;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 29;
+    return h;
 }
 
 static int proj_equal(const reid_classtable *t, const uint32_t *a, const uint32_t *b,
