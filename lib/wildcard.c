@@ -11,17 +11,18 @@ typedef struct pmap {
     uint64_t *slots; /* 0 = empty; else (hash tag << 32) | (group + 1) */
     uint64_t mask;
     size_t nslots;
-    uint32_t *rep; /* per group: the first class of the list with that projection */
-    uint64_t *f;   /* per group: sum of f0 */
-    double *F;     /* per group: sum of F0 */
-    size_t n, cap; /* groups */
-    uint32_t *buf; /* q values: the projection being hashed */
+    uint32_t *pkeys; /* per group: its projection (q values, 0 outside the columns), kept here
+                      * so that a probe never reads the class table's keys at random */
+    uint64_t *f;     /* per group: sum of f0 */
+    double *F;       /* per group: sum of F0 */
+    size_t n, cap;   /* groups */
+    uint32_t *buf;   /* q values: the projection being hashed */
 } pmap;
 
 static void pmap_free(pmap *m)
 {
     free(m->slots);
-    free(m->rep);
+    free(m->pkeys);
     free(m->f);
     free(m->F);
     free(m->buf);
@@ -46,11 +47,12 @@ static uint64_t proj_hash(const reid_classtable *t, uint32_t *buf, const uint32_
     return h;
 }
 
-static int proj_equal(const reid_classtable *t, const uint32_t *a, const uint32_t *b,
+/* Whether key's projection onto cols equals the stored projection p. */
+static int proj_equal(const reid_classtable *t, const uint32_t *key, const uint32_t *p,
                       const unsigned char *cols)
 {
     for (unsigned j = 0; j < t->q; j++)
-        if (cols[j] && a[j] != b[j]) return 0;
+        if ((cols[j] ? key[j] : 0) != p[j]) return 0;
     return 1;
 }
 
@@ -64,7 +66,7 @@ static int64_t pmap_find(const pmap *m, const reid_classtable *t, const uint32_t
         if (!s) return -1;
         uint32_t g = (uint32_t)(s & 0xFFFFFFFFu) - 1;
         if ((s & 0xFFFFFFFF00000000ull) == tag &&
-            proj_equal(t, key, reid_classtable_key(t, m->rep[g]), cols))
+            proj_equal(t, key, m->pkeys + (size_t)g * t->q, cols))
             return g;
     }
 }
@@ -88,13 +90,13 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
     m->mask = want - 1;
     memset(m->slots, 0, want * sizeof *m->slots);
     if (count > m->cap) {
-        uint32_t *r = realloc(m->rep, count * sizeof *r);
-        if (r) m->rep = r;
         uint64_t *f = realloc(m->f, count * sizeof *f);
         if (f) m->f = f;
         double *F = realloc(m->F, count * sizeof *F);
         if (F) m->F = F;
-        if (!r || !f || !F) return -1;
+        uint32_t *pk = realloc(m->pkeys, count * (t->q ? t->q : 1) * sizeof *pk);
+        if (pk) m->pkeys = pk;
+        if (!f || !F || !pk) return -1;
         m->cap = count;
     }
     m->n = 0;
@@ -109,7 +111,8 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
                 s = (s + 1) & m->mask;
             g = (int64_t)m->n++;
             m->slots[s] = (h & 0xFFFFFFFF00000000ull) | (uint64_t)(g + 1);
-            m->rep[g] = c;
+            for (unsigned j = 0; j < t->q; j++)
+                m->pkeys[(size_t)g * t->q + j] = cols[j] ? key[j] : 0;
             m->f[g] = 0;
             m->F[g] = 0;
         }
@@ -200,10 +203,24 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         const unsigned char *S = de[gstart[g]].mask;
         size_t cnt = gstart[g + 1] - gstart[g];
         if (pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0) goto out;
+        /* hashes computed PF ahead and their slots prefetched: the slot array outgrows the
+         * caches once the partly-missing patterns number in the hundred thousands */
+        enum { PF = 16 };
+        uint64_t ring[PF];
+        for (size_t i = 0; i < nc && i < PF; i++) {
+            ring[i] = proj_hash(t, pm.buf, reid_classtable_key(t, cl[i]), S);
+            __builtin_prefetch(&pm.slots[ring[i] & pm.mask]);
+        }
         for (size_t i = 0; i < nc; i++) {
             uint32_t c = cl[i];
             const uint32_t *key = reid_classtable_key(t, c);
-            int64_t k = pmap_find(&pm, t, key, S, proj_hash(t, pm.buf, key, S));
+            uint64_t h = ring[i % PF];
+            if (i + PF < nc) {
+                uint64_t h2 = proj_hash(t, pm.buf, reid_classtable_key(t, cl[i + PF]), S);
+                ring[i % PF] = h2;
+                __builtin_prefetch(&pm.slots[h2 & pm.mask]);
+            }
+            int64_t k = pmap_find(&pm, t, key, S, h);
             if (k < 0) continue;
             /* patterns with one mask have distinct projections on it: group k is one pattern,
              * the k-th of the group (groups are numbered in list order) */
