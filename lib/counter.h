@@ -79,6 +79,7 @@ typedef struct reid_counter {
                                * class' first (table->sfirst), owned by the caller */
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint32_t *pkey;           /* q + 1 ids: a pair key being built */
+    uint32_t *sids;           /* REID_BATCH x ns: a batch's sensitive value ids */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
