@@ -29,6 +29,18 @@ static int feed_gz(reid_analysis *a, const char *path, char *buf)
         return -1;
     }
     gzbuffer(gz, 256 * 1024);
+    /* zlib reads a file that is not gzip as plain bytes ("transparent" mode): a file named .gz
+     * that is not compressed is an error, not a silent fallback */
+    int first = gzgetc(gz);
+    if (first != -1) gzungetc(first, gz);
+    if (first != -1 && gzdirect(gz)) {
+        fprintf(stderr,
+                "reid-check: %s: not a gzip file (it is named .gz but does not start with the "
+                "gzip signature 1f 8b); rename it or decompress it first\n",
+                path);
+        gzclose(gz);
+        return -1;
+    }
     int rc = 0;
     for (;;) {
         int n = gzread(gz, buf, READ_SIZE);

@@ -479,6 +479,13 @@ static void test_input_gzip(void **state)
     ERR_HAS("truncated.csv.gz");
     ERR_HAS("truncated");
 
+    /* a .gz that is not gzip: not read as plain text */
+    t = SCRATCH_CSV("plain.csv.gz", "sex,age\nM,30\nF,40\n");
+    RUN("-f", "json", t);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("plain.csv.gz: not a gzip file");
+
     /* a .gz that does not exist */
     RUN(scratch("absent.csv.gz"));
     EXPECT_STATUS(2);
