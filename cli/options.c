@@ -22,6 +22,9 @@ static const char usage_text[] =
     "                           from the header (postcode, date of birth, age, sex,\n"
     "                           ethnicity, diagnosis)\n"
     "      --no-header          the first row is data, not column names\n"
+    "      --header             the first row is column names even if some read as\n"
+    "                           data (numbers, dates, postcodes), which is otherwise\n"
+    "                           refused as a forgotten --no-header\n"
     "  -d, --delimiter C        field delimiter: , ; tab | or any one byte\n"
     "                           (default: sniffed from the first lines)\n"
     "      --missing LIST       spellings of a missing value, comma-separated\n"
@@ -92,6 +95,7 @@ static const char usage_text[] =
 enum {
     OPT_QI = 256,
     OPT_NO_HEADER,
+    OPT_HEADER,
     OPT_MISSING,
     OPT_SKIP_BAD,
     OPT_LENIENT,
@@ -114,6 +118,7 @@ enum {
 static const struct option long_opts[] = {
     {"qi", required_argument, NULL, OPT_QI},
     {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"header", no_argument, NULL, OPT_HEADER},
     {"delimiter", required_argument, NULL, 'd'},
     {"missing", required_argument, NULL, OPT_MISSING},
     {"missing-matches-any", optional_argument, NULL, OPT_MISSING_ANY},
@@ -233,7 +238,10 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (cfg_check(cfg, reid_config_set_qis(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_NO_HEADER:
-            reid_config_set_header(cfg, 0);
+            reid_config_set_header(cfg, REID_HEADER_NONE);
+            break;
+        case OPT_HEADER:
+            reid_config_set_header(cfg, REID_HEADER_AS_IS);
             break;
         case 'd':
             if (parse_delimiter(optarg, &d) != 0)

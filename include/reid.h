@@ -133,7 +133,17 @@ REID_API const char *reid_config_error(const reid_config *cfg);
  */
 REID_API reid_status reid_config_set_qis(reid_config *cfg, const char *list);
 
-/** Whether the first row is a header (default 1). Without one, QIs must be column numbers. */
+/**
+ * Whether the first row is a header: REID_HEADER_NONE (0: it is data; QIs must then be column
+ * numbers), REID_HEADER_CHECKED (1, the default: it is a header, unless it looks like data) or
+ * REID_HEADER_AS_IS (2: it is a header, whatever it looks like). A checked header in which a
+ * name is a number, a date or a full UK postcode is taken for a forgotten "no header" and the
+ * analysis fails (REID_ERR_INPUT) before any name is used: column names appear in messages and
+ * reports, and a first record's values must not (docs/input.md).
+ */
+#define REID_HEADER_NONE 0
+#define REID_HEADER_CHECKED 1
+#define REID_HEADER_AS_IS 2
 REID_API reid_status reid_config_set_header(reid_config *cfg, int has_header);
 
 /**

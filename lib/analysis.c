@@ -335,8 +335,52 @@ static int choose_qis(reid_analysis *a)
     return 0;
 }
 
+/* Whether a header name reads as a data value: a number, a date or a full UK postcode. */
+static int looks_like_data(const char *s, size_t len)
+{
+    if (!len) return 0;
+    size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0, digits = 0, dots = 0;
+    for (; i < len && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+        digits += s[i] != '.';
+        dots += s[i] == '.';
+    }
+    if (i == len && digits && dots <= 1) return 1;
+    if (len > 32) return 0;
+    char out[32 + REID_NORM_EXTRA];
+    int ok;
+    reid_normalise(REID_TYPE_DATE, s, len, out, &ok);
+    if (ok) return 1;
+    reid_normalise(REID_TYPE_POSTCODE, s, len, out, &ok);
+    return ok;
+}
+
+/*
+ * A forgotten --no-header would make the first record's values column names, which messages
+ * and reports print: a header with a name that reads as data is refused (without naming it)
+ * unless the caller said the header is to be taken as it is.
+ */
+static int check_header(reid_analysis *a, const reid_row *row)
+{
+    size_t n = 0, first = 0;
+    for (size_t i = 0; i < row->nfields; i++) {
+        const char *s = row->ptr[i];
+        size_t len = row->len[i];
+        reid_trim(&s, &len);
+        if (looks_like_data(s, len) && n++ == 0) first = i + 1;
+    }
+    if (!n) return 0;
+    reid_error_set(&a->err, REID_ERR_INPUT, row->line, first,
+                   "%s: line %llu: the first row looks like data, not a header (%zu of its %zu "
+                   "fields read as a number, a date or a postcode, the first in column %zu); if "
+                   "the file has no header, say so (--no-header); to use the row as column "
+                   "names anyway, --header",
+                   a->source, (unsigned long long)row->line, n, row->nfields, first);
+    return -1;
+}
+
 static int take_header(reid_analysis *a, const reid_row *row)
 {
+    if (a->cfg->has_header && !a->cfg->header_as_is && check_header(a, row) != 0) return -1;
     a->ncols = row->nfields;
     a->names = calloc(a->ncols, sizeof *a->names);
     if (!a->names) return nomem(a);

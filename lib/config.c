@@ -179,7 +179,10 @@ reid_status reid_config_set_qis(reid_config *cfg, const char *list)
 
 reid_status reid_config_set_header(reid_config *cfg, int has_header)
 {
-    cfg->has_header = has_header != 0;
+    if (has_header < REID_HEADER_NONE || has_header > REID_HEADER_AS_IS)
+        return cfg_fail(cfg, "the header setting must be 0 (none), 1 (checked) or 2 (as is)");
+    cfg->has_header = has_header != REID_HEADER_NONE;
+    cfg->header_as_is = has_header == REID_HEADER_AS_IS;
     return REID_OK;
 }
 

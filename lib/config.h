@@ -16,6 +16,7 @@ struct reid_config {
     reid_qi_spec *qis;
     size_t nqis;
     int has_header;
+    int header_as_is; /* take the first row as names even if it looks like data */
     int delimiter;
     char *missing; /* comma-separated */
     uint64_t k;

@@ -2007,9 +2007,47 @@ static const struct CMUnitTest output_tests[] = {
     T(test_output_version),
 };
 
+/* A forgotten --no-header: the first record would become the column names, which messages and
+ * reports print. Refused without naming them; --header and --no-header both say what is meant. */
+static void test_privacy_forgotten_no_header(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("headless.csv", "SW1A 1AA,1961-03-14,F,Q8\n"
+                                                "EC1A 1BB,1970-01-31,M,Q9\n"
+                                                "EC1A 1BB,1970-01-31,M,Q9\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("headless.csv: line 1: the first row looks like data, not a header (2 of its 4 fields "
+            "read as a number, a date or a postcode, the first in column 1)");
+    ERR_HAS("--no-header");
+    ERR_LACKS("SW1A");
+    ERR_LACKS("1961");
+    ERR_LACKS("Q8");
+    RUN("-f", "json", "--no-header", "--qi", "1,2,3", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 3);
+    JINT("equivalence_classes.count", 2);
+    /* --header: the user takes the first row as names, knowingly */
+    RUN("-f", "json", "--header", "--qi", "sw1a 1aa", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    /* a number alone is enough; names that merely contain digits are not data */
+    p = SCRATCH_CSV("numbers.csv", "age,42\n30,1\n");
+    RUN("-f", "json", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("(1 of its 2 fields read as a number, a date or a postcode, the first in column 2)");
+    p = SCRATCH_CSV("named.csv", "age2,sex,2011 census area,dob_1970\n30,M,x,y\n");
+    RUN("-f", "json", "--qi", "age2,sex", p);
+    EXPECT_STATUS(0);
+}
+
 static const struct CMUnitTest privacy_tests[] = {
     T(test_privacy_reports),
     T(test_privacy_messages),
+    T(test_privacy_forgotten_no_header),
 };
 
 /* ---- scale: the worked example of docs/metrics.md, threads, memory limit ---- */

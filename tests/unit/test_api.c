@@ -81,6 +81,12 @@ static void test_config_setters(void **state)
     assert_int_equal(reid_config_set_max_uniques(cfg, -1.0), REID_OK);
     assert_int_equal(reid_config_set_max_field_size(cfg, 0), REID_ERR_CONFIG);
     assert_int_equal(reid_config_set_max_field_size(cfg, 1), REID_OK);
+    assert_int_equal(reid_config_set_header(cfg, 3), REID_ERR_CONFIG);
+    assert_contains(reid_config_error(cfg), "0 (none), 1 (checked) or 2 (as is)");
+    assert_int_equal(reid_config_set_header(cfg, -1), REID_ERR_CONFIG);
+    assert_int_equal(reid_config_set_header(cfg, REID_HEADER_AS_IS), REID_OK);
+    assert_int_equal(reid_config_set_header(cfg, REID_HEADER_NONE), REID_OK);
+    assert_int_equal(reid_config_set_header(cfg, REID_HEADER_CHECKED), REID_OK);
 
     assert_int_equal(reid_config_set_qis(cfg, "a,,b"), REID_ERR_CONFIG);
     assert_contains(reid_config_error(cfg), "empty name in the quasi-identifier list 'a,,b'");
