@@ -51,7 +51,6 @@ static int budget(reid_counter *c)
     return 0;
 }
 
-/* Intern the batch's values column by column, then add its keys. -1 when out of memory. */
 /* Missing or normalised: the values of column j into b->norm. -1 when out of memory. */
 static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
 {
@@ -88,13 +87,33 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
     return 0;
 }
 
+/*
+ * The part of a batch's work that needs no shared table: every value checked for missing,
+ * normalised and hashed. It runs on the thread that filled the batch, before the hand-over, so
+ * that with two threads the reader's half and the counter's half of the work are nearly equal
+ * (the counting thread was the slower). Only this thread writes the missing and unrecognised
+ * counts. -1 when out of memory.
+ */
+static int prepare_batch(reid_counter *c, reid_batch *b)
+{
+    const size_t n = b->n, q = c->q;
+    b->nlen = 0;
+    for (size_t j = 0; j < q; j++)
+        if (normalise_column(c, b, j) != 0) return -1;
+    const char *const bytes = b->norm;
+    const size_t *const voff = b->noff, *const vlen = b->nvlen;
+    uint64_t *const hash = b->hash;
+    for (size_t v = 0; v < n * q; v++)
+        if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
+    return 0;
+}
+
+/* Intern a prepared batch's values column by column, then add its keys. -1 when out of
+ * memory. */
 static int count_batch(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
     if (budget(c) != 0) return -1;
-    b->nlen = 0;
-    for (size_t j = 0; j < q; j++)
-        if (normalise_column(c, b, j) != 0) return -1;
     /* locals, so that stores through keys and hash cannot force reloads of the batch */
     const char *const bytes = b->norm;
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
@@ -102,10 +121,6 @@ static int count_batch(reid_counter *c, reid_batch *b)
     uint32_t *const keys = b->keys;
     for (size_t j = 0; j < q; j++) {
         reid_dict *d = c->dicts[j];
-        for (size_t r = 0; r < n; r++) {
-            size_t v = r * q + j;
-            if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
-        }
         /* two stages: the slot of record r + 2D, then the entry of record r + D */
         const size_t D = REID_PREFETCH_AHEAD / 2;
         for (size_t r = 0; r < n && r < 2 * D; r++)
@@ -372,6 +387,13 @@ void reid_counter_free(reid_counter *c)
 /* Hand the current batch to the counting thread and take the next free one. */
 static int hand_over(reid_counter *c)
 {
+    if (prepare_batch(c, &c->ring[c->fill]) != 0) {
+        pthread_mutex_lock(&c->mu);
+        if (c->err.status == REID_OK)
+            reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0, "out of memory while counting classes");
+        pthread_mutex_unlock(&c->mu);
+        return -1;
+    }
     pthread_mutex_lock(&c->mu);
     c->ready++;
     pthread_cond_broadcast(&c->cv);
@@ -388,7 +410,7 @@ int reid_counter_record_done(reid_counter *c)
     reid_batch *b = &c->ring[c->fill];
     if (++b->n < REID_BATCH) return 0;
     if (c->threaded) return hand_over(c);
-    if (count_batch(c, b) != 0 || size_table(c, c->expect_rows) != 0) {
+    if (prepare_batch(c, b) != 0 || count_batch(c, b) != 0 || size_table(c, c->expect_rows) != 0) {
         set_oom(c);
         return -1;
     }
@@ -399,14 +421,23 @@ int reid_counter_drain(reid_counter *c)
 {
     reid_batch *b = &c->ring[c->fill];
     if (!c->threaded) {
-        if (b->n && count_batch(c, b) != 0) set_oom(c);
+        if (b->n && (prepare_batch(c, b) != 0 || count_batch(c, b) != 0)) set_oom(c);
         return c->err.status ? -1 : 0;
     }
     if (b->n) {
+        int bad = prepare_batch(c, b) != 0;
         pthread_mutex_lock(&c->mu);
-        c->ready++;
-        c->fill = (c->fill + 1) % REID_RING;
-        pthread_cond_broadcast(&c->cv);
+        if (bad) {
+            if (c->err.status == REID_OK)
+                reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
+                               "out of memory while counting classes");
+            b->n = 0;
+            b->blen = 0;
+        } else {
+            c->ready++;
+            c->fill = (c->fill + 1) % REID_RING;
+            pthread_cond_broadcast(&c->cv);
+        }
         pthread_mutex_unlock(&c->mu);
     }
     stop_thread(c); /* counts what is pending, then exits */
