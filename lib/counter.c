@@ -18,19 +18,25 @@ char *reid_batch_room(reid_batch *b, size_t need)
     return b->bytes + b->blen;
 }
 
+/* Bytes held by every table except the class table: the QI and sensitive-value dictionaries and
+ * the sensitive (class, value) pair tables. */
 static uint64_t dict_bytes(const reid_counter *c)
 {
     uint64_t b = 0;
     for (size_t j = 0; j < c->q; j++)
         b += reid_dict_bytes(c->dicts[j]);
+    for (size_t m = 0; m < c->ns; m++)
+        b += reid_dict_bytes(c->sdicts[m]) + reid_classtable_bytes(c->spairs[m]);
     return b;
 }
 
 static void set_oom(reid_counter *c)
 {
     const reid_classtable *t = c->table;
-    if (c->max_memory &&
-        (t->over_budget || dict_bytes(c) + reid_classtable_bytes(t) > c->max_memory))
+    int refused = t->over_budget;
+    for (size_t m = 0; m < c->ns; m++)
+        refused |= c->spairs[m]->over_budget;
+    if (c->max_memory && (refused || dict_bytes(c) + reid_classtable_bytes(t) > c->max_memory))
         reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
                        "the tables would need more than the memory limit of %.1f MiB "
                        "(--max-memory) after %llu records and %llu classes; raise the limit, "
@@ -45,9 +51,12 @@ static void set_oom(reid_counter *c)
 static int budget(reid_counter *c)
 {
     if (!c->max_memory) return 0;
-    uint64_t d = dict_bytes(c);
-    if (d + reid_classtable_bytes(c->table) > c->max_memory) return -1;
+    uint64_t d = dict_bytes(c), all = d + reid_classtable_bytes(c->table);
+    if (all > c->max_memory) return -1;
     c->table->budget = c->max_memory - d;
+    /* each pair table may grow into what the others leave */
+    for (size_t m = 0; m < c->ns; m++)
+        c->spairs[m]->budget = c->max_memory - (all - reid_classtable_bytes(c->spairs[m]));
     return 0;
 }
 

@@ -2155,6 +2155,16 @@ static void test_scale_max_memory(void **state)
     JINT("sample_uniques.records", 200000);
     RUN("--max-memory", "lots", p);
     EXPECT_STATUS(2);
+    /* the sensitive column's dictionary and pair table count too: QI b (13 classes) with a as
+     * the sensitive column has 200,000 distinct values and ~200,000 pairs, MiBs of tables,
+     * while the class table stays tiny */
+    RUN("-f", "json", "--qi", "b", "--sensitive", "a", "--max-memory", "2M", p);
+    EXPECT_STATUS(3);
+    ERR_HAS("memory limit of 2.0 MiB (--max-memory)");
+    RUN("-f", "json", "--qi", "b", "--sensitive", "a", "--max-memory", "1G", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("equivalence_classes.count", 13);
 }
 
 static const struct CMUnitTest scale_tests[] = {
