@@ -1,15 +1,14 @@
 /*
- * test_link.c - `reid-check link`: the linkage demonstration (docs/linkage.md).
+ * test_linkage.c - `reid-check link`: the linkage demonstration (docs/linkage.md).
  *
  * The fixture tests/fixtures/link_extract.csv (12 records of 8 people) against
  * tests/fixtures/link_register.csv (15 entries) on postcode, date_of_birth, sex is computed
  * by hand in tests/fixtures/README.md ("Linkage"):
  *   register keys: K1 SW1A 1AA/1938-06-23/M x1, K2 LS1 4AP/1970-01-31/F x3,
- *                  K3 M1 1AE/1985-05-05/F x5, K4 B1 1AA/1990-02-02/M x2, K5 EH1 1AA/1999-12-31/F x1,
- *                  K6 B2 2BB/1950-07-07/M x1, K7 ZZ9 9ZZ/2000-01-01/F x1; 1 entry with no postcode
- *   records:  re-identified rows 1, 2 (K1), 12 (K6)            = 3  (3/12 = 0.25)
- *             narrowed rows 3, 7 (K2), 9 (K4)                  = 3  (0.25)
- *             ambiguous rows 5, 6 (K3)                         = 2  (2/12)
+ *                  K3 M1 1AE/1985-05-05/F x5, K4 B1 1AA/1990-02-02/M x2, K5 EH1 1AA/1999-12-31/F
+ * x1, K6 B2 2BB/1950-07-07/M x1, K7 ZZ9 9ZZ/2000-01-01/F x1; 1 entry with no postcode records:
+ * re-identified rows 1, 2 (K1), 12 (K6)            = 3  (3/12 = 0.25) narrowed rows 3, 7 (K2), 9
+ * (K4)                  = 3  (0.25) ambiguous rows 5, 6 (K3)                         = 2  (2/12)
  *             unmatched rows 4 (LS1 4AP/1970-01-31/M), 11 (sex U) = 2
  *             missing key rows 8 (empty postcode), 10 ("NA")    = 2
  *   people:   re-identified p1, p3 (row 12; its row 4 is unmatched) = 2 of 8 (0.25)
@@ -100,8 +99,8 @@ static void test_link_fixture_both_holds(void **state)
 static void test_link_text(void **state)
 {
     (void)state;
-    RUN("link", fixture("link_extract.csv"), "--against", fixture("link_register.csv"), "--on",
-        ON, "--id", "pseudonym");
+    RUN("link", fixture("link_extract.csv"), "--against", fixture("link_register.csv"), "--on", ON,
+        "--id", "pseudonym");
     EXPECT_STATUS(0);
     OUT_HAS("Extract:  ");
     OUT_HAS("12 records");
@@ -304,8 +303,8 @@ static void test_link_privacy(void **state)
 {
     (void)state;
     const char *e = fixture("link_extract.csv"), *r = fixture("link_register.csv");
-    const char *secrets[] = {"Alice", "Archer", "Max Moss", "SW1A", "sw1a", "1938",
-                             "B2 2BB", "p1",    "p3",       "M1 1AE", "I10"};
+    const char *secrets[] = {"Alice",  "Archer", "Max Moss", "SW1A",   "sw1a", "1938",
+                             "B2 2BB", "p1",     "p3",       "M1 1AE", "I10"};
     for (int json = 0; json < 2; json++) {
         RUN("link", e, "--against", r, "--on", ON, "--id", "pseudonym", "-f",
             json ? "json" : "text");
@@ -404,8 +403,12 @@ static void test_link_sample(void **state)
 }
 
 static const struct CMUnitTest link_tests[] = {
-    T(test_link_fixture_both_holds), T(test_link_text), T(test_link_normalisation),
-    T(test_link_missing),            T(test_link_gate), T(test_link_sample),
+    T(test_link_fixture_both_holds),
+    T(test_link_text),
+    T(test_link_normalisation),
+    T(test_link_missing),
+    T(test_link_gate),
+    T(test_link_sample),
 };
 
 static const struct CMUnitTest link_errors_tests[] = {
