@@ -93,6 +93,11 @@ void reid_link_free(reid_link *l)
     free(l->fields);
     free(l->key);
     free(l->norm);
+    free(l->batch.bytes);
+    free(l->batch.voff);
+    free(l->batch.vlen);
+    free(l->batch.vh);
+    free(l->batch.keys);
     reid_config_free(l->cfg);
     free(l);
 }
@@ -267,6 +272,13 @@ static reid_status start(reid_link *l)
         return link_fail(l, REID_ERR_CONFIG,
                          "showing the matches needs the register held in memory (its entries "
                          "are printed)");
+    link_batch *b = &l->batch;
+    b->voff = malloc(LINK_BATCH * l->non * sizeof *b->voff);
+    b->vlen = malloc(LINK_BATCH * l->non * sizeof *b->vlen);
+    b->vh = malloc(LINK_BATCH * l->non * sizeof *b->vh);
+    b->keys = malloc(LINK_BATCH * l->non * sizeof *b->keys);
+    if (!b->voff || !b->vlen || !b->vh || !b->keys)
+        return link_fail(l, REID_ERR_NOMEM, "out of memory");
     if (l->id_spec) {
         if (reid_dict_init(&l->people) != 0 ||
             (l->hold == REID_LINK_EXTRACT && reid_classtable_init(&l->pairs, 2) != 0))
@@ -465,12 +477,9 @@ static int grow_bytes(uint8_t **a, uint64_t *cap, uint64_t i)
     return 0;
 }
 
-/*
- * The key of a record into l->key. Returns 1 (complete, and with intern every value has an id;
- * without, 1 only if every value is already known), 0 (a value is missing), 2 (complete but a
- * value is unknown to the held side: no held key can match), or -1 after an error.
- */
-static int make_key(link_side *sd, const reid_row *row, int intern)
+/* The key of a held record into l->key, its values interned. 1 (complete), 0 (a value is
+ * missing), or -1 after an error. */
+static int make_key(link_side *sd, const reid_row *row)
 {
     reid_link *l = sd->l;
     int result = 1;
@@ -494,11 +503,7 @@ static int make_key(link_side *sd, const reid_row *row, int intern)
         }
         int ok;
         size_t out = reid_normalise(c->type, s, len, l->norm, &ok);
-        if (intern) {
-            if (reid_dict_intern(&c->dict, l->norm, out, &l->key[i]) != 0) return nomem(l);
-        } else if (!reid_dict_find(&c->dict, l->norm, out, &l->key[i])) {
-            result = 2;
-        }
+        if (reid_dict_intern(&c->dict, l->norm, out, &l->key[i]) != 0) return nomem(l);
     }
     return result;
 }
@@ -536,7 +541,7 @@ static int keep_entry(reid_link *l, const reid_row *row, uint64_t cls)
 static int held_row(link_side *sd, const reid_row *row, uint32_t person)
 {
     reid_link *l = sd->l;
-    int k = make_key(sd, row, 1);
+    int k = make_key(sd, row);
     if (k < 0) return -1;
     if (k == 0) {
         sd->missing_key++;
@@ -558,35 +563,99 @@ static int held_row(link_side *sd, const reid_row *row, uint32_t person)
     return 0;
 }
 
-/* A row of the streamed side: looked up, never added. */
-static int streamed_row(link_side *sd, const reid_row *row, uint32_t person)
+/* A looked-up record of the streamed side: cls is its key's class in the table, or -1. */
+static int account(reid_link *l, link_side *sd, size_t r, int64_t cls)
 {
-    reid_link *l = sd->l;
-    int k = make_key(sd, row, 0);
-    if (k < 0) return -1;
-    if (k == 0) {
-        sd->missing_key++;
-        return 0;
-    }
-    int64_t cls = k == 1 ? reid_classtable_find(&l->keys, l->key) : -1;
+    link_batch *b = &l->batch;
     if (sd->which == REID_LINK_REGISTER) { /* the extract is held */
         if (cls >= 0 && l->regcount[cls] < LINK_COUNT_CAP) l->regcount[cls]++;
         return 0;
     }
     uint64_t entries = cls >= 0 ? l->keys.sizes[cls] : 0;
     int cat = category_of(entries);
-    l->res.records.total++;
     if (cat == LINK_CAT_REID) l->res.records.reidentified++;
     if (cat == LINK_CAT_NARROWED) l->res.records.narrowed++;
     if (cat == LINK_CAT_AMBIGUOUS) l->res.records.ambiguous++;
     if (cat == LINK_CAT_UNMATCHED) l->res.records.unmatched++;
+    uint32_t person = b->person[r];
     if (person && l->best[person] < cat) l->best[person] = (uint8_t)cat;
     if (cat == LINK_CAT_REID && l->nmatches < l->show_max) {
         link_match *m = realloc(l->matches, (l->nmatches + 1) * sizeof *m);
         if (!m) return nomem(l);
         l->matches = m;
-        m[l->nmatches++] = (link_match){sd->datarows, row->line, (uint64_t)cls, person};
+        m[l->nmatches++] = (link_match){b->row[r], b->line[r], (uint64_t)cls, person};
     }
+    return 0;
+}
+
+/* Look the batch's records up, in order: values, then keys, with later ones prefetched. */
+static int flush(reid_link *l, link_side *sd)
+{
+    link_batch *b = &l->batch;
+    const size_t q = l->non, n = b->n, m = n * q;
+    for (size_t i = 0; i < m; i++)
+        b->vh[i] = reid_dict_hash(b->bytes + b->voff[i], b->vlen[i]);
+    for (size_t i = 0; i < m; i++) {
+        if (i + 16 < m) reid_dict_prefetch(&l->on[(i + 16) % q].dict, b->vh[i + 16]);
+        if (i + 8 < m) reid_dict_prefetch_entry(&l->on[(i + 8) % q].dict, b->vh[i + 8]);
+        if (!reid_dict_find_hashed(&l->on[i % q].dict, b->bytes + b->voff[i], b->vlen[i], b->vh[i],
+                                   &b->keys[i]))
+            b->known[i / q] = 0; /* a value the held side never had: no held key matches */
+    }
+    for (size_t r = 0; r < n; r++)
+        if (b->known[r]) b->kh[r] = reid_classtable_hash(&l->keys, &b->keys[r * q]);
+    for (size_t r = 0; r < n; r++) {
+        if (r + 8 < n && b->known[r + 8]) reid_classtable_prefetch(&l->keys, b->kh[r + 8]);
+        int64_t cls =
+            b->known[r] ? reid_classtable_find_hashed(&l->keys, &b->keys[r * q], b->kh[r]) : -1;
+        if (account(l, sd, r, cls) != 0) return -1;
+    }
+    b->n = 0;
+    b->blen = 0;
+    return 0;
+}
+
+/* A row of the streamed side: its normalised key joins the batch (looked up, never added). */
+static int streamed_row(link_side *sd, const reid_row *row, uint32_t person)
+{
+    reid_link *l = sd->l;
+    link_batch *b = &l->batch;
+    const size_t q = l->non, r = b->n, start = b->blen;
+    int complete = 1;
+    for (size_t j = 0; j < q; j++) {
+        link_col *c = &l->on[j];
+        const char *s = row->ptr[c->col[sd->which]];
+        size_t len = row->len[c->col[sd->which]];
+        reid_trim(&s, &len);
+        if (reid_missing_set_has(&l->missing, s, len)) {
+            c->missing[sd->which]++;
+            complete = 0;
+            continue;
+        }
+        if (!complete) continue; /* the key is incomplete; count the other missing values */
+        if (b->blen + len + REID_NORM_EXTRA > b->bcap) {
+            size_t cap = (b->blen + len + REID_NORM_EXTRA) * 2;
+            char *p = realloc(b->bytes, cap);
+            if (!p) return nomem(l);
+            b->bytes = p;
+            b->bcap = cap;
+        }
+        int ok;
+        size_t out = reid_normalise(c->type, s, len, b->bytes + b->blen, &ok);
+        b->voff[r * q + j] = b->blen;
+        b->vlen[r * q + j] = (uint32_t)out;
+        b->blen += out;
+    }
+    if (!complete) {
+        b->blen = start;
+        sd->missing_key++;
+        return 0;
+    }
+    b->row[r] = sd->datarows;
+    b->line[r] = row->line;
+    b->person[r] = person;
+    b->known[r] = 1;
+    if (++b->n == LINK_BATCH) return flush(l, sd);
     return 0;
 }
 
@@ -744,6 +813,7 @@ reid_status reid_link_end(reid_link *l, reid_link_side side)
     if (!sd->have_layout)
         return reid_error_set(&l->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
                               sd->source);
+    if (side != l->hold && flush(l, sd) != 0) return l->err.status;
     if (side == REID_LINK_EXTRACT && sd->rows == 0) {
         if (sd->skipped)
             return reid_error_set(&l->err, REID_ERR_INPUT, 0, 0,

@@ -32,6 +32,24 @@ enum {
 /* Register counts held per extract key saturate here: 5 already means "ambiguous". */
 #define LINK_COUNT_CAP 5
 
+/* Streamed records are looked up in batches, so that the cache misses of many records overlap
+ * (hash everything, then probe with the slots and entries of later records prefetched). */
+#define LINK_BATCH 256
+
+typedef struct link_batch {
+    size_t n;
+    char *bytes; /* the normalised values of the batch */
+    size_t blen, bcap;
+    uint64_t *voff; /* [LINK_BATCH * q]: value j of record r at r * q + j */
+    uint32_t *vlen;
+    uint64_t *vh;   /* their hashes */
+    uint32_t *keys; /* their value ids */
+    uint64_t kh[LINK_BATCH];
+    uint64_t row[LINK_BATCH], line[LINK_BATCH];
+    uint32_t person[LINK_BATCH];
+    uint8_t known[LINK_BATCH]; /* every value is in the held side's dictionaries */
+} link_batch;
+
 /* One join column. */
 typedef struct link_col {
     char *spec[2];     /* the names as given, per side (reid_link_side) */
@@ -98,8 +116,9 @@ struct reid_link {
     uint64_t nmatches;
     const char **fields; /* scratch for the foreach */
 
-    uint32_t *key; /* scratch: the current record's key */
-    char *norm;    /* scratch: a normalised value */
+    link_batch batch; /* the streamed side's records waiting to be looked up */
+    uint32_t *key;    /* scratch: the current record's key */
+    char *norm;       /* scratch: a normalised value */
     size_t normcap;
 
     reid_link_result res;
