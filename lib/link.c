@@ -537,8 +537,9 @@ static int keep_entry(reid_link *l, const reid_row *row, uint64_t cls)
     return 0;
 }
 
-/* A row of the held side: its key counted. */
-static int held_row(link_side *sd, const reid_row *row, uint32_t person)
+/* A register entry held one at a time (with reid_link_set_show_matches): its key counted and, for
+ * a new key, the entry kept whole. */
+static int held_row(link_side *sd, const reid_row *row)
 {
     reid_link *l = sd->l;
     int k = make_key(sd, row);
@@ -551,16 +552,7 @@ static int held_row(link_side *sd, const reid_row *row, uint32_t person)
     int64_t cls =
         reid_classtable_add_indexed(&l->keys, l->key, reid_classtable_hash(&l->keys, l->key), 1, 0);
     if (cls < 0) return nomem(l);
-    if (sd->which == REID_LINK_REGISTER) {
-        if (l->show_max && (uint64_t)cls == before) return keep_entry(l, row, (uint64_t)cls);
-        return 0;
-    }
-    if (grow_bytes(&l->regcount, &l->regcap, (uint64_t)cls) != 0) return nomem(l);
-    if (person) {
-        uint32_t pk[2] = {person, (uint32_t)cls};
-        if (reid_classtable_add(&l->pairs, pk, 1) != 0) return nomem(l);
-    }
-    return 0;
+    return (uint64_t)cls == before ? keep_entry(l, row, (uint64_t)cls) : 0;
 }
 
 /* A looked-up record of the streamed side: cls is its key's class in the table, or -1. */
@@ -615,8 +607,8 @@ static int flush(reid_link *l, link_side *sd)
     return 0;
 }
 
-/* A row of the streamed side: its normalised key joins the batch (looked up, never added). */
-static int streamed_row(link_side *sd, const reid_row *row, uint32_t person)
+/* A record's normalised key into the batch: 1 added, 0 incomplete (counted), -1 after an error. */
+static int batch_add(link_side *sd, const reid_row *row, uint32_t person)
 {
     reid_link *l = sd->l;
     link_batch *b = &l->batch;
@@ -655,7 +647,48 @@ static int streamed_row(link_side *sd, const reid_row *row, uint32_t person)
     b->line[r] = row->line;
     b->person[r] = person;
     b->known[r] = 1;
-    if (++b->n == LINK_BATCH) return flush(l, sd);
+    b->n++;
+    return 1;
+}
+
+/* A row of the streamed side: its key joins the batch, to be looked up (never added). */
+static int streamed_row(link_side *sd, const reid_row *row, uint32_t person)
+{
+    int k = batch_add(sd, row, person);
+    if (k < 0) return -1;
+    return k && sd->l->batch.n == LINK_BATCH ? flush(sd->l, sd) : 0;
+}
+
+/* Add the batch's held records, in order: values interned, then keys counted, with later ones
+ * prefetched. */
+static int flush_held(reid_link *l, link_side *sd)
+{
+    link_batch *b = &l->batch;
+    const size_t q = l->non, n = b->n, m = n * q;
+    for (size_t i = 0; i < m; i++)
+        b->vh[i] = reid_dict_hash(b->bytes + b->voff[i], b->vlen[i]);
+    for (size_t i = 0; i < m; i++) {
+        if (i + 16 < m) reid_dict_prefetch(&l->on[(i + 16) % q].dict, b->vh[i + 16]);
+        if (i + 8 < m) reid_dict_prefetch_entry(&l->on[(i + 8) % q].dict, b->vh[i + 8]);
+        if (reid_dict_intern_hashed(&l->on[i % q].dict, b->bytes + b->voff[i], b->vlen[i], b->vh[i],
+                                    &b->keys[i]) != 0)
+            return nomem(l);
+    }
+    for (size_t r = 0; r < n; r++)
+        b->kh[r] = reid_classtable_hash(&l->keys, &b->keys[r * q]);
+    for (size_t r = 0; r < n; r++) {
+        if (r + 8 < n) reid_classtable_prefetch(&l->keys, b->kh[r + 8]);
+        int64_t cls = reid_classtable_add_indexed(&l->keys, &b->keys[r * q], b->kh[r], 1, 0);
+        if (cls < 0) return nomem(l);
+        if (sd->which == REID_LINK_REGISTER) continue;
+        if (grow_bytes(&l->regcount, &l->regcap, (uint64_t)cls) != 0) return nomem(l);
+        if (b->person[r]) {
+            uint32_t pk[2] = {b->person[r], (uint32_t)cls};
+            if (reid_classtable_add(&l->pairs, pk, 1) != 0) return nomem(l);
+        }
+    }
+    b->n = 0;
+    b->blen = 0;
     return 0;
 }
 
@@ -704,7 +737,11 @@ static int on_row(void *user, const reid_row *row)
             return nomem(l);
     }
     sd->rows++;
-    return sd->which == (int)l->hold ? held_row(sd, row, person) : streamed_row(sd, row, person);
+    if (sd->which != (int)l->hold) return streamed_row(sd, row, person);
+    if (l->show_max) return held_row(sd, row); /* its entries are kept whole: one at a time */
+    int k = batch_add(sd, row, person);
+    if (k < 0) return -1;
+    return k && l->batch.n == LINK_BATCH ? flush_held(l, sd) : 0;
 }
 
 /* ---- feeding ---- */
@@ -813,7 +850,7 @@ reid_status reid_link_end(reid_link *l, reid_link_side side)
     if (!sd->have_layout)
         return reid_error_set(&l->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
                               sd->source);
-    if (side != l->hold && flush(l, sd) != 0) return l->err.status;
+    if ((side == l->hold ? flush_held(l, sd) : flush(l, sd)) != 0) return l->err.status;
     if (side == REID_LINK_EXTRACT && sd->rows == 0) {
         if (sd->skipped)
             return reid_error_set(&l->err, REID_ERR_INPUT, 0, 0,
