@@ -91,22 +91,22 @@ static uint64_t fnv1a(const char *s, size_t n, uint64_t seed)
 /* ---- made-up names ---- */
 
 static const char *const first_m[] = {
-    "Adam",  "Alan",   "Ben",    "Callum", "Daniel", "David",  "Edward", "Frank",   "George",
-    "Harry", "Ian",    "Jack",   "James",  "John",   "Kevin",  "Liam",   "Mark",    "Michael",
-    "Neil",  "Oliver", "Owen",   "Paul",   "Peter",  "Raj",    "Robert", "Samuel",  "Simon",
-    "Tom",   "Usman",  "Victor", "William", "Yusuf"};
+    "Adam",   "Alan",    "Ben",   "Callum", "Daniel", "David",  "Edward",  "Frank",
+    "George", "Harry",   "Ian",   "Jack",   "James",  "John",   "Kevin",   "Liam",
+    "Mark",   "Michael", "Neil",  "Oliver", "Owen",   "Paul",   "Peter",   "Raj",
+    "Robert", "Samuel",  "Simon", "Tom",    "Usman",  "Victor", "William", "Yusuf"};
 static const char *const first_f[] = {
-    "Aisha", "Alice", "Amy",   "Anna",    "Beth",   "Carol",  "Chloe", "Claire", "Deborah",
-    "Emily", "Emma",  "Fatima", "Grace",  "Hannah", "Helen",  "Isla",  "Jane",   "Julie",
-    "Karen", "Laura", "Lucy",  "Margaret", "Mary",  "Nadia",  "Olivia", "Priya", "Rachel",
-    "Ruth",  "Sarah", "Sophie", "Susan",  "Zara"};
+    "Aisha",   "Alice", "Amy",    "Anna",   "Beth",  "Carol",    "Chloe", "Claire",
+    "Deborah", "Emily", "Emma",   "Fatima", "Grace", "Hannah",   "Helen", "Isla",
+    "Jane",    "Julie", "Karen",  "Laura",  "Lucy",  "Margaret", "Mary",  "Nadia",
+    "Olivia",  "Priya", "Rachel", "Ruth",   "Sarah", "Sophie",   "Susan", "Zara"};
 static const char *const surnames[] = {
-    "Ahmed",  "Allen",  "Baker",   "Bell",   "Brown",  "Campbell", "Clarke", "Cooper", "Davies",
-    "Edwards", "Evans", "Green",   "Hall",   "Harris", "Hughes",   "Jackson", "James", "Johnson",
-    "Jones",  "Khan",   "King",    "Lee",    "Lewis",  "Martin",   "Moore",  "Morgan", "Murphy",
-    "Patel",  "Phillips", "Roberts", "Robinson", "Scott", "Shah",   "Singh",  "Smith",  "Taylor",
-    "Thomas", "Thompson", "Turner", "Walker", "Ward",   "White",    "Williams", "Wilson", "Wood",
-    "Wright", "Young"};
+    "Ahmed",  "Allen",   "Baker",    "Bell",   "Brown",    "Campbell", "Clarke",   "Cooper",
+    "Davies", "Edwards", "Evans",    "Green",  "Hall",     "Harris",   "Hughes",   "Jackson",
+    "James",  "Johnson", "Jones",    "Khan",   "King",     "Lee",      "Lewis",    "Martin",
+    "Moore",  "Morgan",  "Murphy",   "Patel",  "Phillips", "Roberts",  "Robinson", "Scott",
+    "Shah",   "Singh",   "Smith",    "Taylor", "Thomas",   "Thompson", "Turner",   "Walker",
+    "Ward",   "White",   "Williams", "Wilson", "Wood",     "Wright",   "Young"};
 #define NELEM(a) (sizeof(a) / sizeof *(a))
 
 /* ---- values ---- */

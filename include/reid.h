@@ -763,8 +763,7 @@ REID_API reid_status reid_link_set_show_matches(reid_link *l, uint64_t max);
 REID_API reid_status reid_link_set_max_reidentified(reid_link *l, double f);
 
 /** Feed the next len bytes of one side (any chunk size). */
-REID_API reid_status reid_link_feed(reid_link *l, reid_link_side side, const void *buf,
-                                    size_t len);
+REID_API reid_status reid_link_feed(reid_link *l, reid_link_side side, const void *buf, size_t len);
 
 /** End of one side's input. After both sides have ended, the figures are computed. */
 REID_API reid_status reid_link_end(reid_link *l, reid_link_side side);
@@ -789,22 +788,22 @@ typedef struct reid_link_counts {
 
 /** The figures (after both sides ended). Owned by the linkage; fields may be added at the end. */
 typedef struct reid_link_result {
-    reid_link_side held;          /**< the side held in memory */
-    uint64_t held_keys;           /**< its distinct complete keys */
-    reid_link_counts records;     /**< per extract record */
-    int have_people;              /**< 1 with an id column */
-    reid_link_counts people;      /**< per person (distinct pseudonym), with an id column */
-    uint64_t register_entries;    /**< register rows read (not the header, not skipped) */
+    reid_link_side held;           /**< the side held in memory */
+    uint64_t held_keys;            /**< its distinct complete keys */
+    reid_link_counts records;      /**< per extract record */
+    int have_people;               /**< 1 with an id column */
+    reid_link_counts people;       /**< per person (distinct pseudonym), with an id column */
+    uint64_t register_entries;     /**< register rows read (not the header, not skipped) */
     uint64_t register_missing_key; /**< of which with a missing join value */
-    uint64_t extract_skipped;     /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
+    uint64_t extract_skipped;      /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
     uint64_t register_skipped;
-    uint64_t matches_kept;        /**< re-identified pairs kept (reid_link_set_show_matches) */
-    double max_reidentified;      /**< the gate's threshold, < 0 = none */
-    double gate_measured;         /**< the fraction it was compared with */
-    int gate_passed;              /**< 1 unless the gate is set and failed */
-    double elapsed_seconds;       /**< from reid_link_new to the end */
-    uint64_t peak_rss_bytes;      /**< the process' peak resident memory at the end (0 unknown) */
-    uint64_t table_bytes;         /**< memory of the dictionaries and tables */
+    uint64_t matches_kept;   /**< re-identified pairs kept (reid_link_set_show_matches) */
+    double max_reidentified; /**< the gate's threshold, < 0 = none */
+    double gate_measured;    /**< the fraction it was compared with */
+    int gate_passed;         /**< 1 unless the gate is set and failed */
+    double elapsed_seconds;  /**< from reid_link_new to the end */
+    uint64_t peak_rss_bytes; /**< the process' peak resident memory at the end (0 unknown) */
+    uint64_t table_bytes;    /**< memory of the dictionaries and tables */
 } reid_link_result;
 
 /** The figures, or NULL before both sides ended without error. */
@@ -833,11 +832,11 @@ REID_API reid_status reid_link_on_get(const reid_link *l, size_t i, reid_link_on
  * callback only. This identifies a person: handle with care.
  */
 typedef struct reid_link_match {
-    uint64_t extract_row;       /**< 1-based data row of the extract (the header not counted) */
-    uint64_t extract_line;      /**< physical line where it starts */
-    const char *pseudonym;      /**< its pseudonym with an id column, else NULL */
-    uint64_t register_line;     /**< physical line of the register entry */
-    size_t register_fields;     /**< the entry's number of fields */
+    uint64_t extract_row;   /**< 1-based data row of the extract (the header not counted) */
+    uint64_t extract_line;  /**< physical line where it starts */
+    const char *pseudonym;  /**< its pseudonym with an id column, else NULL */
+    uint64_t register_line; /**< physical line of the register entry */
+    size_t register_fields; /**< the entry's number of fields */
     const char *const *register_names;  /**< the register's column names */
     const char *const *register_values; /**< the entry's fields, as in the file (trimmed) */
 } reid_link_match;
