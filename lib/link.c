@@ -572,10 +572,14 @@ static int account(reid_link *l, link_side *sd, size_t r, int64_t cls)
     uint32_t person = b->person[r];
     if (person && l->best[person] < cat) l->best[person] = (uint8_t)cat;
     if (cat == LINK_CAT_REID && l->nmatches < l->show_max) {
-        link_match *m = realloc(l->matches, (l->nmatches + 1) * sizeof *m);
-        if (!m) return nomem(l);
-        l->matches = m;
-        m[l->nmatches++] = (link_match){b->row[r], b->line[r], (uint64_t)cls, person};
+        if (l->nmatches == l->matchcap) {
+            uint64_t cap = l->matchcap ? l->matchcap * 2 : 64;
+            link_match *m = realloc(l->matches, cap * sizeof *m);
+            if (!m) return nomem(l);
+            l->matches = m;
+            l->matchcap = cap;
+        }
+        l->matches[l->nmatches++] = (link_match){b->row[r], b->line[r], (uint64_t)cls, person};
     }
     return 0;
 }

@@ -113,7 +113,7 @@ struct reid_link {
     uint64_t firstcap;
     reid_arena rows;
     link_match *matches;
-    uint64_t nmatches;
+    uint64_t nmatches, matchcap;
     const char **fields; /* scratch for the foreach */
 
     link_batch batch; /* the streamed side's records waiting to be looked up */
