@@ -125,4 +125,18 @@ struct reid_link {
     int done;
 };
 
+/* link.c */
+int link_nomem(reid_link *l); /* records "out of memory"; -1 */
+
+/* link_rows.c */
+int link_category(uint64_t entries); /* LINK_CAT_* of a record matching this many entries */
+int link_grow_bytes(uint8_t **a, uint64_t *cap, uint64_t i); /* room for a[i], zeroed; 0 / -1 */
+/* A register entry held one at a time (reid_link_set_show_matches): counted, kept whole if new. */
+int link_held_row(link_side *sd, const reid_row *row);
+/* A record's key into the batch: 1 added, 0 incomplete (counted as missing_key), -1 error. */
+int link_batch_add(link_side *sd, const reid_row *row, uint32_t person);
+/* The batch's records added to the held table / looked up in it, in order. 0, or -1. */
+int link_flush_held(reid_link *l, link_side *sd);
+int link_flush_streamed(reid_link *l, link_side *sd);
+
 #endif

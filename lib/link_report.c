@@ -58,6 +58,18 @@ reid_status reid_link_write_text(const reid_link *l, FILE *o)
     }
     fprintf(o, "\n  Values are compared after normalisation (postcodes, dates, sex as everywhere "
                "in reid-check).\n");
+    char p1[32];
+    fprintf(o,
+            "\n%s of the %s records (%s) match exactly one register entry: whoever holds this\n"
+            "register can put a name on them.\n",
+            reid_fmt_count(r->records.reidentified, n1), reid_fmt_count(r->records.total, n2),
+            reid_fmt_percent(r->records.reidentified_fraction, p1, sizeof p1));
+    if (r->have_people)
+        fprintf(o,
+                "%s of the %s people (%s) have such a record, and with it a name on all of "
+                "their records.\n",
+                reid_fmt_count(r->people.reidentified, n1), reid_fmt_count(r->people.total, n2),
+                reid_fmt_percent(r->people.reidentified_fraction, p1, sizeof p1));
 
     fprintf(o, "\nExtract records, by the number of register entries with the same join "
                "values\n");
@@ -71,7 +83,7 @@ reid_status reid_link_write_text(const reid_link *l, FILE *o)
                    "records.\n");
     }
     if (r->max_reidentified >= 0) {
-        char p1[32], p2[32];
+        char p2[32];
         fprintf(o, "\nGate: at most %s of the %s may be re-identified: %s (%s)\n",
                 reid_fmt_percent(r->max_reidentified, p1, sizeof p1),
                 r->have_people ? "people" : "records", r->gate_passed ? "passed" : "FAILED",

@@ -106,6 +106,10 @@ static void test_link_text(void **state)
     OUT_HAS("12 records");
     OUT_HAS("15 entries, 1 of them with a missing join value");
     OUT_HAS("Joined on: postcode (postcode), date_of_birth (date), sex (sex)");
+    OUT_HAS("\n3 of the 12 records (25.00%) match exactly one register entry: whoever holds this\n"
+            "register can put a name on them.\n"
+            "2 of the 8 people (25.00%) have such a record, and with it a name on all of their "
+            "records.\n");
     OUT_HAS("  re-identified                3   25.00%  exactly 1 entry");
     OUT_HAS("  narrowed                     3   37.50%  2 to 4 entries");
     OUT_HAS("People (8 distinct pseudonyms in 'pseudonym')");
