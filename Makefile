@@ -36,6 +36,9 @@ check-valgrind: build
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check --qi age,sex,race tests/data/adult.csv > /dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check link data/sample-extract.csv --against data/sample-register.csv \
+	  --on postcode,date_of_birth,sex --id pseudonym --show-matches=3 > /dev/null
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check --qi nosuchcolumn tests/data/adult.csv > /dev/null 2>&1; \
 	  test $$? -eq 2
 

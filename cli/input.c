@@ -21,7 +21,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int feed_gz(reid_analysis *a, const char *path, char *buf)
+static int feed_gz(cli_feed_fn fn, void *a, const char *path, char *buf)
 {
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
@@ -62,7 +62,7 @@ static int feed_gz(reid_analysis *a, const char *path, char *buf)
             }
             break;
         }
-        if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
+        if (fn(a, buf, (size_t)n) != 0) break;
     }
     gzclose(gz);
     return rc;
@@ -97,7 +97,7 @@ static void on_sigbus(int sig)
     raise(sig);
 }
 
-static int feed_mapped(reid_analysis *a, int fd, const char *path)
+static int feed_mapped(cli_feed_fn fn, void *a, int fd, const char *path)
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return 0;
@@ -134,7 +134,7 @@ static int feed_mapped(reid_analysis *a, int fd, const char *path)
         posix_madvise(m, n, POSIX_MADV_SEQUENTIAL);
         int ok = 1;
         for (size_t i = 0; i < n && ok; i += READ_SIZE)
-            ok = reid_feed(a, m + i, n - i < READ_SIZE ? n - i : READ_SIZE) == REID_OK;
+            ok = fn(a, m + i, n - i < READ_SIZE ? n - i : READ_SIZE) == 0;
         munmap(m, n);
         m = NULL;
         if (!ok) break;
@@ -146,7 +146,17 @@ out:
     return rc;
 }
 
+static int feed_analysis(void *a, const void *buf, size_t len)
+{
+    return reid_feed(a, buf, len) == REID_OK ? 0 : -1;
+}
+
 int cli_feed_file(reid_analysis *a, const char *path)
+{
+    return cli_feed_path(path, feed_analysis, a);
+}
+
+int cli_feed_path(const char *path, cli_feed_fn fn, void *a)
 {
     char *buf = malloc(READ_SIZE);
     if (!buf) {
@@ -155,7 +165,7 @@ int cli_feed_file(reid_analysis *a, const char *path)
     }
     int rc = 0;
     if (strcmp(path, "-") != 0 && ends_with(path, ".gz")) {
-        rc = feed_gz(a, path, buf);
+        rc = feed_gz(fn, a, path, buf);
         free(buf);
         return rc;
     }
@@ -166,7 +176,7 @@ int cli_feed_file(reid_analysis *a, const char *path)
         return -1;
     }
     if (fd != STDIN_FILENO) {
-        int mapped = feed_mapped(a, fd, path);
+        int mapped = feed_mapped(fn, a, fd, path);
         if (mapped != 0) {
             close(fd);
             free(buf);
@@ -182,7 +192,7 @@ int cli_feed_file(reid_analysis *a, const char *path)
             break;
         }
         if (n == 0) break;
-        if (reid_feed(a, buf, (size_t)n) != REID_OK) break;
+        if (fn(a, buf, (size_t)n) != 0) break;
     }
     if (fd != STDIN_FILENO) close(fd);
     free(buf);

@@ -11,6 +11,12 @@
  */
 int cli_feed_file(reid_analysis *a, const char *path);
 
+/* A consumer of bytes: 0 to go on, nonzero to stop (its own error is kept by the callee). */
+typedef int (*cli_feed_fn)(void *user, const void *buf, size_t len);
+
+/* The same for any consumer (e.g. one side of a linkage): path's bytes go to fn(user, ...). */
+int cli_feed_path(const char *path, cli_feed_fn fn, void *user);
+
 /* The size of a regular, uncompressed input file in bytes; 0 for pipes, .gz and errors. */
 unsigned long long cli_input_size(const char *path);
 

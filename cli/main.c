@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "link.h"
 #include "options.h"
 #include "output.h"
 #include "reid.h"
@@ -14,6 +15,7 @@ static int exit_for(reid_status st)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "link") == 0) return cli_link_main(argc - 1, argv + 1);
     reid_config *cfg = reid_config_new();
     if (!cfg) {
         fprintf(stderr, "reid-check: out of memory\n");

@@ -12,6 +12,7 @@
 
 static const char usage_text[] =
     "Usage: reid-check [OPTIONS] FILE\n"
+    "       reid-check link [OPTIONS] EXTRACT --against REGISTER --on COLUMNS\n"
     "Measure how easily people can be re-identified in a CSV extract.\n"
     "FILE is a CSV file (.gz is read compressed), or - for standard input.\n"
     "\n"
@@ -85,6 +86,9 @@ static const char usage_text[] =
     "  1  a gate (--require-k, --max-uniques, --require-max-risk, --policy) was not met\n"
     "  2  usage error, or the input could not be read or is malformed\n"
     "  3  internal error (out of memory, report could not be written)\n"
+    "\n"
+    "Linkage with an identified register (name, postcode, date of birth, sex):\n"
+    "  reid-check link --help, and docs/linkage.md.\n"
     "\n"
     "Reports hold aggregates only: no value of any record is printed.\n"
     "Definitions of every figure: docs/metrics.md.\n";

@@ -677,6 +677,191 @@ REID_API reid_status reid_write_text(const reid_analysis *a, FILE *out);
 /** The JSON report, one object, schema in docs/json-report.md. REID_ERR_IO if writing fails. */
 REID_API reid_status reid_write_json(const reid_analysis *a, FILE *out);
 
+/* ========================================================================= */
+/* Linkage demonstration (docs/linkage.md)                                   */
+/* ========================================================================= */
+
+/*
+ * The motivated intruder with an identified register: an electoral-roll-like
+ * list of people (name, postcode, date of birth, sex). For each extract record
+ * the join key is the tuple of its join columns, normalised as the QIs are
+ * (postcode canonical form, dates to ISO, sex case-insensitive, ...); the
+ * number of register entries with the same key decides the record's category:
+ * exactly 1 = re-identified, 2 to 4 = narrowed, 5 or more = ambiguous, 0 =
+ * unmatched. A record with a missing join value (an empty field or one of the
+ * missing spellings) cannot be matched and is counted as missing_key; a
+ * register entry with one matches nothing.
+ *
+ * Both inputs are streamed. One side is held in memory as key -> count (the
+ * smaller one, chosen by the caller with reid_link_set_hold); the other is
+ * read once and only looked up:
+ *   held register: register key -> entries; each extract record looks its
+ *                  key up and is classified at once;
+ *   held extract:  extract key -> records, plus a register count per key;
+ *                  each register entry adds 1 to its key (if the extract has
+ *                  it); the records are classified at the end, per key.
+ * Both give identical figures. Memory: the held side's distinct keys (and,
+ * with an id column, the distinct pseudonyms; holding the extract, the
+ * distinct (pseudonym, key) pairs too). Time: one pass over each file.
+ *
+ *     reid_link *l = reid_link_new(cfg, "extract.csv", "register.csv");
+ *     reid_link_set_on(l, "postcode,dob=date_of_birth,sex");
+ *     reid_link_set_hold(l, REID_LINK_REGISTER);
+ *     ... reid_link_feed(l, REID_LINK_REGISTER, buf, n) ...;  reid_link_end(l, REID_LINK_REGISTER);
+ *     ... reid_link_feed(l, REID_LINK_EXTRACT, buf, n) ...;   reid_link_end(l, REID_LINK_EXTRACT);
+ *     if (reid_link_status(l) == REID_OK) reid_link_write_text(l, stdout);
+ *     reid_link_free(l);
+ */
+
+/** Opaque linkage: two inputs, one held as key -> count, one streamed. */
+typedef struct reid_link reid_link;
+
+/** The two inputs of a linkage. */
+typedef enum reid_link_side {
+    REID_LINK_EXTRACT = 0, /**< the pseudonymised extract */
+    REID_LINK_REGISTER = 1 /**< the identified register */
+} reid_link_side;
+
+/**
+ * A new linkage using a copy of cfg for how both files are read: header,
+ * delimiter (sniffed per file when 0), missing spellings, quotes, field size,
+ * skipping of malformed rows. Other settings of cfg are not used. The names
+ * are used in messages (NULL: "<extract>", "<register>"). NULL when out of
+ * memory.
+ */
+REID_API reid_link *reid_link_new(const reid_config *cfg, const char *extract_name,
+                                  const char *register_name);
+REID_API void reid_link_free(reid_link *l);
+
+/**
+ * The join columns (before the first feed): a comma-separated list of items,
+ * each NAME (a column of that name in both files), or EXTRACT_NAME=REGISTER_NAME
+ * when the names differ, optionally followed by ":type" (text postcode date age
+ * sex code). Without a type, it comes from the extract column's name, or the
+ * register column's when the extract's is not recognised (docs/linkage.md).
+ * Names match headers case-insensitively; without a header they are 1-based
+ * column numbers. REID_ERR_CONFIG for an empty list, an empty name or an
+ * unknown type (reid_link_error_message says which).
+ */
+REID_API reid_status reid_link_set_on(reid_link *l, const char *list);
+
+/**
+ * The extract's pseudonym column (before the first feed; NULL or "" = none).
+ * With one, the figures are also given per person (distinct pseudonyms): a
+ * person is re-identified if at least one of their records with a complete key
+ * matches exactly one register entry; otherwise narrowed if one matches 2-4;
+ * otherwise ambiguous if one matches 5 or more; otherwise unmatched if they
+ * have a record with a complete key; otherwise (every record has a missing join
+ * value) missing_key. An empty or missing pseudonym makes the row malformed.
+ */
+REID_API reid_status reid_link_set_id(reid_link *l, const char *column);
+
+/** Which side is held in memory (before the first feed; default REID_LINK_REGISTER). The held
+ * side must be fed, and ended, before the other. Results never depend on it. */
+REID_API reid_status reid_link_set_hold(reid_link *l, reid_link_side held);
+
+/**
+ * Keep the re-identified pairs, at most max of them (before the first feed;
+ * 0, the default, = none). Needs the register held (REID_ERR_CONFIG
+ * otherwise): the first register entry of every key is then kept whole (all
+ * its fields), so memory grows with the register. The pairs identify people.
+ */
+REID_API reid_status reid_link_set_show_matches(reid_link *l, uint64_t max);
+
+/** Release gate: fail (reid_link_result.gate_passed = 0) if the fraction re-identified exceeds f
+ * (0..1): of people with an id column, of extract records otherwise. < 0 (the default) = none. */
+REID_API reid_status reid_link_set_max_reidentified(reid_link *l, double f);
+
+/** Feed the next len bytes of one side (any chunk size). */
+REID_API reid_status reid_link_feed(reid_link *l, reid_link_side side, const void *buf, size_t len);
+
+/** End of one side's input. After both sides have ended, the figures are computed. */
+REID_API reid_status reid_link_end(reid_link *l, reid_link_side side);
+
+/** REID_OK, or the error that stopped the linkage. */
+REID_API reid_status reid_link_status(const reid_link *l);
+
+/** The message of that error ("" when none), naming the file, line and column for bad data. */
+REID_API const char *reid_link_error_message(const reid_link *l);
+
+/** Counts by category; each *_fraction is the count divided by the total it is a part of. */
+typedef struct reid_link_counts {
+    uint64_t total;        /**< extract records (or people) */
+    uint64_t reidentified; /**< matching exactly 1 register entry */
+    uint64_t narrowed;     /**< matching 2 to 4 */
+    uint64_t ambiguous;    /**< matching 5 or more */
+    uint64_t unmatched;    /**< matching none */
+    uint64_t missing_key;  /**< a join value missing: cannot be matched */
+    double reidentified_fraction, narrowed_fraction, ambiguous_fraction, unmatched_fraction,
+        missing_key_fraction;
+} reid_link_counts;
+
+/** The figures (after both sides ended). Owned by the linkage; fields may be added at the end. */
+typedef struct reid_link_result {
+    reid_link_side held;           /**< the side held in memory */
+    uint64_t held_keys;            /**< its distinct complete keys */
+    reid_link_counts records;      /**< per extract record */
+    int have_people;               /**< 1 with an id column */
+    reid_link_counts people;       /**< per person (distinct pseudonym), with an id column */
+    uint64_t register_entries;     /**< register rows read (not the header, not skipped) */
+    uint64_t register_missing_key; /**< of which with a missing join value */
+    uint64_t extract_skipped;      /**< malformed rows skipped (reid_config_set_skip_bad_rows) */
+    uint64_t register_skipped;
+    uint64_t matches_kept;   /**< re-identified pairs kept (reid_link_set_show_matches) */
+    double max_reidentified; /**< the gate's threshold, < 0 = none */
+    double gate_measured;    /**< the fraction it was compared with */
+    int gate_passed;         /**< 1 unless the gate is set and failed */
+    double elapsed_seconds;  /**< from reid_link_new to the end */
+    uint64_t peak_rss_bytes; /**< the process' peak resident memory at the end (0 unknown) */
+    uint64_t table_bytes;    /**< memory of the dictionaries and tables */
+} reid_link_result;
+
+/** The figures, or NULL before both sides ended without error. */
+REID_API const reid_link_result *reid_link_result_get(const reid_link *l);
+
+/** Number of join columns (0 before the headers are read). */
+REID_API size_t reid_link_on_count(const reid_link *l);
+
+/** Facts about join column i, after the headers were read. */
+typedef struct reid_link_on_info {
+    const char *extract_name;  /**< header name in the extract ("column N" without a header) */
+    const char *register_name; /**< header name in the register */
+    size_t extract_column;     /**< 1-based */
+    size_t register_column;    /**< 1-based */
+    reid_qi_type type;         /**< normaliser used on both sides */
+    uint64_t extract_missing;  /**< extract records where it is missing */
+    uint64_t register_missing; /**< register entries where it is missing */
+} reid_link_on_info;
+
+/** Fill *out for join column i; REID_ERR_STATE if out of range. */
+REID_API reid_status reid_link_on_get(const reid_link *l, size_t i, reid_link_on_info *out);
+
+/**
+ * One re-identified pair (reid_link_set_show_matches): the extract record
+ * and the only register entry with its key. The strings are valid during the
+ * callback only. This identifies a person: handle with care.
+ */
+typedef struct reid_link_match {
+    uint64_t extract_row;   /**< 1-based data row of the extract (the header not counted) */
+    uint64_t extract_line;  /**< physical line where it starts */
+    const char *pseudonym;  /**< its pseudonym with an id column, else NULL */
+    uint64_t register_line; /**< physical line of the register entry */
+    size_t register_fields; /**< the entry's number of fields */
+    const char *const *register_names;  /**< the register's column names */
+    const char *const *register_values; /**< the entry's fields, as in the file (trimmed) */
+} reid_link_match;
+
+/** Call fn for each kept pair in extract order; stops early if fn returns nonzero. */
+typedef int (*reid_link_match_fn)(const reid_link_match *m, void *user);
+REID_API reid_status reid_link_matches_foreach(const reid_link *l, reid_link_match_fn fn,
+                                               void *user);
+
+/** The linkage report in words (counts only, never a value). REID_ERR_IO if writing fails. */
+REID_API reid_status reid_link_write_text(const reid_link *l, FILE *out);
+
+/** The linkage report as JSON (docs/json-report.md, "link"); counts only. */
+REID_API reid_status reid_link_write_json(const reid_link *l, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

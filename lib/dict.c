@@ -88,6 +88,14 @@ int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id)
     return found;
 }
 
+int reid_dict_find_hashed(const reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id)
+{
+    int found;
+    uint64_t i = dict_probe(d, s, len, h, &found);
+    if (found) *id = (uint32_t)d->slots[i];
+    return found;
+}
+
 int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id)
 {
     return reid_dict_intern_hashed(d, s, len, XXH3_64bits(s, len), id);

@@ -57,6 +57,9 @@ static inline void reid_dict_prefetch(const reid_dict *d, uint64_t h)
 /* Id of the value if present: 1 and *id set, else 0. */
 int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id);
 
+/* reid_dict_find with h = reid_dict_hash(s, len) computed beforehand (batched lookups). */
+int reid_dict_find_hashed(const reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id);
+
 /* Distinct non-missing values. */
 static inline uint32_t reid_dict_values(const reid_dict *d)
 {
