@@ -30,6 +30,7 @@ typedef struct level {
     uint8_t *mult;  /* 1: one record; 2: more */
     uint32_t *up;   /* the row in the parent level */
     uint32_t *perm; /* rows grouped by the value at one position */
+    uint32_t *gv;   /* beside perm: the row's value, HI set when the row holds one record */
     uint32_t *head; /* first MSU entry of each row, NONE */
     msu_ent *ent;
     uint32_t nent, entcap;
@@ -47,7 +48,7 @@ static inline uint32_t val(const level *T, uint32_t r, unsigned p)
     return T->v[(size_t)r * T->stride + (T->col ? T->col[p] : p - T->s)];
 }
 
-static int grow_rows(level *T, uint32_t n)
+static int grow_rows(level *T, uint32_t n, int top)
 {
     if (n <= T->cap) return 0;
     uint32_t cap = T->cap ? T->cap : 64;
@@ -55,13 +56,15 @@ static int grow_rows(level *T, uint32_t n)
         cap = cap > UINT32_MAX / 2 ? n : cap * 2;
     uint8_t *m = realloc(T->mult, cap);
     if (m) T->mult = m;
-    uint32_t *u = realloc(T->up, (size_t)cap * sizeof *u);
+    uint32_t *u = top ? NULL : realloc(T->up, (size_t)cap * sizeof *u); /* level 0 has no parent */
     if (u) T->up = u;
     uint32_t *p = realloc(T->perm, (size_t)cap * sizeof *p);
     if (p) T->perm = p;
+    uint32_t *g = realloc(T->gv, (size_t)cap * sizeof *g);
+    if (g) T->gv = g;
     uint32_t *h = realloc(T->head, (size_t)cap * sizeof *h);
     if (h) T->head = h;
-    if (!m || !u || !p || !h) return -1;
+    if (!m || (!top && !u) || !p || !g || !h) return -1;
     T->cap = cap;
     return 0;
 }
@@ -89,7 +92,8 @@ static int has_msu(const level *T, uint32_t r, uint32_t mask)
 }
 
 /* Rows of T with a value at position p into T->perm, grouped by value (in order of first
- * appearance; a group's rows in row order). Returns how many rows have a value. O(rows). */
+ * appearance; a group's rows in row order), their values (HI: one record) into T->gv. Returns how
+ * many rows have a value. O(rows). */
 static uint32_t group(ctx *x, level *T, unsigned p)
 {
     uint32_t *cnt = x->cnt[x->order[p]];
@@ -108,7 +112,10 @@ static uint32_t group(ctx *x, level *T, unsigned p)
     }
     for (uint32_t r = 0; r < n; r++) {
         uint32_t v = val(T, r, p);
-        if (v) T->perm[cnt[v]++ & ~HI] = r;
+        if (!v) continue;
+        uint32_t at = cnt[v]++ & ~HI;
+        T->perm[at] = r;
+        T->gv[at] = v | (T->mult[r] == 1 ? HI : 0);
     }
     for (uint32_t r = 0; r < n; r++)
         cnt[val(T, r, p)] = 0;
@@ -121,7 +128,7 @@ static int make_child(ctx *x, unsigned d, uint32_t a, uint32_t b, unsigned p)
     level *T = &x->lv[d], *C = &x->lv[d + 1];
     const unsigned w = x->q - p - 1;
     const uint32_t n = b - a;
-    if (grow_rows(C, n) != 0) return -1;
+    if (grow_rows(C, n, 0) != 0) return -1;
     if ((size_t)n * w > C->owncap) {
         size_t cap = C->owncap ? C->owncap : 256;
         while (cap < (size_t)n * w)
@@ -168,10 +175,10 @@ static int search(ctx *x, unsigned d, unsigned k)
     for (unsigned p = q; p-- > T->s;) {
         uint32_t m = group(x, T, p);
         for (uint32_t a = 0, b; a < m; a = b) {
-            uint32_t v0 = val(T, T->perm[a], p);
-            int one = T->mult[T->perm[a]] == 1;
-            for (b = a + 1; b < m && val(T, T->perm[b], p) == v0; b++)
-                one |= T->mult[T->perm[b]] == 1;
+            const uint32_t *gv = T->gv, v0 = gv[a] & ~HI;
+            uint32_t one = gv[a] & HI;
+            for (b = a + 1; b < m && (gv[b] & ~HI) == v0; b++)
+                one |= gv[b] & HI;
             if (b - a == 1) {
                 if (one && add_msu(T, T->perm[a], 1u << p) != 0) return -1;
                 continue;
@@ -200,6 +207,7 @@ static void ctx_free(ctx *x)
         free(L->mult);
         free(L->up);
         free(L->perm);
+        free(L->gv);
         free(L->head);
         free(L->ent);
     }
@@ -210,6 +218,8 @@ int reid_suda2_search(const reid_classtable *t, const uint32_t *nvals, unsigned 
 {
     const unsigned q = t->q;
     if (q == 0 || q > REID_SUDA2_MAX_QIS || t->nclasses >= HI) return -1;
+    for (unsigned j = 0; j < q; j++)
+        if (nvals[j] > HI) return -1; /* ids must leave the top bit free (gv) */
     ctx *x = calloc(1, sizeof *x);
     if (!x) return -1;
     x->q = q;
@@ -228,7 +238,7 @@ int reid_suda2_search(const reid_classtable *t, const uint32_t *nvals, unsigned 
         if (!(x->cnt[j] = calloc(nvals[j] ? nvals[j] : 1, sizeof *x->cnt[j]))) rc = -1;
     level *T = &x->lv[0];
     const uint32_t n = (uint32_t)t->nclasses;
-    if (rc == 0) rc = grow_rows(T, n ? n : 1);
+    if (rc == 0) rc = grow_rows(T, n ? n : 1, 1);
     if (rc == 0) {
         T->n = n;
         T->v = t->keys;
