@@ -31,10 +31,15 @@ typedef struct level {
     uint32_t *up;   /* the row in the parent level */
     uint32_t *perm; /* rows grouped by the value at one position */
     uint32_t *gv;   /* beside perm: the row's value, HI set when the row holds one record */
-    uint32_t *head; /* first MSU entry of each row, NONE */
+    int small;      /* at most 6 positions: a row's MSUs are a set of masks in bits */
+    uint64_t *bits; /* small: bit S of bits[r] = S is an MSU of row r */
+    uint32_t *head; /* otherwise: first MSU entry of each row, NONE */
     msu_ent *ent;
     uint32_t nent, entcap;
 } level;
+
+/* Up to 6 QIs, a row's MSUs (masks < 64) fit in one 64-bit set: no lists. */
+#define SMALL_QIS 6
 
 typedef struct ctx {
     unsigned q;
@@ -62,15 +67,21 @@ static int grow_rows(level *T, uint32_t n, int top)
     if (p) T->perm = p;
     uint32_t *g = realloc(T->gv, (size_t)cap * sizeof *g);
     if (g) T->gv = g;
-    uint32_t *h = realloc(T->head, (size_t)cap * sizeof *h);
+    uint32_t *h = T->small ? NULL : realloc(T->head, (size_t)cap * sizeof *h);
     if (h) T->head = h;
-    if (!m || (!top && !u) || !p || !g || !h) return -1;
+    uint64_t *bits = T->small ? realloc(T->bits, (size_t)cap * sizeof *bits) : NULL;
+    if (bits) T->bits = bits;
+    if (!m || (!top && !u) || !p || !g || (T->small ? !bits : !h)) return -1;
     T->cap = cap;
     return 0;
 }
 
 static int add_msu(level *T, uint32_t r, uint32_t mask)
 {
+    if (T->small) {
+        T->bits[r] |= 1ull << mask;
+        return 0;
+    }
     if (T->nent == T->entcap) {
         if (T->entcap >= UINT32_MAX / 2) return -1;
         uint32_t cap = T->entcap ? T->entcap * 2 : 256;
@@ -86,6 +97,7 @@ static int add_msu(level *T, uint32_t r, uint32_t mask)
 
 static int has_msu(const level *T, uint32_t r, uint32_t mask)
 {
+    if (T->small) return T->bits[r] >> mask & 1;
     for (uint32_t e = T->head[r]; e != NONE; e = T->ent[e].next)
         if (T->ent[e].mask == mask) return 1;
     return 0;
@@ -151,7 +163,10 @@ static int make_child(ctx *x, unsigned d, uint32_t a, uint32_t b, unsigned p)
             row[j] = val(T, r, p + 1 + j);
         C->mult[i] = T->mult[r];
         C->up[i] = r;
-        C->head[i] = NONE;
+        if (C->small)
+            C->bits[i] = 0;
+        else
+            C->head[i] = NONE;
     }
     return 0;
 }
@@ -187,6 +202,14 @@ static int search(ctx *x, unsigned d, unsigned k)
             if (k < 2 || p + 1 == q || !one) continue;
             if (make_child(x, d, a, b, p) != 0 || search(x, d + 1, k - 1) != 0) return -1;
             level *C = &x->lv[d + 1];
+            if (C->small) {
+                for (uint32_t c = 0; c < C->n; c++)
+                    for (uint64_t set = C->bits[c]; set; set &= set - 1) {
+                        uint32_t r = C->up[c], S = (uint32_t)__builtin_ctzll(set);
+                        if (!(T->bits[r] >> S & 1)) T->bits[r] |= 1ull << (S | 1u << p);
+                    }
+                continue;
+            }
             for (uint32_t c = 0; c < C->n; c++)
                 for (uint32_t e = C->head[c]; e != NONE; e = C->ent[e].next) {
                     uint32_t r = C->up[c], S = C->ent[e].mask;
@@ -209,6 +232,7 @@ static void ctx_free(ctx *x)
         free(L->perm);
         free(L->gv);
         free(L->head);
+        free(L->bits);
         free(L->ent);
     }
 }
@@ -236,6 +260,8 @@ int reid_suda2_search(const reid_classtable *t, const uint32_t *nvals, unsigned 
     int rc = 0;
     for (unsigned j = 0; j < q && rc == 0; j++)
         if (!(x->cnt[j] = calloc(nvals[j] ? nvals[j] : 1, sizeof *x->cnt[j]))) rc = -1;
+    for (unsigned d = 0; d <= REID_SUDA2_MAX_QIS; d++)
+        x->lv[d].small = q <= SMALL_QIS;
     level *T = &x->lv[0];
     const uint32_t n = (uint32_t)t->nclasses;
     if (rc == 0) rc = grow_rows(T, n ? n : 1, 1);
@@ -247,20 +273,35 @@ int reid_suda2_search(const reid_classtable *t, const uint32_t *nvals, unsigned 
         T->s = 0;
         for (uint32_t r = 0; r < n; r++) {
             T->mult[r] = t->sizes[r] == 1 ? 1 : 2;
-            T->head[r] = NONE;
+            if (T->small)
+                T->bits[r] = 0;
+            else
+                T->head[r] = NONE;
         }
         unsigned k = max_size && max_size < q ? max_size : q;
         rc = search(x, 0, k);
     }
     if (rc == 0) {
+        /* positions back to QIs */
         msu_ent *e = T->ent;
-        for (uint32_t r = 0; r < n; r++)
-            for (uint32_t i = T->head[r]; i != NONE; i = e[i].next) {
+        for (uint32_t r = 0; r < n; r++) {
+            uint64_t set = T->small ? T->bits[r] : 0;
+            uint32_t i = T->small ? NONE : T->head[r];
+            while (set || i != NONE) {
+                uint32_t pm;
+                if (set) {
+                    pm = (uint32_t)__builtin_ctzll(set);
+                    set &= set - 1;
+                } else {
+                    pm = e[i].mask;
+                    i = e[i].next;
+                }
                 uint32_t mask = 0;
                 for (unsigned p = 0; p < q; p++)
-                    if (e[i].mask >> p & 1) mask |= 1u << x->order[p];
+                    if (pm >> p & 1) mask |= 1u << x->order[p];
                 fn(r, mask, user);
             }
+        }
     }
     ctx_free(x);
     free(x);

@@ -1,7 +1,7 @@
 /*
  * test_suda2.c - SUDA2 special uniques (lib/suda2.h, docs/suda2.md): sdcMicro's TV-S3
  * (PEER-FORMULAS.md §1.3), a hand-computed table with 4 QIs, the search against a brute-force
- * MSU enumeration on random tables, sizes capped, DIS with no pairs, fewer than 3 QIs, errors.
+ * MSU enumeration on random tables (1 to 8 QIs), sizes capped, DIS with no pairs, fewer than 3 QIs, errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -209,17 +209,21 @@ static void test_no_pairs(void **state)
 
 /* ---- the search against brute force ---- */
 
+/* A set of MSUs of one class: bit S of the 256 = S is an MSU (up to 8 QIs). */
+typedef struct mset {
+    uint64_t w[4];
+} mset;
+
 typedef struct found {
-    uint32_t *mask; /* per class: OR of bit (mask index) for MSUs; masks < 64 when q <= 6 */
-    uint64_t *set;  /* per class: a 64-bit set of masks */
+    mset *set; /* per class */
 } found;
 
 static void collect(uint64_t ci, uint32_t mask, void *user)
 {
     found *F = user;
-    assert_true(mask < 64);
-    assert_false(F->set[ci] >> mask & 1); /* each MSU once */
-    F->set[ci] |= 1ull << mask;
+    assert_true(mask < 256);
+    assert_false(F->set[ci].w[mask / 64] >> mask % 64 & 1); /* each MSU once */
+    F->set[ci].w[mask / 64] |= 1ull << mask % 64;
 }
 
 /* Records (sum of sizes) matching class c on the QIs of mask; missing never matches. */
@@ -237,10 +241,10 @@ static uint64_t support(const reid_classtable *t, uint64_t c, uint32_t mask)
     return n;
 }
 
-static uint64_t brute(const reid_classtable *t, uint64_t c, unsigned max_size)
+static mset brute(const reid_classtable *t, uint64_t c, unsigned max_size)
 {
     const uint32_t *k = reid_classtable_key(t, c);
-    uint64_t set = 0;
+    mset set = {{0}};
     for (uint32_t m = 1; m < 1u << t->q; m++) {
         if ((unsigned)__builtin_popcount(m) > max_size) continue;
         int present = 1;
@@ -250,7 +254,7 @@ static uint64_t brute(const reid_classtable *t, uint64_t c, unsigned max_size)
         int minimal = 1; /* every subset one QI smaller is shared (it suffices) */
         for (unsigned j = 0; minimal && j < t->q; j++)
             if (m >> j & 1 && (m & ~(1u << j)) && support(t, c, m & ~(1u << j)) < 2) minimal = 0;
-        if (minimal) set |= 1ull << m;
+        if (minimal) set.w[m / 64] |= 1ull << m % 64;
     }
     return set;
 }
@@ -260,15 +264,16 @@ static void test_brute_force(void **state)
     (void)state;
     srand(20261125);
     for (int round = 0; round < 600; round++) {
-        unsigned q = 1 + (unsigned)rand() % 6;
+        /* up to 6 QIs the search keeps a row's MSUs as a 64-bit set, above as lists */
+        unsigned q = 1 + (unsigned)rand() % 8;
         unsigned rows = 1 + (unsigned)rand() % 40;
-        uint32_t nv[6];
+        uint32_t nv[8];
         for (unsigned j = 0; j < q; j++)
             nv[j] = 2 + (uint32_t)rand() % (round % 3 == 0 ? 3 : 8);
         reid_classtable t;
         assert_int_equal(reid_classtable_init(&t, q), 0);
         for (unsigned r = 0; r < rows; r++) {
-            uint32_t key[6];
+            uint32_t key[8];
             for (unsigned j = 0; j < q; j++) {
                 key[j] = 1 + (uint32_t)rand() % (nv[j] - 1);
                 if (rand() % 10 == 0) key[j] = 0; /* missing */
@@ -281,14 +286,13 @@ static void test_brute_force(void **state)
         assert_non_null(F.set);
         assert_int_equal(reid_suda2_search(&t, nv, max_size, collect, &F), 0);
         for (uint64_t c = 0; c < t.nclasses; c++) {
-            uint64_t want = brute(&t, c, max_size ? max_size : q);
-            if (F.set[c] != want) {
-                print_error("round %d class %llu: search %llx, brute force %llx\n", round,
-                            (unsigned long long)c, (unsigned long long)F.set[c],
-                            (unsigned long long)want);
+            mset want = brute(&t, c, max_size ? max_size : q);
+            if (memcmp(&F.set[c], &want, sizeof want) != 0) {
+                print_error("round %d (q %u) class %llu: search and brute force differ\n", round,
+                            q, (unsigned long long)c);
                 fail();
             }
-            if (t.sizes[c] > 1) assert_int_equal(F.set[c], 0);
+            if (t.sizes[c] > 1) assert_int_equal(F.set[c].w[0] | F.set[c].w[1], 0);
         }
         free(F.set);
         reid_classtable_free(&t);
