@@ -172,6 +172,32 @@ static int make_child(ctx *x, unsigned d, uint32_t a, uint32_t b, unsigned p)
 }
 
 /*
+ * What the search would find in the subtable of the rows T->perm[a..b) over the last position
+ * alone, without building it: a value of the last position held by one row of one record in the
+ * group is an MSU of that row there, and gives S + {p} unless S is unique in T (one of the row's
+ * MSUs there already). The subtables of the values of the next-to-last QI, the one with the fewest
+ * values but one, are the largest of all; this keeps memory to the class table's order.
+ */
+static int last_pairs(ctx *x, level *T, uint32_t a, uint32_t b, unsigned p)
+{
+    const unsigned pl = p + 1;
+    uint32_t *cnt = x->cnt[x->order[pl]];
+    const uint32_t S = 1u << pl;
+    for (uint32_t i = a; i < b; i++) {
+        uint32_t r = T->perm[i], v = val(T, r, pl);
+        if (v && cnt[v] < 2) cnt[v] += T->mult[r];
+    }
+    int rc = 0;
+    for (uint32_t i = a; i < b; i++) {
+        uint32_t r = T->perm[i], v = val(T, r, pl);
+        if (v && cnt[v] == 1 && !has_msu(T, r, S) && add_msu(T, r, S | 1u << p) != 0) rc = -1;
+    }
+    for (uint32_t i = a; i < b; i++)
+        cnt[val(T, T->perm[i], pl)] = 0;
+    return rc;
+}
+
+/*
  * The MSUs of size <= k of level d's rows, over its positions s..q-1, into its entries.
  *
  * Positions are taken from the last to the first. For position p, the rows are grouped by their
@@ -200,6 +226,10 @@ static int search(ctx *x, unsigned d, unsigned k)
             }
             /* no row of one record in the group: none of them can be unique in it */
             if (k < 2 || p + 1 == q || !one) continue;
+            if (p + 2 == q) { /* one position left: no subtable needed */
+                if (last_pairs(x, T, a, b, p) != 0) return -1;
+                continue;
+            }
             if (make_child(x, d, a, b, p) != 0 || search(x, d + 1, k - 1) != 0) return -1;
             level *C = &x->lv[d + 1];
             if (C->small) {
