@@ -96,18 +96,27 @@ static const char *const band_names[REID_SUDA2_NDIS_BANDS] = {
     "== 0",       "(0, 0.1]",   "(0.1, 0.2]", "(0.2, 0.3]", "(0.3, 0.4]",
     "(0.4, 0.5]", "(0.5, 0.6]", "(0.6, 0.7]", "> 0.7"};
 
+/* A score: whole numbers with thousands separators, others with 6 significant digits. */
+static const char *score_str(double v, char *out, size_t cap)
+{
+    if (v == floor(v) && v >= 0 && v < 1e18)
+        reid_fmt_count((uint64_t)v, out);
+    else
+        snprintf(out, cap, "%.6g", v);
+    return out;
+}
+
 /* One plain sentence per figure (docs/suda2.md). */
 void reid_suda2_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_suda2 *s = reid_suda2_get(a);
     if (!s) return;
-    char n1[32], n2[32], p1[32];
+    char n1[32], n2[32], p1[32], s1[32], s2[32];
     uint64_t n = a->sum.records;
     fprintf(o, "\nSpecial uniques, SUDA2 (docs/suda2.md)\n");
     fprintf(o,
-            "  %s records (%s) can be singled out by a small set of their values that no other "
-            "record shares\n  (at least one minimal sample unique, MSU, of up to %u "
-            "quasi-identifiers).\n",
+            "  %s records (%s) can be singled out by a small set of their values that no\n"
+            "  other record shares (a minimal sample unique, MSU, of up to %u quasi-identifiers).\n",
             reid_fmt_count(s->records_with_msu, n1),
             reid_fmt_percent(n ? (double)s->records_with_msu / (double)n : 0, p1, sizeof p1),
             s->max_msu_size);
@@ -116,9 +125,10 @@ void reid_suda2_write_text(const reid_analysis *a, FILE *o)
     for (unsigned k = 1; k <= s->max_msu_size; k++)
         fprintf(o, "    %2u: %s\n", k, reid_fmt_count(s->msu_by_size[k], n1));
     fprintf(o,
-            "  The SUDA score adds (%u - size)! for each set, so fewer values make a higher "
-            "score:\n  highest %.6g, total %.6g, mean per record %.4g.\n",
-            s->columns, s->score_max, s->score_sum, s->score_mean);
+            "  A record's SUDA score adds (%u - size)! for each of its sets, so fewer values make "
+            "a higher\n  score: highest %s, total %s, mean per record %.4g.\n",
+            s->columns, score_str(s->score_max, s1, sizeof s1),
+            score_str(s->score_sum, s2, sizeof s2), s->score_mean);
     size_t ns;
     const reid_suda2_score *sc = reid_suda2_scores(a, &ns);
     if (ns) {
@@ -128,21 +138,23 @@ void reid_suda2_write_text(const reid_analysis *a, FILE *o)
                 if (i + 13 == ns) fprintf(o, "  %-12s\n", "...");
                 continue;
             }
-            fprintf(o, "  %-12.6g %14s %12.6g\n", sc[i].score, reid_fmt_count(sc[i].records, n1),
-                    sc[i].dis);
+            fprintf(o, "  %-12s %14s %12.6g\n", score_str(sc[i].score, s1, sizeof s1),
+                    reid_fmt_count(sc[i].records, n1), sc[i].dis);
         }
     }
     fprintf(o,
-            "\n  DIS-SUDA estimates the chance that a record found unique this way is also unique "
-            "in the population\n  (sampling fraction %g): mean %.6g, highest %.6g.\n",
+            "\n  DIS-SUDA estimates, from the scores, the chance that an intruder who finds a "
+            "record unique in the\n  extract has found the right person (the extract being %g of "
+            "the population): mean %.6g,\n  highest %.6g.\n",
             s->dis_fraction, s->dis_mean, s->dis_max);
     fprintf(o, "\n  %-12s %14s %10s\n", "DIS-SUDA", "records", "of records");
     for (int b = 0; b < REID_SUDA2_NDIS_BANDS; b++)
         fprintf(o, "  %-12s %14s %10s\n", band_names[b], reid_fmt_count(s->dis_band_records[b], n2),
                 reid_fmt_percent(n ? (double)s->dis_band_records[b] / (double)n : 0, p1,
                                  sizeof p1));
-    fprintf(o, "\n  Share of the total score that comes from sets holding each quasi-identifier "
-               "(they add up to more than 100%%):\n");
+    fprintf(o, "\n  Share of the total score from the sets that hold each quasi-identifier (a set "
+               "counts for each\n  of its quasi-identifiers, so these add up to more than "
+               "100%%):\n");
     for (unsigned j = 0; j < s->qis; j++) {
         double c = s->attribute_contributions[j];
         if (isnan(c))

@@ -47,7 +47,7 @@ static void test_suda2_tvs3(void **state)
     EXPECT_STATUS(0);
     OUT_HAS("Special uniques, SUDA2");
     OUT_HAS("5 records (50.00%) can be singled out");
-    OUT_HAS("highest 2, total 7");
+    OUT_HAS("highest 2, total 7, mean per record 0.7");
     OUT_HAS("A                    85.71%");
     /* without --suda2, no section */
     RUN("--qi", "A,B,C", "-f", "json", fixture("suda2_tvs3.csv"));
