@@ -161,7 +161,7 @@ static int make_child(ctx *x, unsigned d, uint32_t a, uint32_t b, unsigned p)
         uint32_t *row = C->own + (size_t)i * w;
         for (unsigned j = 0; j < w; j++)
             row[j] = val(T, r, p + 1 + j);
-        C->mult[i] = T->mult[r];
+        C->mult[i] = T->gv[a + i] & HI ? 1 : 2;
         C->up[i] = r;
         if (C->small)
             C->bits[i] = 0;
@@ -185,7 +185,7 @@ static int last_pairs(ctx *x, level *T, uint32_t a, uint32_t b, unsigned p)
     const uint32_t S = 1u << pl;
     for (uint32_t i = a; i < b; i++) {
         uint32_t r = T->perm[i], v = val(T, r, pl);
-        if (v && cnt[v] < 2) cnt[v] += T->mult[r];
+        if (v && cnt[v] < 2) cnt[v] += T->gv[i] & HI ? 1 : 2; /* gv: the row's weight, in order */
     }
     int rc = 0;
     for (uint32_t i = a; i < b; i++) {
