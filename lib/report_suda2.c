@@ -115,13 +115,13 @@ void reid_suda2_write_text(const reid_analysis *a, FILE *o)
     uint64_t n = a->sum.records;
     fprintf(o, "\nSpecial uniques, SUDA2 (docs/suda2.md)\n");
     fprintf(o,
-            "  %s records (%s) can be singled out by a small set of their values that no\n"
+            "  %s record%s (%s) can be singled out by a small set of their values that no\n"
             "  other record shares (a minimal sample unique, MSU, of up to %u quasi-identifiers).\n",
-            reid_fmt_count(s->records_with_msu, n1),
+            reid_fmt_count(s->records_with_msu, n1), s->records_with_msu == 1 ? "" : "s",
             reid_fmt_percent(n ? (double)s->records_with_msu / (double)n : 0, p1, sizeof p1),
             s->max_msu_size);
-    fprintf(o, "  They have %s such sets in all; by the number of quasi-identifiers in the set:\n",
-            reid_fmt_count(s->msus, n1));
+    fprintf(o, "  They have %s such set%s in all; by the number of quasi-identifiers in the set:\n",
+            reid_fmt_count(s->msus, n1), s->msus == 1 ? "" : "s");
     for (unsigned k = 1; k <= s->max_msu_size; k++)
         fprintf(o, "    %2u: %s\n", k, reid_fmt_count(s->msu_by_size[k], n1));
     fprintf(o,

@@ -106,6 +106,35 @@ static void test_suda2_at_risk(void **state)
                    "7,8,2,0.022548625069890631\n"
                    "10,11,1,0.0096060619353573115\n");
     free(text);
+    /* the same file for every thread count (records are counted in order) */
+    char sample[4096];
+    snprintf(sample, sizeof sample, "%s/../data/sample-extract.csv", g_tests);
+    char *one = NULL;
+    for (int j = 1; j <= 3; j += 2) {
+        char threads[8];
+        snprintf(threads, sizeof threads, "%d", j);
+        RUN("-j", threads, "--suda2", "--at-risk", out, "-q", sample);
+        EXPECT_STATUS(0);
+        char *t = read_whole_file(out, NULL);
+        assert_non_null(t);
+        if (!one) {
+            one = t;
+            TEXT_HAS(one, "record,line,suda_score,dis_suda\n1,2,");
+        } else {
+            assert_string_equal(t, one);
+            free(t);
+        }
+    }
+    free(one);
+    /* a skipped row counts in the record numbers: the unique (3,1,1) is the 8th data row */
+    const char *bad = SCRATCH_CSV("suda2-bad.csv", "A,B,C\n1,1,1\n1,1,1\n1,2,1\n1,2,2\n"
+                                                   "2,2,1\n2,1,2\n1,2\n3,1,1\n2,2,1\n");
+    RUN("--qi", "A,B,C", "--suda2", "--skip-bad-rows", "--at-risk", out, "-q", bad);
+    EXPECT_STATUS(0);
+    text = read_whole_file(out, NULL);
+    assert_non_null(text);
+    TEXT_HAS(text, "\n8,9,2,");
+    free(text);
     /* a directory that does not exist: exit 3, nothing written */
     RUN("--qi", "A,B,C", "--suda2", "--at-risk", "/nonexistent/dir/x.csv",
         fixture("suda2_tvs3.csv"));
