@@ -705,8 +705,8 @@ typedef struct reid_suda2 {
     const double *attribute_contributions; /**< [qis]: percent of the score sum that comes from
                                               MSUs holding QI j (they add up to more than 100);
                                               NaN when no record has an MSU */
-    uint64_t unique_records; /**< U: records unique on all QIs (missing = missing) */
-    uint64_t pair_records;   /**< P: records in classes of exactly 2 */
+    uint64_t unique_records;               /**< U: records unique on all QIs (missing = missing) */
+    uint64_t pair_records;                 /**< P: records in classes of exactly 2 */
 } reid_suda2;
 
 /** The SUDA2 figures, or NULL when SUDA2 was not asked for (or before a successful finish). */

@@ -114,12 +114,13 @@ void reid_suda2_write_text(const reid_analysis *a, FILE *o)
     char n1[32], n2[32], p1[32], s1[32], s2[32];
     uint64_t n = a->sum.records;
     fprintf(o, "\nSpecial uniques, SUDA2 (docs/suda2.md)\n");
-    fprintf(o,
-            "  %s record%s (%s) can be singled out by a small set of their values that no\n"
-            "  other record shares (a minimal sample unique, MSU, of up to %u quasi-identifiers).\n",
-            reid_fmt_count(s->records_with_msu, n1), s->records_with_msu == 1 ? "" : "s",
-            reid_fmt_percent(n ? (double)s->records_with_msu / (double)n : 0, p1, sizeof p1),
-            s->max_msu_size);
+    fprintf(
+        o,
+        "  %s record%s (%s) can be singled out by a small set of their values that no\n"
+        "  other record shares (a minimal sample unique, MSU, of up to %u quasi-identifiers).\n",
+        reid_fmt_count(s->records_with_msu, n1), s->records_with_msu == 1 ? "" : "s",
+        reid_fmt_percent(n ? (double)s->records_with_msu / (double)n : 0, p1, sizeof p1),
+        s->max_msu_size);
     fprintf(o, "  They have %s such set%s in all; by the number of quasi-identifiers in the set:\n",
             reid_fmt_count(s->msus, n1), s->msus == 1 ? "" : "s");
     for (unsigned k = 1; k <= s->max_msu_size; k++)
@@ -149,9 +150,9 @@ void reid_suda2_write_text(const reid_analysis *a, FILE *o)
             s->dis_fraction, s->dis_mean, s->dis_max);
     fprintf(o, "\n  %-12s %14s %10s\n", "DIS-SUDA", "records", "of records");
     for (int b = 0; b < REID_SUDA2_NDIS_BANDS; b++)
-        fprintf(o, "  %-12s %14s %10s\n", band_names[b], reid_fmt_count(s->dis_band_records[b], n2),
-                reid_fmt_percent(n ? (double)s->dis_band_records[b] / (double)n : 0, p1,
-                                 sizeof p1));
+        fprintf(
+            o, "  %-12s %14s %10s\n", band_names[b], reid_fmt_count(s->dis_band_records[b], n2),
+            reid_fmt_percent(n ? (double)s->dis_band_records[b] / (double)n : 0, p1, sizeof p1));
     fprintf(o, "\n  Share of the total score from the sets that hold each quasi-identifier (a set "
                "counts for each\n  of its quasi-identifiers, so these add up to more than "
                "100%%):\n");

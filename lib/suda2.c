@@ -447,9 +447,8 @@ int reid_suda2_compute(const reid_classtable *t, const uint32_t *nvals, unsigned
     A.map.slot = calloc(64, sizeof *A.map.slot);
     A.map.mask = 63;
     if (keep_scores) out->class_score = calloc(t->nclasses ? t->nclasses : 1, sizeof(double));
-    int rc = out->by_size && out->contrib && A.map.slot && (!keep_scores || out->class_score)
-                 ? 0
-                 : -1;
+    int rc =
+        out->by_size && out->contrib && A.map.slot && (!keep_scores || out->class_score) ? 0 : -1;
     if (rc == 0) rc = reid_suda2_search(t, nvals, max_size, on_msu, &A);
     if (rc == 0) {
         flush(&A);

@@ -100,11 +100,11 @@ static void test_suda2_at_risk(void **state)
     assert_non_null(text);
     /* rows 3, 4, 6, 7, 10 (lines 4, 5, 7, 8, 11) with sdcMicro's scores and DIS */
     assert_string_equal(text, "record,line,suda_score,dis_suda\n"
-                   "3,4,1,0.0096060619353573115\n"
-                   "4,5,1,0.0096060619353573115\n"
-                   "6,7,2,0.022548625069890631\n"
-                   "7,8,2,0.022548625069890631\n"
-                   "10,11,1,0.0096060619353573115\n");
+                              "3,4,1,0.0096060619353573115\n"
+                              "4,5,1,0.0096060619353573115\n"
+                              "6,7,2,0.022548625069890631\n"
+                              "7,8,2,0.022548625069890631\n"
+                              "10,11,1,0.0096060619353573115\n");
     free(text);
     /* the same file for every thread count (records are counted in order) */
     char sample[4096];
@@ -202,7 +202,7 @@ static void test_suda2_privacy(void **state)
     no_secret(R.err, "stderr");
     PARSE_JSON();
     JINT("suda2.records_with_msu", 2);
-    JINT("suda2.msu_by_size.1", 5); /* 4 for ZZ9 9ZZ's record, 1 (postcode) for LS2 9JT's */
+    JINT("suda2.msu_by_size.1", 5);  /* 4 for ZZ9 9ZZ's record, 1 (postcode) for LS2 9JT's */
     JREAL("suda2.score.max", 24, 0); /* M = 4: 4 x 3! */
     char *text = read_whole_file(out, NULL);
     assert_non_null(text);

@@ -1,7 +1,8 @@
 /*
  * test_suda2.c - SUDA2 special uniques (lib/suda2.h, docs/suda2.md): sdcMicro's TV-S3
  * (PEER-FORMULAS.md §1.3), a hand-computed table with 4 QIs, the search against a brute-force
- * MSU enumeration on random tables (1 to 8 QIs), sizes capped, DIS with no pairs, fewer than 3 QIs, errors.
+ * MSU enumeration on random tables (1 to 8 QIs), sizes capped, DIS with no pairs, fewer than 3 QIs,
+ * errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,8 +289,8 @@ static void test_brute_force(void **state)
         for (uint64_t c = 0; c < t.nclasses; c++) {
             mset want = brute(&t, c, max_size ? max_size : q);
             if (memcmp(&F.set[c], &want, sizeof want) != 0) {
-                print_error("round %d (q %u) class %llu: search and brute force differ\n", round,
-                            q, (unsigned long long)c);
+                print_error("round %d (q %u) class %llu: search and brute force differ\n", round, q,
+                            (unsigned long long)c);
                 fail();
             }
             if (t.sizes[c] > 1) assert_int_equal(F.set[c].w[0] | F.set[c].w[1], 0);
