@@ -135,6 +135,30 @@ static void test_suda2_at_risk(void **state)
     assert_non_null(text);
     TEXT_HAS(text, "\n8,9,2,");
     free(text);
+    /* with weights and a sensitive column the counter takes another path: same records */
+    const char *ws = SCRATCH_CSV("suda2-ws.csv", "A,B,C,w,s\n1,1,1,2,x\n1,1,1,3,y\n1,2,1,1,x\n"
+                                                 "1,2,2,5,x\n2,2,1,1,y\n2,1,2,4,x\n3,1,1,1,x\n"
+                                                 "2,2,1,2,x\n1,NA,2,1,y\n1,1,2,7,y\n");
+    const char *plain = scratch("suda2-plain.csv");
+    RUN("--qi", "A,B,C", "--suda2", "--at-risk", plain, "-q", ws);
+    EXPECT_STATUS(0);
+    char *want = read_whole_file(plain, NULL);
+    assert_non_null(want);
+    TEXT_HAS(want, "6,7,2,0.022548625069890631\n");
+    RUN("--qi", "A,B,C", "--suda2", "--weight", "w", "--sensitive", "s", "-j", "1", "--at-risk",
+        out, "-q", ws);
+    EXPECT_STATUS(0);
+    text = read_whole_file(out, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, want);
+    free(text);
+    RUN("--qi", "A,B,C", "--suda2", "--weight", "w", "-j", "2", "--at-risk", out, "-q", ws);
+    EXPECT_STATUS(0);
+    text = read_whole_file(out, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
     /* a directory that does not exist: exit 3, nothing written */
     RUN("--qi", "A,B,C", "--suda2", "--at-risk", "/nonexistent/dir/x.csv",
         fixture("suda2_tvs3.csv"));
