@@ -47,6 +47,25 @@ int main(int argc, char **argv)
         return exit_for(st);
     }
     rc = reid_gate_passed(a) ? 0 : EXIT_GATE_FAILED;
+    if (opts.at_risk) { /* the SUDA2 records' CSV, whole or not at all */
+        cli_output risk;
+        if (cli_output_open(&risk, opts.at_risk) != 0) {
+            reid_analysis_free(a);
+            return EXIT_INTERNAL;
+        }
+        st = reid_write_suda2_csv(a, risk.f, opts.at_risk_values);
+        if (st != REID_OK) {
+            fprintf(stderr, "reid-check: cannot write %s: %s\n", opts.at_risk,
+                    reid_status_name(st));
+            cli_output_abort(&risk);
+            reid_analysis_free(a);
+            return EXIT_INTERNAL;
+        }
+        if (cli_output_commit(&risk) != 0) {
+            reid_analysis_free(a);
+            return EXIT_INTERNAL;
+        }
+    }
     if (!opts.quiet) {
         cli_output out;
         if (cli_output_open(&out, opts.output) != 0) {

@@ -74,6 +74,18 @@ static const char usage_text[] =
     "                           because everyone in their class shares it\n"
     "      --recursive-c C      the c of recursive (c,l)-diversity (a number > 0; default 2)\n"
     "\n"
+    "Special uniques, SUDA2 (docs/suda2.md):\n"
+    "      --suda2              find each record's minimal sample uniques (the smallest sets of\n"
+    "                           its values no other record shares); SUDA score, DIS-SUDA and\n"
+    "                           attribute contributions as sdcMicro's suda2()\n"
+    "      --suda2-max-msu-size N  largest set searched (default: all the QIs, as sdcMicro)\n"
+    "      --suda2-dis-fraction F  DIS-SUDA's sampling fraction (0 < F <= 1; default 0.01,\n"
+    "                           sdcMicro's DisFraction)\n"
+    "      --at-risk FILE       with --suda2: write the records with a SUDA score > 0 to FILE\n"
+    "                           as CSV (record number, line, score, DIS-SUDA; atomically)\n"
+    "      --at-risk-values     also write those records' QI values to FILE (they identify\n"
+    "                           people: only when you need them)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -117,6 +129,11 @@ enum {
     OPT_MISSING_ANY,
     OPT_SENSITIVE,
     OPT_RECURSIVE_C,
+    OPT_SUDA2,
+    OPT_SUDA2_MAX,
+    OPT_SUDA2_FRACTION,
+    OPT_AT_RISK,
+    OPT_AT_RISK_VALUES,
 };
 
 static const struct option long_opts[] = {
@@ -146,6 +163,11 @@ static const struct option long_opts[] = {
     {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
     {"sensitive", required_argument, NULL, OPT_SENSITIVE},
     {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
+    {"suda2", no_argument, NULL, OPT_SUDA2},
+    {"suda2-max-msu-size", required_argument, NULL, OPT_SUDA2_MAX},
+    {"suda2-dis-fraction", required_argument, NULL, OPT_SUDA2_FRACTION},
+    {"at-risk", required_argument, NULL, OPT_AT_RISK},
+    {"at-risk-values", no_argument, NULL, OPT_AT_RISK_VALUES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -348,6 +370,35 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (cfg_check(cfg, reid_config_set_recursive_c(cfg, rc))) return EXIT_USAGE_OR_INPUT;
             break;
         }
+        case OPT_SUDA2:
+            reid_config_set_suda2(cfg, 1);
+            opts->suda2 = 1;
+            break;
+        case OPT_SUDA2_MAX:
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > REID_SUDA2_MAX_QIS)
+                return usage_error("--suda2-max-msu-size takes a whole number from 1 to %d, not "
+                                   "'%s'",
+                                   REID_SUDA2_MAX_QIS, optarg);
+            reid_config_set_suda2_max_msu_size(cfg, (unsigned)u);
+            opts->suda2_option = "--suda2-max-msu-size";
+            break;
+        case OPT_SUDA2_FRACTION:
+            if (parse_fraction(optarg, &f) != 0 || f <= 0)
+                return usage_error("--suda2-dis-fraction takes a fraction greater than 0 and at "
+                                   "most 1 (or a percentage such as 1%%), not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_suda2_dis_fraction(cfg, f)))
+                return EXIT_USAGE_OR_INPUT;
+            opts->suda2_option = "--suda2-dis-fraction";
+            break;
+        case OPT_AT_RISK:
+            if (!*optarg) return usage_error("--at-risk takes a file name");
+            opts->at_risk = optarg;
+            reid_config_set_record_positions(cfg, 1);
+            break;
+        case OPT_AT_RISK_VALUES:
+            opts->at_risk_values = 1;
+            break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
@@ -394,6 +445,13 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (opts->at_risk_values && !opts->at_risk)
+        return usage_error("--at-risk-values needs --at-risk FILE (the file the values go to)");
+    if (opts->at_risk && !opts->suda2)
+        return usage_error("--at-risk needs --suda2 (the records listed are those with a SUDA "
+                           "score)");
+    if (opts->suda2_option && !opts->suda2)
+        return usage_error("%s needs --suda2", opts->suda2_option);
     if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",

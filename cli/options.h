@@ -14,6 +14,10 @@ typedef struct cli_options {
     const char *output; /* NULL: standard output */
     int json;
     int quiet;
+    const char *at_risk;      /* --at-risk FILE: the SUDA2 records' CSV, or NULL */
+    int at_risk_values;       /* --at-risk-values: with the records' QI values */
+    int suda2;                /* --suda2 */
+    const char *suda2_option; /* a --suda2-... option given (for its message) */
 } cli_options;
 
 /*

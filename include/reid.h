@@ -318,6 +318,38 @@ REID_API reid_status reid_config_add_sensitive(reid_config *cfg, const char *col
 /** The c of recursive (c, l)-diversity (Machanavajjhala et al.), a number > 0. Default 2. */
 REID_API reid_status reid_config_set_recursive_c(reid_config *cfg, double c);
 
+/**
+ * SUDA2 special uniques (docs/suda2.md). on = 1: after counting, find every
+ * record's minimal sample uniques (MSUs: smallest sets of QIs on which its
+ * values are present and shared by no other record) by the SUDA2 search, and
+ * compute the SUDA score, DIS-SUDA and the attribute contributions as
+ * sdcMicro's suda2() does (without its hash-bucket quirk). At most
+ * REID_SUDA2_MAX_QIS (32) QIs; more make reid_finish fail with
+ * REID_ERR_CONFIG. reid_suda2_get() gives the figures.
+ */
+REID_API reid_status reid_config_set_suda2(reid_config *cfg, int on);
+
+/** Most QIs SUDA2 takes (an MSU is a set of QIs kept as a 32-bit mask). */
+#define REID_SUDA2_MAX_QIS 32
+
+/** Largest MSU size searched, 1 or more; 0 (the default, as sdcMicro) = every size up to the
+ * number of QIs. */
+REID_API reid_status reid_config_set_suda2_max_msu_size(reid_config *cfg, unsigned n);
+
+/** Default of reid_config_set_suda2_dis_fraction (sdcMicro's DisFraction). */
+#define REID_DEFAULT_SUDA2_DIS_FRACTION 0.01
+
+/** DIS-SUDA's sampling fraction f, 0 < f <= 1 (sdcMicro's DisFraction, default 0.01). */
+REID_API reid_status reid_config_set_suda2_dis_fraction(reid_config *cfg, double f);
+
+/**
+ * on = 1: keep, for every class, the record number and the line of its first
+ * record (16 bytes per class), so that reid_suda2_records() can say which
+ * records have special uniques. Off by default: the counting then does no
+ * per-record work for it. An analysis that keeps positions cannot be merged.
+ */
+REID_API reid_status reid_config_set_record_positions(reid_config *cfg, int on);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -635,6 +667,86 @@ REID_API size_t reid_sensitive_count(const reid_analysis *a);
 /** The measures of sensitive column i, or NULL (i out of range, or before a successful
  * reid_finish). */
 REID_API const reid_sensitive *reid_sensitive_get(const reid_analysis *a, size_t i);
+
+/* ========================================================================= */
+/* SUDA2 special uniques (docs/suda2.md)                                     */
+/* ========================================================================= */
+
+/**
+ * Number of DIS-SUDA bands in reid_suda2.dis_band_records, as sdcMicro's
+ * print.suda2: DIS = 0, (0, 0.1], (0.1, 0.2], ..., (0.6, 0.7], > 0.7.
+ */
+#define REID_SUDA2_NDIS_BANDS 9
+
+/** One distinct SUDA score > 0: the records that have it and their DIS-SUDA. */
+typedef struct reid_suda2_score {
+    double score;
+    uint64_t records;
+    double dis;
+} reid_suda2_score;
+
+/**
+ * Special uniques. An MSU of a record is a set S of QIs on which its values
+ * are all present (a missing value is never part of an MSU) and no other
+ * record has the same values, while every proper subset of S is shared with
+ * another record. M = max(QIs, 3) (sdcMicro adds constant columns up to 3).
+ * A record's SUDA score is the sum over its MSUs of (M - |S|)!; its DIS-SUDA
+ * is 1 / (1 + (U/Dis - U) / (score^Q A)) with Dis = U f / (U f + P (1 - f)),
+ * Q = 1 + (8 - M) / 20 and A the sum over records with a score of score^-Q
+ * (U: records unique on all QIs; P: records in classes of exactly 2). Fields
+ * may be added at the end in later versions; the struct is owned by the
+ * analysis.
+ */
+typedef struct reid_suda2 {
+    unsigned qis;                /**< QIs searched */
+    unsigned columns;            /**< M = max(qis, 3) */
+    unsigned max_msu_size;       /**< largest MSU size searched (1..qis) */
+    double dis_fraction;         /**< f */
+    uint64_t records_with_msu;   /**< records with at least one MSU (score > 0) */
+    uint64_t msus;               /**< MSUs over all records */
+    const uint64_t *msu_by_size; /**< [qis + 1]: msu_by_size[k] = MSUs of size k ([0] = 0) */
+    double score_sum;            /**< sum of the records' SUDA scores */
+    double score_max;            /**< the highest score */
+    double score_mean;           /**< score_sum / records (every record, 0s included) */
+    size_t scores;               /**< distinct scores > 0 (reid_suda2_scores) */
+    double dis_mean;             /**< mean DIS-SUDA over every record (0s included) */
+    double dis_max;              /**< the highest DIS-SUDA */
+    uint64_t dis_band_records[REID_SUDA2_NDIS_BANDS]; /**< records per DIS band */
+    const double *attribute_contributions; /**< [qis]: percent of the score sum that comes from
+                                              MSUs holding QI j (they add up to more than 100);
+                                              NaN when no record has an MSU */
+    uint64_t unique_records;               /**< U: records unique on all QIs (missing = missing) */
+    uint64_t pair_records;                 /**< P: records in classes of exactly 2 */
+} reid_suda2;
+
+/** The SUDA2 figures, or NULL when SUDA2 was not asked for (or before a successful finish). */
+REID_API const reid_suda2 *reid_suda2_get(const reid_analysis *a);
+
+/** The distinct scores > 0 ascending, with their records and DIS; *count gets how many. NULL
+ * (and 0) when reid_suda2_get() is NULL. */
+REID_API const reid_suda2_score *reid_suda2_scores(const reid_analysis *a, size_t *count);
+
+/**
+ * Call fn once per record with a SUDA score > 0, in file order: its 1-based
+ * record number (data rows counted from 1 after the header, malformed rows
+ * skipped with reid_config_set_skip_bad_rows included), the line where it
+ * starts, its score and DIS-SUDA, and its QI value ids (reid_value gives
+ * their text: these identify the person, handle them with care). Stops early
+ * if fn returns nonzero. REID_ERR_STATE unless SUDA2 ran with
+ * reid_config_set_record_positions on.
+ */
+typedef int (*reid_suda2_record_fn)(uint64_t record, uint64_t line, double score, double dis,
+                                    const uint32_t *ids, void *user);
+REID_API reid_status reid_suda2_records(const reid_analysis *a, reid_suda2_record_fn fn,
+                                        void *user);
+
+/**
+ * The records with a SUDA score > 0 as CSV (header record,line,suda_score,
+ * dis_suda; with values = 1 also one column per QI holding the record's
+ * values: only when the user asks for them). REID_ERR_STATE as
+ * reid_suda2_records, REID_ERR_IO if writing fails.
+ */
+REID_API reid_status reid_write_suda2_csv(const reid_analysis *a, FILE *out, int values);
 
 /* ========================================================================= */
 /* Release gate                                                              */

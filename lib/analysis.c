@@ -90,6 +90,7 @@ void reid_analysis_free(reid_analysis *a)
     free(a->fk);
     free(a->Fk);
     free(a->fk_hist);
+    reid_suda2_result_free(&a->suda2);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -312,6 +313,7 @@ static int choose_qis(reid_analysis *a)
     if (a->weighted && reid_classtable_use_weights(&a->table) != 0) return nomem(a);
     if (a->nsens && reid_classtable_use_sensitive(&a->table, (unsigned)a->nsens) != 0)
         return nomem(a);
+    if (a->cfg->positions && reid_classtable_use_positions(&a->table) != 0) return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */
@@ -326,6 +328,7 @@ static int choose_qis(reid_analysis *a)
     if (a->weighted && reid_counter_use_weights(&a->counter) != 0) return nomem(a);
     if (reid_counter_use_sensitive(&a->counter, a->nsens, a->sdicts, a->spairs) != 0)
         return nomem(a);
+    if (a->cfg->positions && reid_counter_use_positions(&a->counter) != 0) return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->keep[a->qi[i].col] = 1;
     if (a->weighted) a->keep[a->weight_col] = 1;
@@ -550,6 +553,10 @@ static int on_row(void *user, const reid_row *row)
         b->svlen[b->n * a->nsens + m] = len;
         b->blen += len;
     }
+    if (b->pos) { /* record number (skipped rows included) and first line, for SUDA2 */
+        b->pos[2 * b->n] = a->data_rows + a->skipped + 1;
+        b->pos[2 * b->n + 1] = row->line;
+    }
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
                                                     (double)a->reader.offset));
@@ -624,6 +631,26 @@ static reid_status compute(reid_analysis *a)
         sv->res.missing = sv->missing;
     }
     a->have_sens = 1;
+    reid_suda2_result_free(&a->suda2);
+    a->have_suda2 = 0;
+    if (a->cfg->suda2) {
+        if (a->nq > REID_SUDA2_MAX_QIS)
+            return reid_error_set(&a->err, REID_ERR_CONFIG, 0, 0,
+                                  "%s: SUDA2 takes at most %d quasi-identifiers; %zu were chosen",
+                                  a->source, REID_SUDA2_MAX_QIS, a->nq);
+        if (a->table.nclasses >= 0x80000000u)
+            return reid_error_set(&a->err, REID_ERR_CONFIG, 0, 0,
+                                  "%s: SUDA2 takes at most 2^31 - 1 classes", a->source);
+        uint32_t nvals[REID_SUDA2_MAX_QIS];
+        for (size_t i = 0; i < a->nq; i++)
+            nvals[i] = a->qi[i].dict.count;
+        if (reid_suda2_compute(&a->table, nvals, a->cfg->suda2_max_size, a->cfg->suda2_fraction,
+                               a->cfg->positions, &a->suda2) != 0) {
+            nomem(a);
+            return a->err.status;
+        }
+        a->have_suda2 = 1;
+    }
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -762,6 +789,11 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge an analysis with sampling weights and one "
                               "without",
+                              dst->source, src->source);
+    if (dst->cfg->positions || src->cfg->positions)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: cannot merge analyses that keep record positions: the "
+                              "record numbers would refer to two inputs",
                               dst->source, src->source);
     int same_sens = dst->nsens == src->nsens;
     for (size_t m = 0; same_sens && m < dst->nsens; m++)

@@ -10,6 +10,7 @@
 #include "normalise.h"
 #include "reader.h"
 #include "reid.h"
+#include "suda2.h"
 
 typedef struct reid_qi {
     char *name;
@@ -81,6 +82,8 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+    reid_suda2_result suda2;  /* SUDA2 (docs/suda2.md) */
+    int have_suda2;           /* suda2 is computed */
     double t0;
 };
 

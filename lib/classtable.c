@@ -37,6 +37,7 @@ void reid_classtable_free(reid_classtable *t)
     reid_big_free(t->sizes, t->cap * sizeof *t->sizes);
     reid_big_free(t->wsum, (t->cap ? t->cap : 1) * sizeof *t->wsum);
     reid_big_free(t->sfirst, (t->cap ? t->cap : 1) * t->ns * sizeof *t->sfirst);
+    reid_big_free(t->pos, (t->cap ? t->cap : 1) * 2 * sizeof *t->pos);
     memset(t, 0, sizeof *t);
 }
 
@@ -79,7 +80,7 @@ static int rehash(reid_classtable *t, uint64_t nslots)
 static size_t class_bytes(const reid_classtable *t)
 {
     return key_bytes(t) + sizeof *t->sizes + (t->wsum ? sizeof *t->wsum : 0) +
-           (size_t)t->ns * sizeof *t->sfirst;
+           (size_t)t->ns * sizeof *t->sfirst + (t->pos ? 2 * sizeof *t->pos : 0);
 }
 
 int reid_classtable_use_weights(reid_classtable *t)
@@ -98,6 +99,14 @@ int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns)
     if (!t->sfirst) return -1;
     t->ns = ns;
     return 0;
+}
+
+int reid_classtable_use_positions(reid_classtable *t)
+{
+    if (t->pos) return 0;
+    if (t->nclasses) return -1;
+    t->pos = reid_big_alloc((t->cap ? t->cap : 1) * 2 * sizeof *t->pos);
+    return t->pos ? 0 : -1;
 }
 
 static int grow_arrays(reid_classtable *t, uint64_t cap)
@@ -127,6 +136,13 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
         uint32_t *f = reid_big_grow(t->sfirst, (t->cap ? t->cap : 1) * per, (size_t)cap * per);
         if (!f) return -1;
         t->sfirst = f;
+    }
+    if (t->pos) {
+        /* likewise allocated with room for max(cap, 1) classes */
+        size_t per = 2 * sizeof *t->pos;
+        uint64_t *p = reid_big_grow(t->pos, (t->cap ? t->cap : 1) * per, (size_t)cap * per);
+        if (!p) return -1;
+        t->pos = p;
     }
     t->cap = cap;
     return 0;

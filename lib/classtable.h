@@ -28,6 +28,8 @@ typedef struct reid_classtable {
     unsigned ns;      /* sensitive columns with a first value per class (0 = none) */
     uint32_t *sfirst; /* [cap * ns]: per class, the first record's value id of each sensitive
                        * column (REID_CLASSTABLE_UNSET until the counter sets it); NULL unless ns */
+    uint64_t *pos; /* [cap * 2]: per class, the record number and line of its first record (set by
+                    * the counter); NULL unless positions are kept */
     uint64_t nclasses;
     uint64_t cap;      /* classes the key/size arrays can hold */
     uint64_t records;  /* sum of sizes */
@@ -51,6 +53,10 @@ int reid_classtable_use_weights(reid_classtable *t);
 /* Keep, per class, the value id of the first record of each of ns sensitive columns from now on
  * (sfirst; call on an empty table). 0, or -1 when out of memory. */
 int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns);
+
+/* Keep, per class, the record number and line of its first record from now on (pos; call on an
+ * empty table). 0, or -1 when out of memory. */
+int reid_classtable_use_positions(reid_classtable *t);
 
 /* Make room for at least n classes without further growth. 0, or -1 when out of memory. */
 int reid_classtable_reserve(reid_classtable *t, uint64_t n);

@@ -56,6 +56,7 @@ reid_config *reid_config_new(void)
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing_alpha = 1;
     cfg->recursive_c = REID_DEFAULT_RECURSIVE_C;
+    cfg->suda2_fraction = REID_DEFAULT_SUDA2_DIS_FRACTION;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -427,5 +428,31 @@ reid_status reid_config_set_recursive_c(reid_config *cfg, double c)
     if (!(c > 0) || !isfinite(c))
         return cfg_fail(cfg, "the c of recursive (c, l)-diversity must be a number greater than 0");
     cfg->recursive_c = c;
+    return REID_OK;
+}
+
+reid_status reid_config_set_suda2(reid_config *cfg, int on)
+{
+    cfg->suda2 = on != 0;
+    return REID_OK;
+}
+
+reid_status reid_config_set_suda2_max_msu_size(reid_config *cfg, unsigned n)
+{
+    cfg->suda2_max_size = n;
+    return REID_OK;
+}
+
+reid_status reid_config_set_suda2_dis_fraction(reid_config *cfg, double f)
+{
+    if (!(f > 0 && f <= 1))
+        return cfg_fail(cfg, "the DIS-SUDA sampling fraction must be greater than 0 and at most 1");
+    cfg->suda2_fraction = f;
+    return REID_OK;
+}
+
+reid_status reid_config_set_record_positions(reid_config *cfg, int on)
+{
+    cfg->positions = on != 0;
     return REID_OK;
 }

@@ -43,6 +43,11 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+
+    int suda2;               /* SUDA2 special uniques (docs/suda2.md) */
+    unsigned suda2_max_size; /* largest MSU size searched, 0 = all */
+    double suda2_fraction;   /* DIS-SUDA's sampling fraction (default 0.01) */
+    int positions;           /* keep each class' first record number and line */
     char error[256];
 };
 

@@ -152,16 +152,19 @@ static int count_batch(reid_counter *c, reid_batch *b)
         hash[r] = reid_classtable_hash(t, keys + r * q);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
-    if (c->ns) {
-        /* the class indices too, for the sensitive columns below */
+    if (c->ns || b->pos) {
+        /* the class indices too, for the sensitive columns below (and a new class' position) */
         const double *const w = b->weight;
         uint32_t *const cls = b->cls;
         for (size_t r = 0; r < n; r++) {
             if (r + REID_PREFETCH_AHEAD < n)
                 reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            uint64_t before = t->nclasses;
             int64_t ci = reid_classtable_add_indexed(t, keys + r * q, hash[r], 1, w ? w[r] : 0);
             if (ci < 0) return -1;
-            cls[r] = (uint32_t)ci;
+            if (cls) cls[r] = (uint32_t)ci;
+            if (b->pos && (uint64_t)ci == before)
+                memcpy(&t->pos[2 * (uint64_t)ci], &b->pos[2 * r], 2 * sizeof *b->pos);
         }
     } else if (b->weight) {
         const double *const w = b->weight;
@@ -327,6 +330,16 @@ int reid_counter_use_weights(reid_counter *c)
     return 0;
 }
 
+int reid_counter_use_positions(reid_counter *c)
+{
+    if (!c->table->pos) return -1;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        if (!b->pos && !(b->pos = malloc(REID_BATCH * 2 * sizeof *b->pos))) return -1;
+    }
+    return 0;
+}
+
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
                                reid_classtable **spairs)
 {
@@ -384,6 +397,7 @@ void reid_counter_free(reid_counter *c)
         free(b->svoff);
         free(b->svlen);
         free(b->cls);
+        free(b->pos);
     }
     free(c->smissing_count);
     free(c->pkey);

@@ -50,6 +50,7 @@ typedef struct reid_batch {
     size_t *svoff;  /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
     size_t *svlen;  /* NULL unless sensitive columns are used */
     uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
+    uint64_t *pos;  /* [n * 2]: each record's number and line; NULL unless positions are kept */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -97,6 +98,9 @@ int reid_counter_use_weights(reid_counter *c);
  * record. 0, or -1 when out of memory. */
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
                                reid_classtable **spairs);
+/* Records carry their number and line from now on (batch.pos); a new class keeps its first
+ * record's in the table's pos (the table must keep them). 0, or -1 when out of memory. */
+int reid_counter_use_positions(reid_counter *c);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

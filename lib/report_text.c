@@ -5,6 +5,7 @@
 
 #include "analysis.h"
 #include "numfmt.h"
+#include "report_suda2.h"
 
 static void qi_list(const reid_analysis *a, char *out, size_t cap)
 {
@@ -375,6 +376,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
         const reid_sensitive *r = reid_sensitive_get(a, i);
         if (r) write_sensitive(a, r, o);
     }
+
+    reid_suda2_write_text(a, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
