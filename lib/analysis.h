@@ -9,6 +9,7 @@
 #include "error.h"
 #include "normalise.h"
 #include "reader.h"
+#include "subsets.h"
 #include "reid.h"
 
 typedef struct reid_qi {
@@ -81,6 +82,7 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+    reid_subsets subsets;     /* attribute risks (docs/attribute-risk.md), when asked for */
     double t0;
 };
 

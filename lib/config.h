@@ -42,6 +42,9 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+    int attr_risks;          /* attribute risks: every subset of the QIs (docs/attribute-risk.md) */
+    size_t max_subset_size;  /* largest subset; 0 = all up to 12 QIs, else 3 */
+    double subset_threshold; /* text report: subsets making more than this fraction unique */
     char error[256];
 };
 

@@ -1,0 +1,488 @@
+/*
+ * subsets.c - attribute risks: classes, k, uniques, distinction and separation
+ * of the extract grouped by every subset of the QIs (docs/attribute-risk.md).
+ *
+ * Work happens in "order space": the QIs sorted by their number of value ids,
+ * most first (attribute 0 is the QI with the most distinct values). A subset
+ * S is a list of attributes, ascending. Its parent on the visiting tree is
+ * S + {the largest attribute not in S}, i.e. S plus its missing QI with the
+ * fewest values; the children of S are S - {a} for each a in S larger than
+ * every attribute S lacks. Each subset of at most m QIs is reached exactly
+ * once (from the class table itself for the subsets of size m), and a depth
+ * first walk holds only the tables on its path.
+ *
+ * A table of a subset is held in one of three forms:
+ * - the class table itself (the root: every QI, keys in QI order);
+ * - packed: each class' key as one uint64 with the value id of each
+ *   attribute in a bit field of its own (attribute 0 in the low bits), when
+ *   the widths add up to at most 64 bits. Dropping an attribute from a
+ *   packed code is two shifts and a mask. Counted in a dense array indexed
+ *   by the code when that is small, else in an open-addressing hash table
+ *   (linear probing, slots inline, lookups prefetched in batches);
+ * - tuple: keys of |S| uint32 in a reid_classtable, when they do not fit.
+ *
+ * Sums of C(f, 2) are kept exactly in unsigned __int128 (each term is below
+ * 2^127 and the sum is at most C(n, 2) < 2^127); separation is then
+ * (C(n,2) - sum) / C(n,2), with the difference taken exactly before the two
+ * conversions to double.
+ */
+#include "subsets.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+__extension__ typedef unsigned __int128 u128;
+
+/* Dense counting when the codes have at most this many bits ... */
+#define DENSE_BITS_ALWAYS 16
+/* ... or at most this many and the array is not much larger than the parent's class count. */
+#define DENSE_BITS_MAX 26
+/* Hash lookups computed and prefetched this many at a time. */
+#define BATCH 32
+
+typedef struct cs {
+    uint64_t code, size;
+} cs;
+
+enum { ROOT, PACKED, TUPLE };
+
+typedef struct node {
+    int kind;
+    size_t na;
+    size_t attr[64]; /* only the first na are used; na <= 64 is checked below for packed forms */
+    size_t *attrs;   /* the attributes (points to attr, or to heap memory when na > 64) */
+    unsigned *off;   /* PACKED: bit offset of each attribute position */
+    cs *cls;         /* PACKED: the classes (compacted) */
+    uint64_t u;      /* classes */
+    reid_classtable tab; /* TUPLE */
+    int has_tab;
+    /* statistics */
+    uint64_t k, c1;
+    u128 pairs;
+} node;
+
+typedef struct ctx {
+    const reid_classtable *t;
+    size_t q, m;
+    size_t *order; /* attribute -> QI index */
+    unsigned *w;   /* attribute -> bit width */
+    reid_subsets *out;
+    size_t filled;
+} ctx;
+
+static unsigned width_of(uint32_t card)
+{
+    unsigned b = 1;
+    while (b < 32 && ((uint64_t)1 << b) < card)
+        b++;
+    return b;
+}
+
+static uint64_t shr(uint64_t x, unsigned s)
+{
+    return s >= 64 ? 0 : x >> s;
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+uint64_t reid_subsets_number(size_t q, size_t m)
+{
+    uint64_t total = 0, c = 1; /* c = C(q, s) */
+    for (size_t s = 1; s <= m && s <= q; s++) {
+        u128 next = (u128)c * (q - s + 1) / s; /* exact: C(q,s) = C(q,s-1)(q-s+1)/s */
+        if (next > UINT64_MAX || total + (uint64_t)next < total) return UINT64_MAX;
+        c = (uint64_t)next;
+        total += c;
+    }
+    return total;
+}
+
+size_t reid_subsets_max_size(size_t q, size_t max_size)
+{
+    if (max_size) return max_size < q ? max_size : q;
+    return q <= REID_ALL_SUBSETS_MAX_QIS
+               ? q
+               : (q < REID_DEFAULT_MAX_SUBSET_SIZE ? q : REID_DEFAULT_MAX_SUBSET_SIZE);
+}
+
+static void stats_add(node *s, uint64_t f)
+{
+    s->u++;
+    if (f < s->k) s->k = f;
+    s->c1 += f == 1;
+    s->pairs += (u128)f * (f - 1) / 2;
+}
+
+static void stats_reset(node *s)
+{
+    s->u = 0;
+    s->k = UINT64_MAX;
+    s->c1 = 0;
+    s->pairs = 0;
+}
+
+static void node_free(node *s)
+{
+    free(s->cls);
+    free(s->off);
+    if (s->has_tab) reid_classtable_free(&s->tab);
+    if (s->attrs != s->attr) free(s->attrs);
+    s->cls = NULL;
+    s->off = NULL;
+    s->has_tab = 0;
+    s->attrs = s->attr;
+}
+
+static int node_set_attrs(node *s, const size_t *attrs, size_t na)
+{
+    memset(s, 0, sizeof *s);
+    s->attrs = s->attr;
+    if (na > 64 && !(s->attrs = malloc(na * sizeof *s->attrs))) {
+        s->attrs = s->attr;
+        return -1;
+    }
+    memcpy(s->attrs, attrs, na * sizeof *attrs);
+    s->na = na;
+    stats_reset(s);
+    return 0;
+}
+
+static uint64_t node_classes(const ctx *c, const node *p)
+{
+    return p->kind == ROOT ? c->t->nclasses : p->u;
+}
+
+/* The value id of parent class i at parent attribute position pos. */
+static uint32_t pval(const ctx *c, const node *p, uint64_t i, size_t pos)
+{
+    if (p->kind == ROOT) return reid_classtable_key(c->t, i)[c->order[p->attrs[pos]]];
+    if (p->kind == TUPLE) return reid_classtable_key(&p->tab, i)[pos];
+    uint64_t code = p->cls[i].code;
+    return (uint32_t)(shr(code, p->off[pos]) & (((uint64_t)1 << c->w[p->attrs[pos]]) - 1));
+}
+
+static uint64_t psize(const ctx *c, const node *p, uint64_t i)
+{
+    if (p->kind == ROOT) return c->t->sizes[i];
+    if (p->kind == TUPLE) return p->tab.sizes[i];
+    return p->cls[i].size;
+}
+
+/*
+ * The packed code of parent class i in the child's layout. pp[j]: the parent position of child
+ * attribute j. drop: the parent position of the one attribute dropped when the parent is packed
+ * (the fast path), else SIZE_MAX.
+ */
+static uint64_t child_code(const ctx *c, const node *p, const node *ch, const size_t *pp,
+                           size_t drop, uint64_t i)
+{
+    if (drop != SIZE_MAX) {
+        uint64_t code = p->cls[i].code;
+        unsigned o = p->off[drop], wd = c->w[p->attrs[drop]];
+        uint64_t low = o ? code & (shr(~(uint64_t)0, 64 - o)) : 0;
+        return low | (shr(code, o + wd) << o);
+    }
+    uint64_t code = 0;
+    for (size_t j = 0; j < ch->na; j++)
+        code |= (uint64_t)pval(c, p, i, pp[j]) << ch->off[j];
+    return code;
+}
+
+static int finish_dense(node *ch, uint64_t *cnt, uint64_t len, int keep)
+{
+    for (uint64_t x = 0; x < len; x++)
+        if (cnt[x]) stats_add(ch, cnt[x]);
+    if (keep) {
+        ch->cls = malloc((ch->u ? ch->u : 1) * sizeof *ch->cls);
+        if (!ch->cls) return -1;
+        uint64_t j = 0;
+        for (uint64_t x = 0; x < len; x++)
+            if (cnt[x]) ch->cls[j++] = (cs){x, cnt[x]};
+    }
+    return 0;
+}
+
+static void hash_insert(cs *slots, uint64_t mask, uint64_t code, uint64_t h, uint64_t size)
+{
+    for (uint64_t j = h & mask;; j = (j + 1) & mask) {
+        cs *s = &slots[j];
+        if (s->size == 0) {
+            s->code = code;
+            s->size = size;
+            return;
+        }
+        if (s->code == code) {
+            s->size += size;
+            return;
+        }
+    }
+}
+
+/* Build a packed child. keep: hold its classes afterwards (it has children of its own). */
+static int build_packed(const ctx *c, const node *p, node *ch, const size_t *pp, size_t drop,
+                        int keep)
+{
+    unsigned bits = 0;
+    ch->off = malloc(ch->na * sizeof *ch->off);
+    if (!ch->off) return -1;
+    for (size_t j = 0; j < ch->na; j++) {
+        ch->off[j] = bits;
+        bits += c->w[ch->attrs[j]];
+    }
+    ch->kind = PACKED;
+    uint64_t up = node_classes(c, p);
+    if (bits <= DENSE_BITS_ALWAYS || (bits <= DENSE_BITS_MAX && ((uint64_t)1 << bits) <= 2 * up)) {
+        uint64_t len = (uint64_t)1 << bits;
+        uint64_t *cnt = calloc(len, sizeof *cnt);
+        if (!cnt) return -1;
+        for (uint64_t i = 0; i < up; i++)
+            cnt[child_code(c, p, ch, pp, drop, i)] += psize(c, p, i);
+        int rc = finish_dense(ch, cnt, len, keep);
+        free(cnt);
+        return rc;
+    }
+    uint64_t want = up, cap = 16;
+    if (bits < 64 && ((uint64_t)1 << bits) < want) want = (uint64_t)1 << bits;
+    while (cap < want + want / 3 + 1)
+        cap <<= 1;
+    cs *slots = calloc(cap, sizeof *slots);
+    if (!slots) return -1;
+    uint64_t mask = cap - 1;
+    uint64_t code[BATCH], h[BATCH];
+    for (uint64_t i0 = 0; i0 < up; i0 += BATCH) {
+        uint64_t nb = up - i0 < BATCH ? up - i0 : BATCH;
+        for (uint64_t b = 0; b < nb; b++) {
+            code[b] = child_code(c, p, ch, pp, drop, i0 + b);
+            h[b] = mix(code[b]);
+            __builtin_prefetch(&slots[h[b] & mask], 1);
+        }
+        for (uint64_t b = 0; b < nb; b++)
+            hash_insert(slots, mask, code[b], h[b], psize(c, p, i0 + b));
+    }
+    uint64_t j = 0;
+    for (uint64_t x = 0; x < cap; x++)
+        if (slots[x].size) {
+            stats_add(ch, slots[x].size);
+            if (keep) slots[j++] = slots[x]; /* j <= x: compacted in place */
+        }
+    if (!keep) {
+        free(slots);
+        return 0;
+    }
+    cs *shrunk = realloc(slots, (j ? j : 1) * sizeof *slots);
+    ch->cls = shrunk ? shrunk : slots;
+    return 0;
+}
+
+/* Build a child whose keys do not fit in 64 bits: a class table of |S| ids per key. */
+static int build_tuple(const ctx *c, const node *p, node *ch, const size_t *pp)
+{
+    ch->kind = TUPLE;
+    if (reid_classtable_init(&ch->tab, (unsigned)ch->na) != 0) return -1;
+    ch->has_tab = 1;
+    uint32_t *key = malloc(ch->na * sizeof *key);
+    if (!key) return -1;
+    uint64_t up = node_classes(c, p);
+    int rc = 0;
+    for (uint64_t i = 0; rc == 0 && i < up; i++) {
+        for (size_t j = 0; j < ch->na; j++)
+            key[j] = pval(c, p, i, pp[j]);
+        rc = reid_classtable_add(&ch->tab, key, psize(c, p, i));
+    }
+    free(key);
+    for (uint64_t i = 0; rc == 0 && i < ch->tab.nclasses; i++)
+        stats_add(ch, ch->tab.sizes[i]);
+    return rc;
+}
+
+/* Build child ch (its attributes set) from parent p; keep its table if it has children. */
+static int build(const ctx *c, const node *p, node *ch, int keep)
+{
+    size_t *pp = malloc(ch->na * sizeof *pp);
+    if (!pp) return -1;
+    size_t drop = SIZE_MAX;
+    for (size_t j = 0, i = 0; j < ch->na; j++) {
+        while (p->attrs[i] != ch->attrs[j])
+            i++;
+        pp[j] = i;
+        if (i != j && drop == SIZE_MAX) drop = j; /* the first parent position not kept */
+    }
+    if (drop == SIZE_MAX) drop = ch->na; /* the dropped attribute was the last */
+    if (p->kind != PACKED || p->na != ch->na + 1) drop = SIZE_MAX;
+    unsigned bits = 0;
+    for (size_t j = 0; j < ch->na && bits <= 64; j++)
+        bits += c->w[ch->attrs[j]];
+    int rc = bits <= 64 ? build_packed(c, p, ch, pp, drop, keep) : build_tuple(c, p, ch, pp);
+    free(pp);
+    return rc;
+}
+
+static void record(ctx *c, const node *s)
+{
+    reid_attribute_risk *r = &c->out->risks[c->filled];
+    size_t *qis = c->out->qis + c->filled * c->out->max_size;
+    c->filled++;
+    for (size_t j = 0; j < s->na; j++) { /* to QI indices, ascending (insertion sort) */
+        size_t v = c->order[s->attrs[j]], x = j;
+        for (; x > 0 && qis[x - 1] > v; x--)
+            qis[x] = qis[x - 1];
+        qis[x] = v;
+    }
+    uint64_t n = c->t->records;
+    r->qis = qis;
+    r->nqis = s->na;
+    r->classes = s->u;
+    r->k = s->k;
+    r->uniques = s->c1;
+    r->uniques_fraction = (double)s->c1 / (double)n;
+    r->distinction = (double)s->u / (double)n;
+    u128 all = (u128)n * (n - 1) / 2;
+    r->separation = all ? (double)(all - s->pairs) / (double)all : NAN;
+}
+
+/* The largest attribute not in s, or -1. */
+static long max_missing(const ctx *c, const node *s)
+{
+    size_t j = s->na;
+    for (long a = (long)c->q - 1; a >= 0; a--) {
+        while (j > 0 && s->attrs[j - 1] > (size_t)a)
+            j--;
+        if (j == 0 || s->attrs[j - 1] != (size_t)a) return a;
+    }
+    return -1;
+}
+
+/* Record s (built, with its table if it has children), then visit its children. */
+static int visit(ctx *c, node *s)
+{
+    record(c, s);
+    if (s->na <= 1) return 0;
+    long mm = max_missing(c, s);
+    size_t *attrs = malloc(s->na * sizeof *attrs);
+    if (!attrs) return -1;
+    int rc = 0;
+    for (size_t p = 0; rc == 0 && p < s->na; p++) {
+        if ((long)s->attrs[p] <= mm) continue;
+        size_t na = 0;
+        for (size_t j = 0; j < s->na; j++)
+            if (j != p) attrs[na++] = s->attrs[j];
+        node ch;
+        if (node_set_attrs(&ch, attrs, na) != 0) {
+            rc = -1;
+            break;
+        }
+        int keep = na > 1 && p + 1 < s->na; /* an attribute above the dropped one remains */
+        rc = build(c, s, &ch, keep);
+        if (rc == 0) rc = visit(c, &ch);
+        node_free(&ch);
+    }
+    free(attrs);
+    return rc;
+}
+
+static int cmp_risk(const void *x, const void *y)
+{
+    const reid_attribute_risk *a = x, *b = y;
+    if (a->nqis != b->nqis) return a->nqis < b->nqis ? -1 : 1;
+    for (size_t j = 0; j < a->nqis; j++)
+        if (a->qis[j] != b->qis[j]) return a->qis[j] < b->qis[j] ? -1 : 1;
+    return 0;
+}
+
+int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t m,
+                         reid_subsets *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t q = t->q;
+    if (m > q) m = q;
+    uint64_t total = reid_subsets_number(q, m);
+    if (m == 0 || total == 0) return 0;
+    if (total > REID_MAX_SUBSETS) return -1;
+    ctx c = {.t = t, .q = q, .m = m, .out = out};
+    c.order = malloc(q * sizeof *c.order);
+    c.w = malloc(q * sizeof *c.w);
+    out->risks = calloc(total, sizeof *out->risks);
+    out->qis = calloc(total * m, sizeof *out->qis);
+    size_t *attrs = malloc(m * sizeof *attrs);
+    int rc = c.order && c.w && out->risks && out->qis && attrs ? 0 : -1;
+    out->max_size = m;
+    if (rc == 0) {
+        /* attributes: the QIs by number of value ids, most first (ties: QI order) */
+        for (size_t j = 0; j < q; j++) {
+            size_t x = j;
+            for (; x > 0 && card[c.order[x - 1]] < card[j]; x--)
+                c.order[x] = c.order[x - 1];
+            c.order[x] = j;
+        }
+        for (size_t a = 0; a < q; a++)
+            c.w[a] = width_of(card[c.order[a]]);
+    }
+    node root;
+    if (rc == 0 && m == q) { /* the whole set is the class table itself */
+        for (size_t a = 0; a < q; a++)
+            attrs[a] = a;
+        rc = node_set_attrs(&root, attrs, q);
+        if (rc == 0) {
+            root.kind = ROOT;
+            for (uint64_t i = 0; i < t->nclasses; i++)
+                stats_add(&root, t->sizes[i]);
+            rc = visit(&c, &root);
+            node_free(&root);
+        }
+    } else if (rc == 0) { /* each subset of size m from the class table, then down from it */
+        size_t *all = malloc(q * sizeof *all);
+        rc = all ? 0 : -1;
+        memset(&root, 0, sizeof root);
+        root.kind = ROOT;
+        root.attrs = all;
+        root.na = q;
+        for (size_t a = 0; all && a < q; a++)
+            all[a] = a;
+        for (size_t j = 0; j < m; j++)
+            attrs[j] = j;
+        while (rc == 0) {
+            node s;
+            rc = node_set_attrs(&s, attrs, m);
+            if (rc != 0) break;
+            long mm = max_missing(&c, &s);
+            int keep = m > 1 && (long)attrs[m - 1] > mm;
+            rc = build(&c, &root, &s, keep);
+            if (rc == 0) rc = visit(&c, &s);
+            node_free(&s);
+            size_t j = m; /* the next combination, lexicographically */
+            while (j > 0 && attrs[j - 1] == q - m + j - 1)
+                j--;
+            if (j == 0) break;
+            attrs[j - 1]++;
+            for (size_t x = j; x < m; x++)
+                attrs[x] = attrs[x - 1] + 1;
+        }
+        free(all);
+    }
+    free(attrs);
+    free(c.order);
+    free(c.w);
+    if (rc == 0 && c.filled != total) rc = -1; /* cannot happen: every subset once */
+    if (rc != 0) {
+        reid_subsets_free(out);
+        return -1;
+    }
+    out->count = c.filled;
+    qsort(out->risks, out->count, sizeof *out->risks, cmp_risk);
+    return 0;
+}
+
+void reid_subsets_free(reid_subsets *s)
+{
+    free(s->risks);
+    free(s->qis);
+    memset(s, 0, sizeof *s);
+}
