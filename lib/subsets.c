@@ -37,9 +37,7 @@ __extension__ typedef unsigned __int128 u128;
 /* Dense counting when the codes have at most this many bits ... */
 #define DENSE_BITS_ALWAYS 16
 /* ... or at most this many and the array is not much larger than the parent's class count. */
-#define DENSE_BITS_MAX 26
-/* Hash lookups computed and prefetched this many at a time. */
-#define BATCH 32
+#define DENSE_BITS_MAX 22
 
 typedef struct cs {
     uint64_t code, size;
@@ -82,15 +80,6 @@ static unsigned width_of(uint32_t card)
 static uint64_t shr(uint64_t x, unsigned s)
 {
     return s >= 64 ? 0 : x >> s;
-}
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
 }
 
 uint64_t reid_subsets_number(size_t q, size_t m)
@@ -210,20 +199,111 @@ static int finish_dense(node *ch, uint64_t *cnt, uint64_t len, int keep)
     return 0;
 }
 
-static void hash_insert(cs *slots, uint64_t mask, uint64_t code, uint64_t h, uint64_t size)
+/* Sort a[0..n) by code (LSD radix, 11 bits a pass, codes below 2^bits). 0, or -1. */
+static int radix_sort(cs *a, uint64_t n, unsigned bits)
 {
-    for (uint64_t j = h & mask;; j = (j + 1) & mask) {
-        cs *s = &slots[j];
-        if (s->size == 0) {
-            s->code = code;
-            s->size = size;
-            return;
+    if (n < 2) return 0;
+    cs *tmp = malloc(n * sizeof *tmp), *src = a, *dst = tmp;
+    uint64_t *count = malloc(2048 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return -1;
+    }
+    for (unsigned sh = 0; sh < bits; sh += 11) {
+        memset(count, 0, 2048 * sizeof *count);
+        for (uint64_t i = 0; i < n; i++)
+            count[(src[i].code >> sh) & 2047]++;
+        if (count[(src[0].code >> sh) & 2047] == n) continue; /* one digit: nothing moves */
+        uint64_t sum = 0;
+        for (unsigned d = 0; d < 2048; d++) {
+            uint64_t k = count[d];
+            count[d] = sum;
+            sum += k;
         }
-        if (s->code == code) {
-            s->size += size;
-            return;
+        for (uint64_t i = 0; i < n; i++)
+            dst[count[(src[i].code >> sh) & 2047]++] = src[i];
+        cs *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+    free(tmp);
+    free(count);
+    return 0;
+}
+
+static int cmp_code(const void *x, const void *y)
+{
+    uint64_t a = ((const cs *)x)->code, b = ((const cs *)y)->code;
+    return a < b ? -1 : a > b;
+}
+
+/* Sort a run of a few classes by code. */
+static void sort_run(cs *a, uint64_t n)
+{
+    if (n > 24) {
+        qsort(a, n, sizeof *a, cmp_code);
+        return;
+    }
+    for (uint64_t i = 1; i < n; i++) {
+        cs v = a[i];
+        uint64_t x = i;
+        for (; x > 0 && a[x - 1].code > v.code; x--)
+            a[x] = a[x - 1];
+        a[x] = v;
+    }
+}
+
+/*
+ * The sorted count. Every packed table is held sorted by code, i.e. by its attributes in order
+ * (the first in the highest bits). The parent's classes get the child's codes; when the parent
+ * is packed and one attribute at position drop is dropped, those codes are already sorted by the
+ * attributes before it, so only each run of equal leading attributes is sorted (a handful of
+ * classes when the first attribute is a postcode), and not even that when the last one is
+ * dropped. Otherwise (drop 0, or a parent that is not sorted) one radix sort. Then equal codes,
+ * now adjacent, are merged.
+ */
+static int count_sorted(const ctx *c, const node *p, node *ch, const size_t *pp, size_t drop,
+                        unsigned bits, int keep)
+{
+    uint64_t up = node_classes(c, p);
+    cs *a = malloc((up ? up : 1) * sizeof *a);
+    if (!a) return -1;
+    for (uint64_t i = 0; i < up; i++)
+        a[i] = (cs){child_code(c, p, ch, pp, drop, i), psize(c, p, i)};
+    if (drop == SIZE_MAX || drop == 0) {
+        if (radix_sort(a, up, bits) != 0) {
+            free(a);
+            return -1;
+        }
+    } else if (drop + 1 < p->na) { /* runs of equal leading attributes: the bits above */
+        unsigned o = p->off[drop];
+        for (uint64_t i = 0; i < up;) {
+            uint64_t lead = shr(a[i].code, o), e = i + 1;
+            while (e < up && shr(a[e].code, o) == lead)
+                e++;
+            sort_run(a + i, e - i);
+            i = e;
         }
     }
+    uint64_t j = 0;
+    for (uint64_t i = 0; i < up; i++) {
+        if (j && a[j - 1].code == a[i].code) {
+            a[j - 1].size += a[i].size;
+        } else {
+            if (j) stats_add(ch, a[j - 1].size);
+            a[j++] = a[i];
+        }
+    }
+    if (j) stats_add(ch, a[j - 1].size);
+    if (!keep) {
+        free(a);
+        return 0;
+    }
+    cs *shrunk = realloc(a, (j ? j : 1) * sizeof *a);
+    ch->cls = shrunk ? shrunk : a;
+    return 0;
 }
 
 /* Build a packed child. keep: hold its classes afterwards (it has children of its own). */
@@ -233,7 +313,7 @@ static int build_packed(const ctx *c, const node *p, node *ch, const size_t *pp,
     unsigned bits = 0;
     ch->off = malloc(ch->na * sizeof *ch->off);
     if (!ch->off) return -1;
-    for (size_t j = 0; j < ch->na; j++) {
+    for (size_t j = ch->na; j-- > 0;) { /* the first attribute in the highest bits */
         ch->off[j] = bits;
         bits += c->w[ch->attrs[j]];
     }
@@ -249,37 +329,7 @@ static int build_packed(const ctx *c, const node *p, node *ch, const size_t *pp,
         free(cnt);
         return rc;
     }
-    uint64_t want = up, cap = 16;
-    if (bits < 64 && ((uint64_t)1 << bits) < want) want = (uint64_t)1 << bits;
-    while (cap < want + want / 3 + 1)
-        cap <<= 1;
-    cs *slots = calloc(cap, sizeof *slots);
-    if (!slots) return -1;
-    uint64_t mask = cap - 1;
-    uint64_t code[BATCH], h[BATCH];
-    for (uint64_t i0 = 0; i0 < up; i0 += BATCH) {
-        uint64_t nb = up - i0 < BATCH ? up - i0 : BATCH;
-        for (uint64_t b = 0; b < nb; b++) {
-            code[b] = child_code(c, p, ch, pp, drop, i0 + b);
-            h[b] = mix(code[b]);
-            __builtin_prefetch(&slots[h[b] & mask], 1);
-        }
-        for (uint64_t b = 0; b < nb; b++)
-            hash_insert(slots, mask, code[b], h[b], psize(c, p, i0 + b));
-    }
-    uint64_t j = 0;
-    for (uint64_t x = 0; x < cap; x++)
-        if (slots[x].size) {
-            stats_add(ch, slots[x].size);
-            if (keep) slots[j++] = slots[x]; /* j <= x: compacted in place */
-        }
-    if (!keep) {
-        free(slots);
-        return 0;
-    }
-    cs *shrunk = realloc(slots, (j ? j : 1) * sizeof *slots);
-    ch->cls = shrunk ? shrunk : slots;
-    return 0;
+    return count_sorted(c, p, ch, pp, drop, bits, keep);
 }
 
 /* Build a child whose keys do not fit in 64 bits: a class table of |S| ids per key. */
@@ -411,7 +461,7 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
     c.w = malloc(q * sizeof *c.w);
     out->risks = calloc(total, sizeof *out->risks);
     out->qis = calloc(total * m, sizeof *out->qis);
-    size_t *attrs = malloc(m * sizeof *attrs);
+    size_t *attrs = calloc(m, sizeof *attrs);
     int rc = c.order && c.w && out->risks && out->qis && attrs ? 0 : -1;
     out->max_size = m;
     if (rc == 0) {
@@ -430,13 +480,23 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
         for (size_t a = 0; a < q; a++)
             attrs[a] = a;
         rc = node_set_attrs(&root, attrs, q);
-        if (rc == 0) {
+        unsigned bits = 0;
+        for (size_t a = 0; a < q && bits <= 64; a++)
+            bits += c.w[a];
+        if (rc == 0 && bits <= 64) { /* packed and sorted once, so its children are cheap */
+            node full;
+            root.kind = ROOT;
+            rc = node_set_attrs(&full, attrs, q);
+            if (rc == 0) rc = build(&c, &root, &full, q > 1);
+            if (rc == 0) rc = visit(&c, &full);
+            node_free(&full);
+        } else if (rc == 0) {
             root.kind = ROOT;
             for (uint64_t i = 0; i < t->nclasses; i++)
                 stats_add(&root, t->sizes[i]);
             rc = visit(&c, &root);
-            node_free(&root);
         }
+        node_free(&root);
     } else if (rc == 0) { /* each subset of size m from the class table, then down from it */
         size_t *all = malloc(q * sizeof *all);
         rc = all ? 0 : -1;
