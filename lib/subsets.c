@@ -546,3 +546,50 @@ void reid_subsets_free(reid_subsets *s)
     free(s->qis);
     memset(s, 0, sizeof *s);
 }
+
+/* By size, most uniques first, then position. */
+typedef struct rank {
+    size_t nqis, i;
+    uint64_t uniques;
+} rank;
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const rank *a = x, *b = y;
+    if (a->nqis != b->nqis) return a->nqis < b->nqis ? -1 : 1;
+    if (a->uniques != b->uniques) return a->uniques > b->uniques ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+long reid_subsets_minimal(const reid_subsets *s, double f, size_t *idx)
+{
+    size_t *sub = malloc((s->max_size ? s->max_size : 1) * sizeof *sub);
+    rank *r = malloc((s->count ? s->count : 1) * sizeof *r);
+    if (!sub || !r) {
+        free(sub);
+        free(r);
+        return -1;
+    }
+    size_t found = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const reid_attribute_risk *x = &s->risks[i];
+        if (!(x->uniques_fraction > f)) continue;
+        int minimal = 1;
+        for (size_t d = 0; minimal && x->nqis > 1 && d < x->nqis; d++) {
+            size_t na = 0;
+            for (size_t j = 0; j < x->nqis; j++)
+                if (j != d) sub[na++] = x->qis[j];
+            reid_attribute_risk key = {.qis = sub, .nqis = na};
+            const reid_attribute_risk *y =
+                bsearch(&key, s->risks, s->count, sizeof *s->risks, cmp_risk);
+            if (y && y->uniques_fraction > f) minimal = 0;
+        }
+        if (minimal) r[found++] = (rank){x->nqis, i, x->uniques};
+    }
+    qsort(r, found, sizeof *r, cmp_rank);
+    for (size_t i = 0; i < found; i++)
+        idx[i] = r[i].i;
+    free(sub);
+    free(r);
+    return (long)found;
+}

@@ -43,4 +43,12 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
 
 void reid_subsets_free(reid_subsets *s);
 
+/*
+ * The smallest subsets that make more than a fraction f of the records unique: those with
+ * uniques_fraction > f none of whose subsets one QI smaller does (uniques never fall when a QI
+ * is added, so none of their subsets does). Writes their indices into idx (room for s->count),
+ * by size, then most uniques first, then in s's order; returns how many. -1 when out of memory.
+ */
+long reid_subsets_minimal(const reid_subsets *s, double f, size_t *idx);
+
 #endif
