@@ -51,7 +51,7 @@ typedef struct node {
     size_t attr[64]; /* only the first na are used; na <= 64 is checked below for packed forms */
     size_t *attrs;   /* the attributes (points to attr, or to heap memory when na > 64) */
     unsigned *off;   /* PACKED: bit offset of each attribute position */
-    cs *cls;         /* PACKED: the classes (compacted) */
+    cs *cls;         /* PACKED: the classes, sorted by code (in the context's buffer of its size) */
     uint64_t u;      /* classes */
     reid_classtable tab; /* TUPLE */
     int has_tab;
@@ -67,7 +67,20 @@ typedef struct ctx {
     unsigned *w;   /* attribute -> bit width */
     reid_subsets *out;
     size_t filled;
+    /* buffers reused from subset to subset (no page faults for each new table): */
+    uint64_t cap;    /* classes of the whole set: no subset has more */
+    cs **buf;        /* per subset size: the table of the subset of that size on the path */
+    cs *tmp;         /* the radix sort's other half */
+    uint64_t *dense; /* dense counts, all zero between uses */
+    uint64_t ndense;
 } ctx;
+
+/* The buffer of the subsets of size na (cap classes), allocated on first use; NULL if no memory. */
+static cs *size_buf(ctx *c, size_t na)
+{
+    if (!c->buf[na]) c->buf[na] = malloc(c->cap * sizeof(cs));
+    return c->buf[na];
+}
 
 static unsigned width_of(uint32_t card)
 {
@@ -120,7 +133,6 @@ static void stats_reset(node *s)
 
 static void node_free(node *s)
 {
-    free(s->cls);
     free(s->off);
     if (s->has_tab) reid_classtable_free(&s->tab);
     if (s->attrs != s->attr) free(s->attrs);
@@ -185,33 +197,27 @@ static uint64_t child_code(const ctx *c, const node *p, const node *ch, const si
     return code;
 }
 
-static int finish_dense(node *ch, uint64_t *cnt, uint64_t len, int keep)
+/* Stats of the dense counts, the classes into out (when not NULL), and the counts zeroed. */
+static void finish_dense(node *ch, uint64_t *cnt, uint64_t len, cs *out)
 {
+    uint64_t j = 0;
     for (uint64_t x = 0; x < len; x++)
-        if (cnt[x]) stats_add(ch, cnt[x]);
-    if (keep) {
-        ch->cls = malloc((ch->u ? ch->u : 1) * sizeof *ch->cls);
-        if (!ch->cls) return -1;
-        uint64_t j = 0;
-        for (uint64_t x = 0; x < len; x++)
-            if (cnt[x]) ch->cls[j++] = (cs){x, cnt[x]};
-    }
-    return 0;
+        if (cnt[x]) {
+            stats_add(ch, cnt[x]);
+            if (out) out[j++] = (cs){x, cnt[x]};
+            cnt[x] = 0;
+        }
+    ch->cls = out;
 }
 
-/* Sort a[0..n) by code (LSD radix, 11 bits a pass, codes below 2^bits). 0, or -1. */
-static int radix_sort(cs *a, uint64_t n, unsigned bits)
+/* Sort a[0..n) by code (LSD radix, 11 bits a pass, codes below 2^bits), tmp: room for n. */
+static void radix_sort(cs *a, cs *tmp, uint64_t n, unsigned bits)
 {
-    if (n < 2) return 0;
-    cs *tmp = malloc(n * sizeof *tmp), *src = a, *dst = tmp;
-    uint64_t *count = malloc(2048 * sizeof *count);
-    if (!tmp || !count) {
-        free(tmp);
-        free(count);
-        return -1;
-    }
+    if (n < 2) return;
+    cs *src = a, *dst = tmp;
+    uint64_t count[2048];
     for (unsigned sh = 0; sh < bits; sh += 11) {
-        memset(count, 0, 2048 * sizeof *count);
+        memset(count, 0, sizeof count);
         for (uint64_t i = 0; i < n; i++)
             count[(src[i].code >> sh) & 2047]++;
         if (count[(src[0].code >> sh) & 2047] == n) continue; /* one digit: nothing moves */
@@ -228,9 +234,6 @@ static int radix_sort(cs *a, uint64_t n, unsigned bits)
         dst = t;
     }
     if (src != a) memcpy(a, src, n * sizeof *a);
-    free(tmp);
-    free(count);
-    return 0;
 }
 
 static int cmp_code(const void *x, const void *y)
@@ -264,19 +267,17 @@ static void sort_run(cs *a, uint64_t n)
  * dropped. Otherwise (drop 0, or a parent that is not sorted) one radix sort. Then equal codes,
  * now adjacent, are merged.
  */
-static int count_sorted(const ctx *c, const node *p, node *ch, const size_t *pp, size_t drop,
-                        unsigned bits, int keep)
+static int count_sorted(ctx *c, const node *p, node *ch, const size_t *pp, size_t drop,
+                        unsigned bits)
 {
     uint64_t up = node_classes(c, p);
-    cs *a = malloc((up ? up : 1) * sizeof *a);
+    cs *a = size_buf(c, ch->na);
     if (!a) return -1;
     for (uint64_t i = 0; i < up; i++)
         a[i] = (cs){child_code(c, p, ch, pp, drop, i), psize(c, p, i)};
     if (drop == SIZE_MAX || drop == 0) {
-        if (radix_sort(a, up, bits) != 0) {
-            free(a);
-            return -1;
-        }
+        if (!c->tmp && !(c->tmp = malloc(c->cap * sizeof *c->tmp))) return -1;
+        radix_sort(a, c->tmp, up, bits);
     } else if (drop + 1 < p->na) { /* runs of equal leading attributes: the bits above */
         unsigned o = p->off[drop];
         for (uint64_t i = 0; i < up;) {
@@ -297,18 +298,12 @@ static int count_sorted(const ctx *c, const node *p, node *ch, const size_t *pp,
         }
     }
     if (j) stats_add(ch, a[j - 1].size);
-    if (!keep) {
-        free(a);
-        return 0;
-    }
-    cs *shrunk = realloc(a, (j ? j : 1) * sizeof *a);
-    ch->cls = shrunk ? shrunk : a;
+    ch->cls = a;
     return 0;
 }
 
 /* Build a packed child. keep: hold its classes afterwards (it has children of its own). */
-static int build_packed(const ctx *c, const node *p, node *ch, const size_t *pp, size_t drop,
-                        int keep)
+static int build_packed(ctx *c, const node *p, node *ch, const size_t *pp, size_t drop, int keep)
 {
     unsigned bits = 0;
     ch->off = malloc(ch->na * sizeof *ch->off);
@@ -321,19 +316,25 @@ static int build_packed(const ctx *c, const node *p, node *ch, const size_t *pp,
     uint64_t up = node_classes(c, p);
     if (bits <= DENSE_BITS_ALWAYS || (bits <= DENSE_BITS_MAX && ((uint64_t)1 << bits) <= 2 * up)) {
         uint64_t len = (uint64_t)1 << bits;
-        uint64_t *cnt = calloc(len, sizeof *cnt);
-        if (!cnt) return -1;
+        if (c->ndense < len) {
+            free(c->dense);
+            c->ndense = 0;
+            if (!(c->dense = calloc(len, sizeof *c->dense))) return -1;
+            c->ndense = len;
+        }
+        cs *out = keep ? size_buf(c, ch->na) : NULL;
+        if (keep && !out) return -1;
         for (uint64_t i = 0; i < up; i++)
-            cnt[child_code(c, p, ch, pp, drop, i)] += psize(c, p, i);
-        int rc = finish_dense(ch, cnt, len, keep);
-        free(cnt);
-        return rc;
+            c->dense[child_code(c, p, ch, pp, drop, i)] += psize(c, p, i);
+        finish_dense(ch, c->dense, len, out);
+        return 0;
     }
-    return count_sorted(c, p, ch, pp, drop, bits, keep);
+    (void)keep; /* the sorted table is in the buffer either way */
+    return count_sorted(c, p, ch, pp, drop, bits);
 }
 
 /* Build a child whose keys do not fit in 64 bits: a class table of |S| ids per key. */
-static int build_tuple(const ctx *c, const node *p, node *ch, const size_t *pp)
+static int build_tuple(ctx *c, const node *p, node *ch, const size_t *pp)
 {
     ch->kind = TUPLE;
     if (reid_classtable_init(&ch->tab, (unsigned)ch->na) != 0) return -1;
@@ -354,7 +355,7 @@ static int build_tuple(const ctx *c, const node *p, node *ch, const size_t *pp)
 }
 
 /* Build child ch (its attributes set) from parent p; keep its table if it has children. */
-static int build(const ctx *c, const node *p, node *ch, int keep)
+static int build(ctx *c, const node *p, node *ch, int keep)
 {
     size_t *pp = malloc(ch->na * sizeof *pp);
     if (!pp) return -1;
@@ -456,13 +457,14 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
     uint64_t total = reid_subsets_number(q, m);
     if (m == 0 || total == 0) return 0;
     if (total > REID_MAX_SUBSETS) return -1;
-    ctx c = {.t = t, .q = q, .m = m, .out = out};
+    ctx c = {.t = t, .q = q, .m = m, .out = out, .cap = t->nclasses ? t->nclasses : 1};
+    c.buf = calloc(q + 1, sizeof *c.buf);
     c.order = malloc(q * sizeof *c.order);
     c.w = malloc(q * sizeof *c.w);
     out->risks = calloc(total, sizeof *out->risks);
     out->qis = calloc(total * m, sizeof *out->qis);
     size_t *attrs = calloc(m, sizeof *attrs);
-    int rc = c.order && c.w && out->risks && out->qis && attrs ? 0 : -1;
+    int rc = c.order && c.w && c.buf && out->risks && out->qis && attrs ? 0 : -1;
     out->max_size = m;
     if (rc == 0) {
         /* attributes: the QIs by number of value ids, most first (ties: QI order) */
@@ -530,6 +532,11 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
     free(attrs);
     free(c.order);
     free(c.w);
+    for (size_t na = 0; c.buf && na <= q; na++)
+        free(c.buf[na]);
+    free(c.buf);
+    free(c.tmp);
+    free(c.dense);
     if (rc == 0 && c.filled != total) rc = -1; /* cannot happen: every subset once */
     if (rc != 0) {
         reid_subsets_free(out);
