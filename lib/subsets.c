@@ -236,18 +236,35 @@ static void radix_sort(cs *a, cs *tmp, uint64_t n, unsigned bits)
     if (src != a) memcpy(a, src, n * sizeof *a);
 }
 
-static int cmp_code(const void *x, const void *y)
-{
-    uint64_t a = ((const cs *)x)->code, b = ((const cs *)y)->code;
-    return a < b ? -1 : a > b;
-}
-
-/* Sort a run of a few classes by code. */
+/* Sort a run of classes by code: insertion sort for a few, else quicksort (median of three). */
 static void sort_run(cs *a, uint64_t n)
 {
-    if (n > 24) {
-        qsort(a, n, sizeof *a, cmp_code);
-        return;
+    while (n > 24) {
+        uint64_t mid = n / 2;
+        uint64_t x = a[0].code, y = a[mid].code, z = a[n - 1].code;
+        uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        uint64_t i = 0, j = n - 1;
+        for (;;) { /* Hoare partition */
+            while (a[i].code < pivot)
+                i++;
+            while (a[j].code > pivot)
+                j--;
+            if (i >= j) break;
+            cs t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        /* [0, j] <= pivot <= [j+1, n): recurse into the smaller side, loop on the larger */
+        if (j + 1 < n - j - 1) {
+            sort_run(a, j + 1);
+            a += j + 1;
+            n -= j + 1;
+        } else {
+            sort_run(a + j + 1, n - j - 1);
+            n = j + 1;
+        }
     }
     for (uint64_t i = 1; i < n; i++) {
         cs v = a[i];
@@ -273,8 +290,16 @@ static int count_sorted(ctx *c, const node *p, node *ch, const size_t *pp, size_
     uint64_t up = node_classes(c, p);
     cs *a = size_buf(c, ch->na);
     if (!a) return -1;
-    for (uint64_t i = 0; i < up; i++)
-        a[i] = (cs){child_code(c, p, ch, pp, drop, i), psize(c, p, i)};
+    if (drop != SIZE_MAX) { /* a packed parent less one attribute: two shifts and a mask */
+        unsigned o = p->off[drop], hi = o + c->w[p->attrs[drop]];
+        uint64_t low = o ? shr(~(uint64_t)0, 64 - o) : 0;
+        const cs *pc = p->cls;
+        for (uint64_t i = 0; i < up; i++)
+            a[i] = (cs){(pc[i].code & low) | (shr(pc[i].code, hi) << o), pc[i].size};
+    } else {
+        for (uint64_t i = 0; i < up; i++)
+            a[i] = (cs){child_code(c, p, ch, pp, drop, i), psize(c, p, i)};
+    }
     if (drop == SIZE_MAX || drop == 0) {
         if (!c->tmp && !(c->tmp = malloc(c->cap * sizeof *c->tmp))) return -1;
         radix_sort(a, c->tmp, up, bits);
