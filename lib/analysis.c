@@ -608,10 +608,12 @@ static reid_status compute(reid_analysis *a)
         int rc = card ? 0 : -1;
         for (size_t i = 0; card && i < a->nq; i++)
             card[i] = a->qi[i].dict.count;
+        double t0 = now_seconds();
         if (rc == 0)
             rc = reid_subsets_compute(&a->table, card,
                                       reid_subsets_max_size(a->nq, a->cfg->max_subset_size),
                                       &a->subsets);
+        a->subsets.seconds = now_seconds() - t0;
         free(card);
         if (rc != 0) {
             nomem(a);

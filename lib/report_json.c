@@ -350,6 +350,7 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, run, "peak_rss_bytes", u64(s->peak_rss_bytes));
     put(b, run, "table_bytes", u64(s->table_bytes));
     put(b, run, "threads", u64(reid_threads(a)));
+    if (a->cfg->attr_risks) put(b, run, "attribute_risks_seconds", json_real(a->subsets.seconds));
     put(b, root, "run", run);
     return root;
 }

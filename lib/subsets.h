@@ -24,6 +24,7 @@ typedef struct reid_subsets {
     size_t count;
     size_t max_size; /* the largest subset size computed */
     size_t *qis;     /* count x max_size QI indices; risks[i].qis points in here */
+    double seconds;  /* wall time of the computation (set by the analysis) */
 } reid_subsets;
 
 /* Non-empty subsets of at most m of q QIs: the sum of C(q, s) for s = 1..m; UINT64_MAX when it
