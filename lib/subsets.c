@@ -12,14 +12,21 @@
  * first walk holds only the tables on its path.
  *
  * A table of a subset is held in one of three forms:
- * - the class table itself (the root: every QI, keys in QI order);
+ * - the class table itself (the root: every QI, keys in QI order, unsorted);
  * - packed: each class' key as one uint64 with the value id of each
- *   attribute in a bit field of its own (attribute 0 in the low bits), when
- *   the widths add up to at most 64 bits. Dropping an attribute from a
- *   packed code is two shifts and a mask. Counted in a dense array indexed
- *   by the code when that is small, else in an open-addressing hash table
- *   (linear probing, slots inline, lookups prefetched in batches);
+ *   attribute in a bit field of its own (attribute 0 in the highest bits),
+ *   when the widths add up to at most 64 bits, the classes sorted by code.
+ *   Dropping an attribute from a packed code is two shifts and a mask, and
+ *   keeps the order of the attributes before it, so a child is sorted by
+ *   sorting only the runs of equal leading attributes (no sort at all when
+ *   the last attribute is dropped; one radix sort when the first is, or when
+ *   the parent is not packed). Small codes are counted in a dense array
+ *   instead (which comes out sorted). No access is a random one into a large
+ *   table: hashing every subset was 2.5 times slower (bench/README.md);
  * - tuple: keys of |S| uint32 in a reid_classtable, when they do not fit.
+ *
+ * Each packed table lives in a buffer kept for its subset size (on the path
+ * there is one subset of each size), so no table costs fresh page faults.
  *
  * Sums of C(f, 2) are kept exactly in unsigned __int128 (each term is below
  * 2^127 and the sum is at most C(n, 2) < 2^127); separation is then
@@ -48,8 +55,8 @@ enum { ROOT, PACKED, TUPLE };
 typedef struct node {
     int kind;
     size_t na;
-    size_t attr[64]; /* only the first na are used; na <= 64 is checked below for packed forms */
-    size_t *attrs;   /* the attributes (points to attr, or to heap memory when na > 64) */
+    size_t attr[64]; /* room for the attributes of most subsets (the first na are used) */
+    size_t *attrs;   /* the attributes: attr, or heap memory when na > 64 */
     unsigned *off;   /* PACKED: bit offset of each attribute position */
     cs *cls;         /* PACKED: the classes, sorted by code (in the context's buffer of its size) */
     uint64_t u;      /* classes */
