@@ -174,6 +174,13 @@ static void test_subsets_many(void **state)
 static void test_subsets_errors(void **state)
 {
     (void)state;
+    RUN("--help");
+    EXPECT_STATUS(0);
+    OUT_HAS("--attribute-risks");
+    OUT_HAS("--max-subset-size N");
+    OUT_HAS("--subset-threshold F");
+    OUT_HAS("default 5%)");
+    OUT_LACKS("%%");
     const char *f = fixture("subsets_small.csv");
     static const char *const bad_size[] = {"0", "abc", "-1", "2x", ""};
     for (size_t i = 0; i < sizeof bad_size / sizeof *bad_size; i++) {
