@@ -77,7 +77,6 @@ typedef struct ctx {
     /* buffers reused from subset to subset (no page faults for each new table): */
     uint64_t cap;    /* classes of the whole set: no subset has more */
     cs **buf;        /* per subset size: the table of the subset of that size on the path */
-    cs *tmp;         /* the radix sort's other half */
     uint64_t *dense; /* dense counts, all zero between uses */
     uint64_t ndense;
 } ctx;
@@ -308,8 +307,10 @@ static int count_sorted(ctx *c, const node *p, node *ch, const size_t *pp, size_
             a[i] = (cs){child_code(c, p, ch, pp, drop, i), psize(c, p, i)};
     }
     if (drop == SIZE_MAX || drop == 0) {
-        if (!c->tmp && !(c->tmp = malloc(c->cap * sizeof *c->tmp))) return -1;
-        radix_sort(a, c->tmp, up, bits);
+        cs *tmp = malloc((up ? up : 1) * sizeof *tmp); /* freed at once: needed rarely */
+        if (!tmp) return -1;
+        radix_sort(a, tmp, up, bits);
+        free(tmp);
     } else if (drop + 1 < p->na) { /* runs of equal leading attributes: the bits above */
         unsigned o = p->off[drop];
         for (uint64_t i = 0; i < up;) {
@@ -567,7 +568,6 @@ int reid_subsets_compute(const reid_classtable *t, const uint32_t *card, size_t 
     for (size_t na = 0; c.buf && na <= q; na++)
         free(c.buf[na]);
     free(c.buf);
-    free(c.tmp);
     free(c.dense);
     if (rc == 0 && c.filled != total) rc = -1; /* cannot happen: every subset once */
     if (rc != 0) {
