@@ -86,6 +86,18 @@ static const char usage_text[] =
     "      --at-risk-values     also write those records' QI values to FILE (they identify\n"
     "                           people: only when you need them)\n"
     "\n"
+    "Which combinations of quasi-identifiers make people unique (docs/attribute-risk.md):\n"
+    "      --attribute-risks    classes, k, uniques, distinction and separation for every\n"
+    "                           combination of the quasi-identifiers (off by default: it\n"
+    "                           re-counts the classes once per combination)\n"
+    "      --max-subset-size N  only combinations of at most N columns (default: all of\n"
+    "                           them up to 12 quasi-identifiers, 3 above); implies\n"
+    "                           --attribute-risks\n"
+    "      --subset-threshold F  the text report names the smallest combinations that make\n"
+    "                           more than F of the records unique (a fraction, or a\n"
+    "                           percentage such as 5%; default 5%); implies\n"
+    "                           --attribute-risks\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -134,6 +146,9 @@ enum {
     OPT_SUDA2_FRACTION,
     OPT_AT_RISK,
     OPT_AT_RISK_VALUES,
+    OPT_ATTRIBUTE_RISKS,
+    OPT_MAX_SUBSET_SIZE,
+    OPT_SUBSET_THRESHOLD,
 };
 
 static const struct option long_opts[] = {
@@ -168,6 +183,9 @@ static const struct option long_opts[] = {
     {"suda2-dis-fraction", required_argument, NULL, OPT_SUDA2_FRACTION},
     {"at-risk", required_argument, NULL, OPT_AT_RISK},
     {"at-risk-values", no_argument, NULL, OPT_AT_RISK_VALUES},
+    {"attribute-risks", no_argument, NULL, OPT_ATTRIBUTE_RISKS},
+    {"max-subset-size", required_argument, NULL, OPT_MAX_SUBSET_SIZE},
+    {"subset-threshold", required_argument, NULL, OPT_SUBSET_THRESHOLD},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -254,6 +272,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
     memset(opts, 0, sizeof *opts);
     opterr = 0;
     int c;
+    size_t max_subset = 0; /* --max-subset-size, kept for --attribute-risks given after it */
     while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
         uint64_t u;
         size_t sz;
@@ -398,6 +417,26 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             break;
         case OPT_AT_RISK_VALUES:
             opts->at_risk_values = 1;
+            break;
+        case OPT_ATTRIBUTE_RISKS:
+            reid_config_set_attribute_risks(cfg, 1, max_subset);
+            break;
+        case OPT_MAX_SUBSET_SIZE:
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
+                return usage_error("--max-subset-size takes a number of columns of at least 1, "
+                                   "not '%s'",
+                                   optarg);
+            max_subset = (size_t)u;
+            reid_config_set_attribute_risks(cfg, 1, max_subset);
+            break;
+        case OPT_SUBSET_THRESHOLD:
+            if (parse_fraction(optarg, &f) != 0 || f >= 1)
+                return usage_error("--subset-threshold takes a share of the records from 0 to "
+                                   "less than 1 (or a percentage such as 5%%), not '%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_subset_threshold(cfg, f)))
+                return EXIT_USAGE_OR_INPUT;
+            reid_config_set_attribute_risks(cfg, 1, max_subset);
             break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)

@@ -350,6 +350,37 @@ REID_API reid_status reid_config_set_suda2_dis_fraction(reid_config *cfg, double
  */
 REID_API reid_status reid_config_set_record_positions(reid_config *cfg, int on);
 
+/**
+ * Attribute risks (docs/attribute-risk.md): which combinations of the QIs make
+ * people unique. on = 1 computes, for every non-empty subset S of the QIs of
+ * at most max_size QIs, the classes, k, sample uniques, distinction and
+ * separation of the extract grouped by S alone (reid_attribute_risk_get).
+ * max_size 0 (the default) means every subset when there are at most
+ * REID_ALL_SUBSETS_MAX_QIS QIs, and subsets of at most
+ * REID_DEFAULT_MAX_SUBSET_SIZE QIs above that. Off by default: it costs a
+ * re-count of the class table per subset. Not available with "missing
+ * matches anything" (reid_config_set_missing_matches_any): the analysis then
+ * fails with REID_ERR_CONFIG once the header is read; so it does when the
+ * QIs would give more than REID_MAX_SUBSETS subsets.
+ */
+REID_API reid_status reid_config_set_attribute_risks(reid_config *cfg, int on, size_t max_size);
+
+/** Every subset is computed up to this many QIs (unless a max_size is given). */
+#define REID_ALL_SUBSETS_MAX_QIS 12
+/** Largest subset computed above REID_ALL_SUBSETS_MAX_QIS QIs (unless a max_size is given). */
+#define REID_DEFAULT_MAX_SUBSET_SIZE 3
+/** Most subsets one analysis computes. */
+#define REID_MAX_SUBSETS 1000000u
+
+/** Default of reid_config_set_subset_threshold. */
+#define REID_DEFAULT_SUBSET_THRESHOLD 0.05
+
+/**
+ * The text report names the smallest QI combinations that make more than this
+ * fraction (0 <= f < 1) of the records unique. Default 0.05.
+ */
+REID_API reid_status reid_config_set_subset_threshold(reid_config *cfg, double f);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -747,6 +778,40 @@ REID_API reid_status reid_suda2_records(const reid_analysis *a, reid_suda2_recor
  * reid_suda2_records, REID_ERR_IO if writing fails.
  */
 REID_API reid_status reid_write_suda2_csv(const reid_analysis *a, FILE *out, int values);
+
+/* ========================================================================= */
+/* Attribute risks: every combination of QIs (docs/attribute-risk.md)       */
+/* ========================================================================= */
+
+/**
+ * The extract grouped by a subset S of the QIs alone (as ARX's "attribute
+ * risks"). n records; u_S classes of sizes f_c. Fields may be added at the
+ * end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_attribute_risk {
+    const size_t *qis;       /**< the QIs of S: 0-based indices in QI order, ascending */
+    size_t nqis;             /**< |S| */
+    uint64_t classes;        /**< u_S */
+    uint64_t k;              /**< min f_c */
+    uint64_t uniques;        /**< records alone in their class (classes of size 1) */
+    double uniques_fraction; /**< uniques / n */
+    double distinction;      /**< u_S / n (ARX) */
+    double separation;       /**< 1 - sum_c C(f_c, 2) / C(n, 2) (ARX): the share of pairs of
+                                  records that S tells apart; NaN when n = 1 */
+} reid_attribute_risk;
+
+/**
+ * Number of subsets computed (0 when reid_config_set_attribute_risks is off,
+ * or before a successful reid_finish). They are ordered by size, then by
+ * their QI indices (lexicographically).
+ */
+REID_API size_t reid_attribute_risk_count(const reid_analysis *a);
+
+/** Subset i (0..count-1), or NULL. */
+REID_API const reid_attribute_risk *reid_attribute_risk_get(const reid_analysis *a, size_t i);
+
+/** The largest subset size computed (the max_size in use; 0 when off). */
+REID_API size_t reid_attribute_risk_max_size(const reid_analysis *a);
 
 /* ========================================================================= */
 /* Release gate                                                              */

@@ -91,6 +91,7 @@ void reid_analysis_free(reid_analysis *a)
     free(a->Fk);
     free(a->fk_hist);
     reid_suda2_result_free(&a->suda2);
+    reid_subsets_free(&a->subsets);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -266,6 +267,26 @@ static int resolve_sensitive(reid_analysis *a)
     return 0;
 }
 
+/* Attribute risks (docs/attribute-risk.md): refused with "matches_any", and bounded in number. */
+static int check_attribute_risks(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    if (!cfg->attr_risks) return 0;
+    if (cfg->missing_any)
+        return config_error(a, "the attribute risks (--attribute-risks) count exact matches and "
+                               "cannot be combined with \"a missing value matches any value\" "
+                               "(--missing-matches-any); drop one of the two");
+    size_t m = reid_subsets_max_size(a->nq, cfg->max_subset_size);
+    uint64_t total = reid_subsets_number(a->nq, m);
+    if (total > REID_MAX_SUBSETS)
+        return config_error(a,
+                            "the attribute risks of %zu quasi-identifiers with subsets of up to "
+                            "%zu would need %llu subsets, more than the %u allowed; give a "
+                            "smaller --max-subset-size",
+                            a->nq, m, (unsigned long long)total, REID_MAX_SUBSETS);
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -305,6 +326,7 @@ static int choose_qis(reid_analysis *a)
     free(det);
     if (rc == 0 && cfg->weight) rc = resolve_weight(a);
     if (rc == 0) rc = resolve_sensitive(a);
+    if (rc == 0) rc = check_attribute_risks(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -651,6 +673,24 @@ static reid_status compute(reid_analysis *a)
         }
         a->have_suda2 = 1;
     }
+    reid_subsets_free(&a->subsets);
+    if (a->cfg->attr_risks) {
+        uint32_t *card = malloc((a->nq ? a->nq : 1) * sizeof *card);
+        int rc = card ? 0 : -1;
+        for (size_t i = 0; card && i < a->nq; i++)
+            card[i] = a->qi[i].dict.count;
+        double t0 = now_seconds();
+        if (rc == 0)
+            rc = reid_subsets_compute(&a->table, card,
+                                      reid_subsets_max_size(a->nq, a->cfg->max_subset_size),
+                                      &a->subsets);
+        a->subsets.seconds = now_seconds() - t0;
+        free(card);
+        if (rc != 0) {
+            nomem(a);
+            return a->err.status;
+        }
+    }
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -870,6 +910,21 @@ size_t reid_sensitive_count(const reid_analysis *a)
 const reid_sensitive *reid_sensitive_get(const reid_analysis *a, size_t i)
 {
     return i < a->nsens && a->have_sens && a->hist && !a->err.status ? &a->sens[i].res : NULL;
+}
+
+size_t reid_attribute_risk_count(const reid_analysis *a)
+{
+    return a->hist && !a->err.status ? a->subsets.count : 0;
+}
+
+const reid_attribute_risk *reid_attribute_risk_get(const reid_analysis *a, size_t i)
+{
+    return i < reid_attribute_risk_count(a) ? &a->subsets.risks[i] : NULL;
+}
+
+size_t reid_attribute_risk_max_size(const reid_analysis *a)
+{
+    return reid_attribute_risk_count(a) ? a->subsets.max_size : 0;
 }
 
 const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)

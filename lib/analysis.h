@@ -9,6 +9,7 @@
 #include "error.h"
 #include "normalise.h"
 #include "reader.h"
+#include "subsets.h"
 #include "reid.h"
 #include "suda2.h"
 
@@ -84,6 +85,7 @@ struct reid_analysis {
     int have_sens;            /* sens[m].res are computed */
     reid_suda2_result suda2;  /* SUDA2 (docs/suda2.md) */
     int have_suda2;           /* suda2 is computed */
+    reid_subsets subsets;     /* attribute risks (docs/attribute-risk.md), when asked for */
     double t0;
 };
 

@@ -57,6 +57,7 @@ reid_config *reid_config_new(void)
     cfg->missing_alpha = 1;
     cfg->recursive_c = REID_DEFAULT_RECURSIVE_C;
     cfg->suda2_fraction = REID_DEFAULT_SUDA2_DIS_FRACTION;
+    cfg->subset_threshold = REID_DEFAULT_SUBSET_THRESHOLD;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -454,5 +455,21 @@ reid_status reid_config_set_suda2_dis_fraction(reid_config *cfg, double f)
 reid_status reid_config_set_record_positions(reid_config *cfg, int on)
 {
     cfg->positions = on != 0;
+    return REID_OK;
+}
+
+reid_status reid_config_set_attribute_risks(reid_config *cfg, int on, size_t max_size)
+{
+    cfg->attr_risks = on != 0;
+    cfg->max_subset_size = on ? max_size : 0;
+    return REID_OK;
+}
+
+reid_status reid_config_set_subset_threshold(reid_config *cfg, double f)
+{
+    if (!(f >= 0 && f < 1))
+        return cfg_fail(cfg, "the share of unique records for the attribute risks must be from 0 "
+                             "to less than 1");
+    cfg->subset_threshold = f;
     return REID_OK;
 }

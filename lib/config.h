@@ -48,6 +48,9 @@ struct reid_config {
     unsigned suda2_max_size; /* largest MSU size searched, 0 = all */
     double suda2_fraction;   /* DIS-SUDA's sampling fraction (default 0.01) */
     int positions;           /* keep each class' first record number and line */
+    int attr_risks;          /* attribute risks: every subset of the QIs (docs/attribute-risk.md) */
+    size_t max_subset_size;  /* largest subset; 0 = all up to 12 QIs, else 3 */
+    double subset_threshold; /* text report: subsets making more than this fraction unique */
     char error[256];
 };
 

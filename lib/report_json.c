@@ -123,6 +123,54 @@ static json_t *sensitive(jb *b, const reid_analysis *a)
     return o;
 }
 
+/* attribute_risks (docs/attribute-risk.md): one object per subset of the QIs, with
+ * --attribute-risks only. */
+static json_t *attribute_risks(jb *b, const reid_analysis *a)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < reid_attribute_risk_count(a); i++) {
+        const reid_attribute_risk *r = reid_attribute_risk_get(a, i);
+        json_t *o = json_object(), *qis = json_array();
+        for (size_t j = 0; j < r->nqis; j++)
+            push(b, qis, json_string(a->qi[r->qis[j]].name));
+        put(b, o, "qis", qis);
+        put(b, o, "classes", u64(r->classes));
+        put(b, o, "k", u64(r->k));
+        put(b, o, "uniques", u64(r->uniques));
+        put(b, o, "uniques_fraction", json_real(r->uniques_fraction));
+        put(b, o, "distinction", json_real(r->distinction));
+        put(b, o, "separation", real_or_null(r->separation));
+        push(b, arr, o);
+    }
+    return arr;
+}
+
+/* attribute_risks_summary: how many subsets, up to which size, and the text report's threshold. */
+static json_t *attribute_risks_summary(jb *b, const reid_analysis *a)
+{
+    json_t *o = json_object();
+    size_t m = reid_attribute_risk_max_size(a);
+    put(b, o, "subsets", u64(reid_attribute_risk_count(a)));
+    put(b, o, "max_subset_size", u64(m));
+    put(b, o, "all_subsets", json_boolean(m == a->nq));
+    put(b, o, "threshold", json_real(a->cfg->subset_threshold));
+    size_t *idx = malloc((reid_attribute_risk_count(a) ? reid_attribute_risk_count(a) : 1) *
+                         sizeof *idx);
+    long found = idx ? reid_subsets_minimal(&a->subsets, a->cfg->subset_threshold, idx) : -1;
+    json_t *min = json_array();
+    if (found < 0) b->failed = 1;
+    for (long i = 0; i < found; i++) {
+        const reid_attribute_risk *r = reid_attribute_risk_get(a, idx[i]);
+        json_t *qis = json_array();
+        for (size_t j = 0; j < r->nqis; j++)
+            push(b, qis, json_string(a->qi[r->qis[j]].name));
+        push(b, min, qis);
+    }
+    free(idx);
+    put(b, o, "smallest_above_threshold", min);
+    return o;
+}
+
 /* risk.individual (docs/individual-risk.md): only when a weight column was given. */
 static json_t *individual(jb *b, const reid_individual_risk *r, uint64_t n)
 {
@@ -269,6 +317,11 @@ static json_t *build(const reid_analysis *a, jb *b)
     if (reid_sensitive_count(a)) put(b, root, "sensitive_attributes", sensitive(b, a));
     if (reid_suda2_get(a)) put(b, root, "suda2", reid_suda2_json(a));
 
+    if (a->cfg->attr_risks) {
+        put(b, root, "attribute_risks_summary", attribute_risks_summary(b, a));
+        put(b, root, "attribute_risks", attribute_risks(b, a));
+    }
+
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());
     put(b, gate, "max_uniques",
@@ -299,6 +352,7 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, run, "peak_rss_bytes", u64(s->peak_rss_bytes));
     put(b, run, "table_bytes", u64(s->table_bytes));
     put(b, run, "threads", u64(reid_threads(a)));
+    if (a->cfg->attr_risks) put(b, run, "attribute_risks_seconds", json_real(a->subsets.seconds));
     put(b, root, "run", run);
     return root;
 }

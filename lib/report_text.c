@@ -1,6 +1,7 @@
 /* report_text.c - the human-readable report: headline first, aggregates only. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -259,6 +260,77 @@ static void write_sensitive(const reid_analysis *a, const reid_sensitive *r, FIL
     (void)a;
 }
 
+/* Most rows of the attribute-risk table in the text report (all of them are in the JSON). */
+#define SUBSET_ROWS 20
+
+/* Which combinations of QIs make people unique (docs/attribute-risk.md). 0, or -1 (no memory). */
+static int write_attribute_risks(const reid_analysis *a, FILE *o)
+{
+    const reid_subsets *ss = &a->subsets;
+    char n1[32], n2[32], n3[32], p1[32];
+    size_t m = ss->max_size;
+    fprintf(o, "\nWhich combinations of quasi-identifiers make people unique "
+               "(docs/attribute-risk.md)\n");
+    if (m == a->nq)
+        fprintf(o, "  %s combinations of the %s quasi-identifiers were counted (all of them).\n",
+                reid_fmt_count(ss->count, n1), reid_fmt_count(a->nq, n2));
+    else
+        fprintf(o,
+                "  %s combinations of up to %s of the %s quasi-identifiers were counted "
+                "(--max-subset-size).\n",
+                reid_fmt_count(ss->count, n1), reid_fmt_count(m, n2), reid_fmt_count(a->nq, n3));
+    size_t *idx = malloc((ss->count ? ss->count : 1) * sizeof *idx);
+    long found = idx ? reid_subsets_minimal(ss, a->cfg->subset_threshold, idx) : -1;
+    if (found < 0) {
+        free(idx);
+        return -1;
+    }
+    reid_fmt_percent(a->cfg->subset_threshold, p1, sizeof p1);
+    if (found == 0) {
+        const reid_attribute_risk *best = NULL;
+        for (size_t i = 0; i < ss->count; i++)
+            if (!best || ss->risks[i].uniques > best->uniques) best = &ss->risks[i];
+        fprintf(o, "  No combination makes more than %s of the records unique (--subset-threshold).\n",
+                p1);
+        if (best) {
+            fprintf(o, "  The most is %s of the records (", reid_fmt_percent(best->uniques_fraction,
+                                                                             n1, sizeof n1));
+            for (size_t j = 0; j < best->nqis; j++)
+                fprintf(o, "%s%s", j ? ", " : "", a->qi[best->qis[j]].name);
+            fprintf(o, ").\n");
+        }
+        free(idx);
+        return 0;
+    }
+    fprintf(o,
+            "  The smallest combinations that make more than %s of the records unique "
+            "(--subset-threshold):\n\n",
+            p1);
+    fprintf(o, "  %12s %10s %12s %8s %11s  %s\n", "unique", "of records", "classes", "k",
+            "separation", "columns");
+    for (long i = 0; i < found && i < SUBSET_ROWS; i++) {
+        const reid_attribute_risk *r = &ss->risks[idx[i]];
+        fprintf(o, "  %12s %10s %12s %8s %11.6f  ", reid_fmt_count(r->uniques, n1),
+                reid_fmt_percent(r->uniques_fraction, p1, sizeof p1),
+                reid_fmt_count(r->classes, n2), reid_fmt_count(r->k, n3), r->separation);
+        for (size_t j = 0; j < r->nqis; j++)
+            fprintf(o, "%s%s", j ? ", " : "", a->qi[r->qis[j]].name);
+        fprintf(o, "\n");
+    }
+    if (found > SUBSET_ROWS)
+        fprintf(o, "  ... and %s more in the JSON report.\n",
+                reid_fmt_count((uint64_t)(found - SUBSET_ROWS), n1));
+    fprintf(o, "\n  Unique: no other record has the same values in these columns alone.\n"
+               "  Classes: the groups of records that share their values in these columns;\n"
+               "  k: the size of the smallest group.\n"
+               "  Separation: the share of all pairs of records that these columns tell apart\n"
+               "  (1 = every pair).\n"
+               "  Adding a column to a combination can only single out more people.\n"
+               "  Every combination is in the JSON report.\n");
+    free(idx);
+    return 0;
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -378,6 +450,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     }
 
     reid_suda2_write_text(a, o);
+
+    if (a->cfg->attr_risks && write_attribute_risks(a, o) != 0) return REID_ERR_NOMEM;
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
