@@ -492,6 +492,21 @@ static void test_input_gzip(void **state)
     ERR_HAS("absent.csv.gz");
 }
 
+/* Every QI value missing from the first record on: the batch holds no byte at all, which once
+ * read as "out of memory" (exit 3). */
+static void test_input_all_missing(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("all_missing.csv", "a,b\n,\n , NA\n");
+    RUN("-f", "json", "--qi", "a,b", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 2);
+    JINT("equivalence_classes.count", 1);
+    JINT("sample_uniques.records", 0);
+    JINT("quasi_identifier_details.0.missing", 2);
+}
+
 static void test_input_utf8_outside_qis(void **state)
 {
     (void)state;
@@ -1973,6 +1988,7 @@ static const struct CMUnitTest input_tests[] = {
     T(test_input_missing_override),
     T(test_input_stdin),
     T(test_input_gzip),
+    T(test_input_all_missing),
     T(test_input_utf8_outside_qis),
 };
 
