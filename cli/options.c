@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "Usage: reid-check [OPTIONS] FILE\n"
@@ -55,6 +56,13 @@ static const char usage_text[] =
     "                           e.g. 0.01 or 1%); population uniques are estimated\n"
     "      --population-size N  the same, given as the population's size in people\n"
     "      --population uk      the UK's population as ARX has it (63,705,000)\n"
+    "\n"
+    "Population table (docs/population-table.md):\n"
+    "      --population-table FILE  a CSV of population counts: one column per QI (or a\n"
+    "                           coarser one such as postcode:sector, age:census-band,\n"
+    "                           sex:mf) and a column 'count'; reports journalist and\n"
+    "                           marketer risk. Built in: uk-census-2011 (England and Wales,\n"
+    "                           postcode sector x sex x age band; use --qi postcode,sex,age)\n"
     "\n"
     "Sampling weights (docs/individual-risk.md):\n"
     "      --weight COL         column holding each record's sampling weight (a number > 0:\n"
@@ -109,6 +117,7 @@ enum {
     OPT_MISSING_ANY,
     OPT_SENSITIVE,
     OPT_RECURSIVE_C,
+    OPT_POPULATION_TABLE,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +146,7 @@ static const struct option long_opts[] = {
     {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
     {"sensitive", required_argument, NULL, OPT_SENSITIVE},
     {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
+    {"population-table", required_argument, NULL, OPT_POPULATION_TABLE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -208,6 +218,22 @@ static int parse_delimiter(const char *s, int *out)
     else
         return -1;
     return 0;
+}
+
+/* Built-in population tables are also looked for beside an installed executable:
+ * BINDIR/../share/reid-check (a relocated install). */
+static int add_exe_data_dir(reid_config *cfg)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 40);
+    if (n <= 0) return 0; /* not Linux: the install's and the source tree's directories remain */
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return 0;
+    strcpy(slash, "/../share/reid-check");
+    if (reid_config_add_data_dir(cfg, exe) == REID_OK) return 0;
+    fprintf(stderr, "reid-check: out of memory\n");
+    return -1;
 }
 
 static int cfg_check(reid_config *cfg, reid_status st)
@@ -336,6 +362,14 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (cfg_check(cfg, reid_config_set_recursive_c(cfg, rc))) return EXIT_USAGE_OR_INPUT;
             break;
         }
+        case OPT_POPULATION_TABLE:
+            if (!*optarg)
+                return usage_error("--population-table takes a CSV file or a built-in name "
+                                   "(uk-census-2011)");
+            if (cfg_check(cfg, reid_config_set_population_table(cfg, optarg)) ||
+                add_exe_data_dir(cfg) != 0)
+                return EXIT_USAGE_OR_INPUT;
+            break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
