@@ -610,8 +610,8 @@ typedef struct reid_population_table {
     uint64_t threshold_k;    /**< K (reid_config_set_k) */
     double journalist_highest;  /**< 1 / min F' over the cells used */
     uint64_t journalist_highest_records; /**< records in the cells with that F' */
-    double journalist_average;  /**< cells used / sum of F' over them: the mean risk 1/F' of
-                                     the people in the population who match some record */
+    double journalist_average;  /**< max(cells used / sum of F' over them, marketer), as ARX's
+                                     journalist "success rate" (El Emam's Guide) */
     uint64_t records_at_risk;   /**< records in cells with F' < K (risk 1/F' > 1/K) */
     double records_at_risk_fraction; /**< records_at_risk / n' */
     double marketer;            /**< (1/n') sum over cells of f / F' (Dankar and El Emam 2010) */

@@ -587,8 +587,10 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
         r->threshold_k = K;
         double np = (double)r->records_placed;
         r->journalist_highest = agg.nclasses ? 1.0 / (double)minF : 0;
-        r->journalist_average = agg.nclasses ? (double)agg.nclasses / people_used : 0;
         r->marketer = agg.nclasses ? ratio / np : 0;
+        /* ARX's journalist "success rate": the larger of the two averages */
+        double per_person = agg.nclasses ? (double)agg.nclasses / people_used : 0;
+        r->journalist_average = per_person > r->marketer ? per_person : r->marketer;
         r->records_at_risk_fraction = agg.nclasses ? (double)r->records_at_risk / np : 0;
     }
     for (size_t j = 0; remap && j < q; j++)

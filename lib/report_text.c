@@ -304,8 +304,8 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
             qp, risk_pct(t->journalist_highest, p1, sizeof p1),
             reid_fmt_count(t->journalist_highest_records, n1));
     fprintf(o,
-            "  For a person picked at random among the people who match some record, the chance "
-            "is %s on average (journalist average).\n",
+            "  On average the chance is %s (journalist average: the larger of the mean over the "
+            "people who match some record and the marketer risk below).\n",
             risk_pct(t->journalist_average, p1, sizeof p1));
     fprintf(o,
             "  %s records (%s) are in population cells of fewer than k = %s people: each could be "
