@@ -79,6 +79,9 @@ int64_t reid_classtable_add_indexed(reid_classtable *t, const uint32_t *key, uin
 /* Index of the class with this key, or -1. */
 int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key);
 
+/* The same with h = reid_classtable_hash(t, key) computed beforehand (batched lookups). */
+int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *key, uint64_t h);
+
 /*
  * Add every class of src to dst. remap[j] (if not NULL) translates src's value
  * ids of column j to dst's; remap == NULL means both share the dictionaries.

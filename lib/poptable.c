@@ -342,8 +342,14 @@ static int on_row(void *user, const reid_row *row)
     for (size_t j = 0; j < pt->nq; j++) {
         size_t n = 0;
         if (table_value(pt, row, j, &n) != 0) return -1;
+        /* tables are often sorted: a value like the row before's keeps its id */
+        if (pt->have_last && n == pt->last_len[j] && memcmp(pt->buf, pt->last[j], n) == 0)
+            continue;
         if (reid_dict_intern(&pt->dicts[j], pt->buf, n, &pt->key[j]) != 0) return pt_nomem(pt);
+        pt->last_len[j] = n < sizeof pt->last[j] ? n : SIZE_MAX;
+        if (n < sizeof pt->last[j]) memcpy(pt->last[j], pt->buf, n);
     }
+    pt->have_last = 1;
     if (count == 0) return 0;
     if (pt->people > UINT64_MAX - count)
         return cell_error(pt, row, pt->count_col, "the counts add up to more than 2^64");
@@ -384,7 +390,9 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
     pt->dicts = calloc(nq, sizeof *pt->dicts);
     pt->key = calloc(nq, sizeof *pt->key);
     pt->maps = calloc(nq, sizeof *pt->maps);
-    if (!pt->source || !pt->file || !pt->qi_names || !pt->qi_types || !pt->level || !pt->header ||
+    pt->last = calloc(nq, sizeof *pt->last);
+    pt->last_len = calloc(nq, sizeof *pt->last_len);
+    if (!pt->last || !pt->last_len || !pt->source || !pt->file || !pt->qi_names || !pt->qi_types || !pt->level || !pt->header ||
         !pt->col_of_qi || !pt->dicts || !pt->key || !pt->maps)
         return pt_nomem(pt);
     for (size_t j = 0; j < nq; j++) {
@@ -451,6 +459,8 @@ void reid_pt_free(reid_poptable *pt)
     free(pt->dicts);
     free(pt->key);
     free(pt->maps);
+    free(pt->last);
+    free(pt->last_len);
     free(pt->buf);
     free(pt->source);
     free(pt->file);
@@ -500,14 +510,46 @@ static int map_value(reid_poptable *pt, size_t j, const char *v, size_t len, uin
     return reid_dict_intern(&pt->dicts[j], m, n, out);
 }
 
+/* Running sums over the cells holding records (docs/population-table.md). */
+typedef struct pt_sums {
+    double ratio, people;
+    uint64_t minF;
+} pt_sums;
+
+static void add_cell(reid_population_table *r, pt_sums *z, uint64_t f, uint64_t F, uint64_t K)
+{
+    if (F > 0 && F < f) {
+        r->below_sample_cells++;
+        r->below_sample_records += f;
+    }
+    uint64_t Fe = F > f ? F : f;
+    r->records_placed += f;
+    r->cells_used++;
+    z->ratio += (double)f / (double)Fe;
+    z->people += (double)Fe;
+    if (Fe < z->minF) {
+        z->minF = Fe;
+        r->journalist_highest_records = 0;
+    }
+    if (Fe == z->minF) r->journalist_highest_records += f;
+    if (Fe < K) r->records_at_risk += f;
+    if (F == 1 && f == 1) r->population_uniques_in_sample++;
+}
+
+/* Classes placed per batch: their cells are looked up with the slots prefetched. */
+#define PT_BATCH 16
+
 int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict *const *dicts,
                     uint64_t K)
 {
     const size_t q = pt->nq;
+    const reid_classtable *cells = &pt->cells;
     uint32_t **remap = calloc(q, sizeof *remap);
-    reid_classtable agg;
-    int rc = reid_classtable_init(&agg, (unsigned)q);
-    if (!remap) rc = -1;
+    uint64_t *fcell = calloc(cells->nclasses ? cells->nclasses : 1, sizeof *fcell);
+    uint32_t *keys = malloc(PT_BATCH * q * sizeof *keys);
+    reid_classtable absent; /* cells the table does not have, keyed like it */
+    int rc = reid_classtable_init(&absent, (unsigned)q);
+    if (!remap || !fcell || !keys) rc = -1;
     for (size_t j = 0; rc == 0 && j < q; j++) {
         const reid_dict *d = dicts[j];
         if (!(remap[j] = malloc((size_t)d->count * sizeof **remap))) {
@@ -529,50 +571,48 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
                                               level_descriptions[pt->level[j]], 0};
         if (pt->level[j] != REID_PT_EXACT) r->coarser = 1;
     }
-    for (uint64_t c = 0; rc == 0 && c < sample->nclasses; c++) {
-        const uint32_t *k = reid_classtable_key(sample, c);
-        uint64_t f = sample->sizes[c];
-        int unmapped = 0;
-        for (size_t j = 0; j < q; j++) {
-            pt->key[j] = remap[j][k[j]];
-            if (pt->key[j] == UNMAPPED) {
-                unmapped = 1;
-                pt->maps[j].unmatched_records += f;
+    /* each class to its cell: f per cell of the table, or per absent cell */
+    for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
+        uint64_t nb = sample->nclasses - c0 < PT_BATCH ? sample->nclasses - c0 : PT_BATCH;
+        uint64_t h[PT_BATCH];
+        int placed[PT_BATCH];
+        for (uint64_t b = 0; b < nb; b++) {
+            const uint32_t *k = reid_classtable_key(sample, c0 + b);
+            uint32_t *key = keys + b * q;
+            placed[b] = 1;
+            for (size_t j = 0; j < q; j++) {
+                key[j] = remap[j][k[j]];
+                if (key[j] == UNMAPPED) {
+                    placed[b] = 0;
+                    pt->maps[j].unmatched_records += sample->sizes[c0 + b];
+                }
             }
+            if (!placed[b]) continue;
+            h[b] = reid_classtable_hash(cells, key);
+            reid_classtable_prefetch(cells, h[b]);
         }
-        if (unmapped) {
-            r->unmatched_classes++;
-            r->unmatched_records += f;
-            continue;
-        }
-        if (reid_classtable_find(&pt->cells, pt->key) < 0) {
+        for (uint64_t b = 0; rc == 0 && b < nb; b++) {
+            uint64_t f = sample->sizes[c0 + b];
+            if (!placed[b]) {
+                r->unmatched_classes++;
+                r->unmatched_records += f;
+                continue;
+            }
+            int64_t cell = reid_classtable_find_hashed(cells, keys + b * q, h[b]);
+            if (cell >= 0) {
+                fcell[cell] += f;
+                continue;
+            }
             r->absent_classes++;
             r->absent_records += f;
+            rc = reid_classtable_add(&absent, keys + b * q, f);
         }
-        rc = reid_classtable_add(&agg, pt->key, f);
     }
-    double ratio = 0, people_used = 0;
-    uint64_t minF = UINT64_MAX;
-    for (uint64_t i = 0; rc == 0 && i < agg.nclasses; i++) {
-        uint64_t f = agg.sizes[i];
-        int64_t cell = reid_classtable_find(&pt->cells, reid_classtable_key(&agg, i));
-        uint64_t F = cell < 0 ? 0 : pt->cells.sizes[cell];
-        if (F > 0 && F < f) {
-            r->below_sample_cells++;
-            r->below_sample_records += f;
-        }
-        uint64_t Fe = F > f ? F : f;
-        r->records_placed += f;
-        ratio += (double)f / (double)Fe;
-        people_used += (double)Fe;
-        if (Fe < minF) {
-            minF = Fe;
-            r->journalist_highest_records = 0;
-        }
-        if (Fe == minF) r->journalist_highest_records += f;
-        if (Fe < K) r->records_at_risk += f;
-        if (F == 1 && f == 1) r->population_uniques_in_sample++;
-    }
+    pt_sums z = {0, 0, UINT64_MAX};
+    for (uint64_t i = 0; rc == 0 && i < cells->nclasses; i++)
+        if (fcell[i]) add_cell(r, &z, fcell[i], cells->sizes[i], K);
+    for (uint64_t i = 0; rc == 0 && i < absent.nclasses; i++)
+        add_cell(r, &z, absent.sizes[i], 0, K);
     if (rc == 0) {
         r->source = pt->source;
         r->file = pt->file;
@@ -581,21 +621,24 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
             r->attribution = pt->builtin->attribution;
             r->assumption = pt->builtin->assumption;
         }
-        r->cells = pt->cells.nclasses;
+        r->cells = cells->nclasses;
         r->people = pt->people;
-        r->cells_used = agg.nclasses;
         r->threshold_k = K;
-        double np = (double)r->records_placed;
-        r->journalist_highest = agg.nclasses ? 1.0 / (double)minF : 0;
-        r->marketer = agg.nclasses ? ratio / np : 0;
-        /* ARX's journalist "success rate": the larger of the two averages */
-        double per_person = agg.nclasses ? (double)agg.nclasses / people_used : 0;
-        r->journalist_average = per_person > r->marketer ? per_person : r->marketer;
-        r->records_at_risk_fraction = agg.nclasses ? (double)r->records_at_risk / np : 0;
+        if (r->cells_used) {
+            double np = (double)r->records_placed;
+            r->journalist_highest = 1.0 / (double)z.minF;
+            r->marketer = z.ratio / np;
+            r->records_at_risk_fraction = (double)r->records_at_risk / np;
+            /* ARX's journalist "success rate": the larger of the two averages */
+            double per_person = (double)r->cells_used / z.people;
+            r->journalist_average = per_person > r->marketer ? per_person : r->marketer;
+        }
     }
     for (size_t j = 0; remap && j < q; j++)
         free(remap[j]);
     free(remap);
-    reid_classtable_free(&agg);
+    free(fcell);
+    free(keys);
+    reid_classtable_free(&absent);
     return rc;
 }

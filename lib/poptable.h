@@ -61,6 +61,9 @@ typedef struct reid_poptable {
     char *buf; /* scratch for normalised values */
     size_t bufcap;
     uint32_t *key;
+    char (*last)[16];  /* per QI: the previous row's value (when shorter than 16 bytes) */
+    size_t *last_len;  /* its length, SIZE_MAX = not kept */
+    int have_last;     /* key[] holds the previous row's ids */
     int have_header;
     reid_population_table res;
     reid_poptable_mapping *maps; /* per QI */
