@@ -580,10 +580,10 @@ REID_API const reid_population *reid_population_get(const reid_analysis *a);
 
 /** How one QI is matched to the population table. */
 typedef struct reid_poptable_mapping {
-    const char *qi;           /**< the QI's name */
-    const char *column;       /**< the table's column header (e.g. "postcode:sector") */
-    const char *level;        /**< "exact", "sector", "district", "census-band" or "mf" */
-    const char *description;  /**< e.g. "postcode -> postcode sector (SW1A 1AA -> SW1A 1)" */
+    const char *qi;             /**< the QI's name */
+    const char *column;         /**< the table's column header (e.g. "postcode:sector") */
+    const char *level;          /**< "exact", "sector", "district", "census-band" or "mf" */
+    const char *description;    /**< e.g. "postcode -> postcode sector (SW1A 1AA -> SW1A 1)" */
     uint64_t unmatched_records; /**< records whose value could not be mapped to that level
                                      (missing, not a postcode, not an age, a sex other than M/F) */
 } reid_poptable_mapping;
@@ -597,29 +597,29 @@ typedef struct reid_poptable_mapping {
  * Fields may be added at the end in later versions; the struct is owned by the analysis.
  */
 typedef struct reid_population_table {
-    const char *source;      /**< as given: a file name, or the built-in name */
-    const char *file;        /**< the file read */
-    const char *title;       /**< the built-in table's description; NULL for a user's file */
-    const char *attribution; /**< the built-in table's source and licence; NULL otherwise */
-    const char *assumption;  /**< how the built-in table was derived; NULL otherwise */
-    uint64_t cells;          /**< cells in the table with a count > 0 */
-    uint64_t people;         /**< sum of the table's counts */
-    int coarser;             /**< 1 if some QI was mapped to a coarser level */
-    uint64_t records_placed; /**< n' */
-    uint64_t cells_used;     /**< cells holding at least one record */
-    uint64_t threshold_k;    /**< K (reid_config_set_k) */
-    double journalist_highest;  /**< 1 / min F' over the cells used */
+    const char *source;        /**< as given: a file name, or the built-in name */
+    const char *file;          /**< the file read */
+    const char *title;         /**< the built-in table's description; NULL for a user's file */
+    const char *attribution;   /**< the built-in table's source and licence; NULL otherwise */
+    const char *assumption;    /**< how the built-in table was derived; NULL otherwise */
+    uint64_t cells;            /**< cells in the table with a count > 0 */
+    uint64_t people;           /**< sum of the table's counts */
+    int coarser;               /**< 1 if some QI was mapped to a coarser level */
+    uint64_t records_placed;   /**< n' */
+    uint64_t cells_used;       /**< cells holding at least one record */
+    uint64_t threshold_k;      /**< K (reid_config_set_k) */
+    double journalist_highest; /**< 1 / min F' over the cells used */
     uint64_t journalist_highest_records; /**< records in the cells with that F' */
-    double journalist_average;  /**< max(cells used / sum of F' over them, marketer), as ARX's
-                                     journalist "success rate" (El Emam's Guide) */
-    uint64_t records_at_risk;   /**< records in cells with F' < K (risk 1/F' > 1/K) */
+    double journalist_average;       /**< max(cells used / sum of F' over them, marketer), as ARX's
+                                          journalist "success rate" (El Emam's Guide) */
+    uint64_t records_at_risk;        /**< records in cells with F' < K (risk 1/F' > 1/K) */
     double records_at_risk_fraction; /**< records_at_risk / n' */
-    double marketer;            /**< (1/n') sum over cells of f / F' (Dankar and El Emam 2010) */
+    double marketer; /**< (1/n') sum over cells of f / F' (Dankar and El Emam 2010) */
     uint64_t population_uniques_in_sample; /**< records alone in a cell with F = 1 */
-    uint64_t unmatched_classes; /**< classes with a value that could not be mapped */
-    uint64_t unmatched_records; /**< their records (left out of the figures) */
-    uint64_t absent_classes;    /**< classes placed in a cell the table does not have (F = 0) */
-    uint64_t absent_records;    /**< their records */
+    uint64_t unmatched_classes;            /**< classes with a value that could not be mapped */
+    uint64_t unmatched_records;            /**< their records (left out of the figures) */
+    uint64_t absent_classes;       /**< classes placed in a cell the table does not have (F = 0) */
+    uint64_t absent_records;       /**< their records */
     uint64_t below_sample_cells;   /**< cells with 0 < F < f */
     uint64_t below_sample_records; /**< their records */
 } reid_population_table;

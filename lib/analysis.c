@@ -280,8 +280,8 @@ static int load_poptable(reid_analysis *a)
     }
     for (size_t i = 0; i < a->nq; i++)
         names[i] = a->qi[i].name;
-    int rc = reid_pt_resolve(a->cfg->population_table, a->cfg->data_dirs, a->cfg->ndata_dirs,
-                             &path, &builtin, &a->err);
+    int rc = reid_pt_resolve(a->cfg->population_table, a->cfg->data_dirs, a->cfg->ndata_dirs, &path,
+                             &builtin, &a->err);
     if (rc == 0)
         rc = reid_pt_load(a->poptable, a->cfg->population_table, path, builtin, names, a->types,
                           a->nq, &a->missing, &a->err);

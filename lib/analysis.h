@@ -81,6 +81,7 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+
     struct reid_poptable *poptable; /* the population table (docs/population-table.md), or NULL */
     int have_poptable;              /* poptable->res is computed */
     double t0;

@@ -117,8 +117,7 @@ reid_config *reid_config_copy(const reid_config *cfg)
         if (!(c->sensitive[i] = strdup(cfg->sensitive[i]))) goto oom;
         c->nsensitive = i + 1;
     }
-    if (cfg->population_table && !(c->population_table = strdup(cfg->population_table)))
-        goto oom;
+    if (cfg->population_table && !(c->population_table = strdup(cfg->population_table))) goto oom;
     if (cfg->ndata_dirs && !(c->data_dirs = calloc(cfg->ndata_dirs, sizeof *c->data_dirs)))
         goto oom;
     for (size_t i = 0; i < cfg->ndata_dirs; i++) {

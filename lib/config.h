@@ -42,6 +42,7 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+
     char *population_table; /* a file or a built-in name (docs/population-table.md); NULL = none */
     char **data_dirs;       /* where built-in population tables are looked for first */
     size_t ndata_dirs;

@@ -258,11 +258,13 @@ static int parse_count(reid_poptable *pt, const reid_row *row, uint64_t *out)
     if (end != tmp && *end == 0 && d < 0)
         return cell_error(pt, row, c,
                           "the count '%.*s' is negative; a count of people is a whole number "
-                          "from 0 up", CAP(len), s);
+                          "from 0 up",
+                          CAP(len), s);
     if (end != tmp && *end == 0)
         return cell_error(pt, row, c,
                           "the count '%.*s' is not a whole number; a count of people is a whole "
-                          "number from 0 up (round expected counts before use)", CAP(len), s);
+                          "number from 0 up (round expected counts before use)",
+                          CAP(len), s);
     return cell_error(pt, row, c, "the count '%.*s' is not a number", CAP(len), s);
 }
 
@@ -283,7 +285,8 @@ static int table_value(reid_poptable *pt, const reid_row *row, size_t j, size_t 
     if (reid_missing_set_has(pt->missing, s, len))
         return cell_error(pt, row, c,
                           "the value '%.*s' is missing; every cell of a population table needs "
-                          "a value in each column", CAP(len), s);
+                          "a value in each column",
+                          CAP(len), s);
     char *out = pt->buf;
     int ok = 1, b;
     size_t n = 0;
@@ -295,13 +298,15 @@ static int table_value(reid_poptable *pt, const reid_row *row, size_t j, size_t 
         n = reid_sector_canonical(s, len, out);
         ok = n >= 4 && n <= 6 && out[n - 2] == ' ' && out[n - 1] >= '0' && out[n - 1] <= '9';
         if (!ok)
-            return cell_error(pt, row, c, "'%.*s' is not a postcode sector (such as SW1A 1)", CAP(len), s);
+            return cell_error(pt, row, c, "'%.*s' is not a postcode sector (such as SW1A 1)",
+                              CAP(len), s);
         break;
     case REID_PT_DISTRICT:
         n = reid_sector_canonical(s, len, out);
         ok = n >= 2 && n <= 4 && !memchr(out, ' ', n);
         if (!ok)
-            return cell_error(pt, row, c, "'%.*s' is not a postcode district (such as SW1A)", CAP(len), s);
+            return cell_error(pt, row, c, "'%.*s' is not a postcode district (such as SW1A)",
+                              CAP(len), s);
         break;
     case REID_PT_CENSUS_BAND:
         b = reid_census_band_of_label(s, len);
@@ -309,14 +314,16 @@ static int table_value(reid_poptable *pt, const reid_row *row, size_t j, size_t 
             return cell_error(pt, row, c,
                               "'%.*s' is not a Census 2011 age band (0-4, 5-7, 8-9, 10-14, 15, "
                               "16-17, 18-19, 20-24, 25-29, 30-44, 45-59, 60-64, 65-74, 75-84, "
-                              "85-89, 90+)", CAP(len), s);
+                              "85-89, 90+)",
+                              CAP(len), s);
         n = strlen(reid_census_band_label(b));
         memcpy(out, reid_census_band_label(b), n);
         break;
     case REID_PT_SEX_MF:
         b = reid_sex_mf(s, len);
         if (!b)
-            return cell_error(pt, row, c, "'%.*s' is not a sex (M, F, Male, Female, 1 or 2)", CAP(len), s);
+            return cell_error(pt, row, c, "'%.*s' is not a sex (M, F, Male, Female, 1 or 2)",
+                              CAP(len), s);
         out[0] = (char)b;
         n = 1;
         break;
@@ -343,8 +350,7 @@ static int on_row(void *user, const reid_row *row)
         size_t n = 0;
         if (table_value(pt, row, j, &n) != 0) return -1;
         /* tables are often sorted: a value like the row before's keeps its id */
-        if (pt->have_last && n == pt->last_len[j] && memcmp(pt->buf, pt->last[j], n) == 0)
-            continue;
+        if (pt->have_last && n == pt->last_len[j] && memcmp(pt->buf, pt->last[j], n) == 0) continue;
         if (reid_dict_intern(&pt->dicts[j], pt->buf, n, &pt->key[j]) != 0) return pt_nomem(pt);
         pt->last_len[j] = n < sizeof pt->last[j] ? n : SIZE_MAX;
         if (n < sizeof pt->last[j]) memcpy(pt->last[j], pt->buf, n);
@@ -392,8 +398,8 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
     pt->maps = calloc(nq, sizeof *pt->maps);
     pt->last = calloc(nq, sizeof *pt->last);
     pt->last_len = calloc(nq, sizeof *pt->last_len);
-    if (!pt->last || !pt->last_len || !pt->source || !pt->file || !pt->qi_names || !pt->qi_types || !pt->level || !pt->header ||
-        !pt->col_of_qi || !pt->dicts || !pt->key || !pt->maps)
+    if (!pt->last || !pt->last_len || !pt->source || !pt->file || !pt->qi_names || !pt->qi_types ||
+        !pt->level || !pt->header || !pt->col_of_qi || !pt->dicts || !pt->key || !pt->maps)
         return pt_nomem(pt);
     for (size_t j = 0; j < nq; j++) {
         pt->qi_types[j] = qi_types[j];
@@ -403,8 +409,8 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
     if (reid_classtable_init(&pt->cells, (unsigned)nq) != 0) return pt_nomem(pt);
     FILE *f = fopen(path, "rb");
     if (!f) {
-        reid_error_set(err, REID_ERR_CONFIG, 0, 0, "cannot open the population table %s: %s",
-                       path, strerror(errno));
+        reid_error_set(err, REID_ERR_CONFIG, 0, 0, "cannot open the population table %s: %s", path,
+                       strerror(errno));
         return -1;
     }
     reid_reader r;
@@ -432,8 +438,7 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
     free(disp);
     if (rc != 0 || err->status) return -1;
     if (!pt->have_header)
-        return reid_error_set(err, REID_ERR_CONFIG, 0, 0, "the population table %s is empty",
-                              path),
+        return reid_error_set(err, REID_ERR_CONFIG, 0, 0, "the population table %s is empty", path),
                -1;
     if (pt->cells.nclasses == 0)
         return reid_error_set(err, REID_ERR_CONFIG, 0, 0,
@@ -566,9 +571,9 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
     reid_population_table *r = &pt->res;
     memset(r, 0, sizeof *r);
     for (size_t j = 0; j < q; j++) {
-        pt->maps[j] = (reid_poptable_mapping){pt->qi_names[j], pt->header[j],
-                                              level_names[pt->level[j]],
-                                              level_descriptions[pt->level[j]], 0};
+        pt->maps[j] =
+            (reid_poptable_mapping){pt->qi_names[j], pt->header[j], level_names[pt->level[j]],
+                                    level_descriptions[pt->level[j]], 0};
         if (pt->level[j] != REID_PT_EXACT) r->coarser = 1;
     }
     /* each class to its cell: f per cell of the table, or per absent cell */

@@ -21,11 +21,11 @@
 #include "reid.h"
 
 typedef enum reid_pt_level {
-    REID_PT_EXACT = 0,  /* compared after the QI type's normalisation */
-    REID_PT_SECTOR,     /* postcode -> sector */
-    REID_PT_DISTRICT,   /* postcode -> district */
+    REID_PT_EXACT = 0,   /* compared after the QI type's normalisation */
+    REID_PT_SECTOR,      /* postcode -> sector */
+    REID_PT_DISTRICT,    /* postcode -> district */
     REID_PT_CENSUS_BAND, /* age -> Census 2011 band */
-    REID_PT_SEX_MF      /* sex -> M / F */
+    REID_PT_SEX_MF       /* sex -> M / F */
 } reid_pt_level;
 
 /* One built-in table: its name, file name and what the reports say of it. */
@@ -53,7 +53,7 @@ typedef struct reid_poptable {
     size_t ncols;         /* the table's columns */
     size_t *qi_of_col;    /* per table column: the QI, or SIZE_MAX for the count */
     size_t count_col;
-    reid_dict *dicts;     /* per QI: the table's values at its level */
+    reid_dict *dicts;      /* per QI: the table's values at its level */
     reid_classtable cells; /* mapped key (QI order) -> count */
     uint64_t people;
     const reid_missing_set *missing;
@@ -61,9 +61,9 @@ typedef struct reid_poptable {
     char *buf; /* scratch for normalised values */
     size_t bufcap;
     uint32_t *key;
-    char (*last)[16];  /* per QI: the previous row's value (when shorter than 16 bytes) */
-    size_t *last_len;  /* its length, SIZE_MAX = not kept */
-    int have_last;     /* key[] holds the previous row's ids */
+    char (*last)[16]; /* per QI: the previous row's value (when shorter than 16 bytes) */
+    size_t *last_len; /* its length, SIZE_MAX = not kept */
+    int have_last;    /* key[] holds the previous row's ids */
     int have_header;
     reid_population_table res;
     reid_poptable_mapping *maps; /* per QI */

@@ -265,8 +265,8 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
     uint64_t n = a->sum.records;
     fprintf(o, "\nPopulation table (docs/population-table.md)\n");
     if (t->title)
-        fprintf(o, "  Table: %s (%s, read from %s).\n  Source: %s.\n", t->title, t->source,
-                t->file, t->attribution);
+        fprintf(o, "  Table: %s (%s, read from %s).\n  Source: %s.\n", t->title, t->source, t->file,
+                t->attribution);
     else
         fprintf(o, "  Table: %s.\n", t->file);
     fprintf(o, "  It counts %s people in %s cells.\n", reid_fmt_count(t->people, n1),
@@ -281,15 +281,17 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
             fprintf(o, "  Column '%s' was mapped to the table's '%s': %s.\n", m->qi, m->column,
                     m->description);
         if (m->unmatched_records)
-            fprintf(o, "  %s records have a %s that could not be mapped (missing or not readable).\n",
+            fprintf(o,
+                    "  %s records have a %s that could not be mapped (missing or not readable).\n",
                     reid_fmt_count(m->unmatched_records, n1), m->qi);
     }
     if (t->coarser)
         fprintf(o, "  The table is coarser than the extract, so each risk below is worked out for "
                    "the record's population cell; a record's true risk can only be higher.\n");
     if (t->unmatched_records)
-        fprintf(o, "  %s records (%s) could not be placed in the table and are left out of the "
-                   "figures below.\n",
+        fprintf(o,
+                "  %s records (%s) could not be placed in the table and are left out of the "
+                "figures below.\n",
                 reid_fmt_count(t->unmatched_records, n1),
                 reid_fmt_percent((double)t->unmatched_records / (double)n, p1, sizeof p1));
     if (!t->records_placed) {

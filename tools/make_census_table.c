@@ -33,7 +33,8 @@ static int split(char *line, char **f)
 {
     int n = 0;
     char *save = NULL;
-    for (char *t = strtok_r(line, ",\r\n", &save); t && n < MAXF; t = strtok_r(NULL, ",\r\n", &save)) {
+    for (char *t = strtok_r(line, ",\r\n", &save); t && n < MAXF;
+         t = strtok_r(NULL, ",\r\n", &save)) {
         size_t len = strlen(t);
         if (len >= 2 && t[0] == '"' && t[len - 1] == '"') {
             t[len - 1] = 0;
@@ -149,7 +150,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < NBANDS; i++)
             if (males[i]) fprintf(out, "%s,M,%s,%" PRIu64 "\n", code, bands[i], males[i]);
         for (int i = 0; i < NBANDS; i++)
-            if (b[i] - males[i]) fprintf(out, "%s,F,%s,%" PRIu64 "\n", code, bands[i], b[i] - males[i]);
+            if (b[i] - males[i])
+                fprintf(out, "%s,F,%s,%" PRIu64 "\n", code, bands[i], b[i] - males[i]);
     }
     fclose(age);
     free(rows);

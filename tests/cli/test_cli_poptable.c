@@ -1,7 +1,7 @@
 /*
- * test_cli_poptable.c - --population-table (docs/population-table.md) through the reid-check binary:
- * the hand-computed exact and coarser tables (tests/fixtures/README.md, "Population table"), the
- * built-in uk-census-2011 table on the sample extract, errors and privacy.
+ * test_cli_poptable.c - --population-table (docs/population-table.md) through the reid-check
+ * binary: the hand-computed exact and coarser tables (tests/fixtures/README.md, "Population
+ * table"), the built-in uk-census-2011 table on the sample extract, errors and privacy.
  *
  * Usage: test_cli_poptable REID_CHECK TESTS_DIR GROUP (GROUP: poptable)
  */
@@ -208,8 +208,8 @@ static void test_poptable_privacy(void **state)
 }
 
 static const struct CMUnitTest poptable_tests[] = {
-    T(test_poptable_exact),   T(test_poptable_coarse),  T(test_poptable_builtin),
-    T(test_poptable_errors),  T(test_poptable_privacy),
+    T(test_poptable_exact),  T(test_poptable_coarse),  T(test_poptable_builtin),
+    T(test_poptable_errors), T(test_poptable_privacy),
 };
 
 static const cli_group groups[] = {

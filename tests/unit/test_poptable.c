@@ -82,7 +82,7 @@ static void test_postcode_sector(void **state)
     n = reid_postcode_sector("M11AE", 5, out); /* M1 1AE */
     assert_int_equal(n, 4);
     assert_memory_equal(out, "M1 1", 4);
-    assert_int_equal(reid_postcode_sector("SW1A", 4, out), 0);  /* outward code only */
+    assert_int_equal(reid_postcode_sector("SW1A", 4, out), 0);   /* outward code only */
     assert_int_equal(reid_postcode_sector("SW1A 1", 6, out), 0); /* a sector is not a postcode */
     assert_int_equal(reid_postcode_sector("NOTAPOSTCODE", 12, out), 0);
     assert_int_equal(reid_postcode_sector("", 0, out), 0);
@@ -107,15 +107,14 @@ static void test_age_bands(void **state)
     static const struct {
         const char *age;
         const char *band;
-    } cases[] = {{"0", "0-4"},     {"4", "0-4"},     {"5", "5-7"},     {"7", "5-7"},
-                 {"8", "8-9"},     {"9", "8-9"},     {"10", "10-14"},  {"14", "10-14"},
-                 {"15", "15"},     {"16", "16-17"},  {"17", "16-17"},  {"18", "18-19"},
-                 {"19", "18-19"},  {"20", "20-24"},  {"24", "20-24"},  {"25", "25-29"},
-                 {"29", "25-29"},  {"30", "30-44"},  {"44", "30-44"},  {"45", "45-59"},
-                 {"59", "45-59"},  {"60", "60-64"},  {"64", "60-64"},  {"65", "65-74"},
-                 {"74", "65-74"},  {"75", "75-84"},  {"84", "75-84"},  {"85", "85-89"},
-                 {"89", "85-89"},  {"90", "90+"},    {"101", "90+"},   {"150", "90+"},
-                 {"042", "30-44"}, {" 7 ", "5-7"}};
+    } cases[] = {
+        {"0", "0-4"},    {"4", "0-4"},    {"5", "5-7"},     {"7", "5-7"},    {"8", "8-9"},
+        {"9", "8-9"},    {"10", "10-14"}, {"14", "10-14"},  {"15", "15"},    {"16", "16-17"},
+        {"17", "16-17"}, {"18", "18-19"}, {"19", "18-19"},  {"20", "20-24"}, {"24", "20-24"},
+        {"25", "25-29"}, {"29", "25-29"}, {"30", "30-44"},  {"44", "30-44"}, {"45", "45-59"},
+        {"59", "45-59"}, {"60", "60-64"}, {"64", "60-64"},  {"65", "65-74"}, {"74", "65-74"},
+        {"75", "75-84"}, {"84", "75-84"}, {"85", "85-89"},  {"89", "85-89"}, {"90", "90+"},
+        {"101", "90+"},  {"150", "90+"},  {"042", "30-44"}, {" 7 ", "5-7"}};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         int b = reid_census_age_band(cases[i].age, strlen(cases[i].age));
         if (b < 0 || strcmp(reid_census_band_label(b), cases[i].band) != 0) {
@@ -223,8 +222,8 @@ static void test_exact(void **state)
 static void test_coarse(void **state)
 {
     (void)state;
-    reid_analysis *a = run_pt("postcode,sex,age", fx("poptable_coarse.csv"),
-                              "poptable_coarse_sample.csv", 0);
+    reid_analysis *a =
+        run_pt("postcode,sex,age", fx("poptable_coarse.csv"), "poptable_coarse_sample.csv", 0);
     assert_analysis_ok(a);
     const reid_population_table *t = reid_population_table_get(a);
     assert_non_null(t);
@@ -367,8 +366,7 @@ static void test_builtin(void **state)
     reid_missing_set miss;
     assert_int_equal(reid_missing_set_parse(&miss, "NA,N/A,NULL,?"), 0);
     reid_poptable pt;
-    assert_int_equal(reid_pt_load(&pt, "uk-census-2011", path, b, names, types, 3, &miss, &err),
-                     0);
+    assert_int_equal(reid_pt_load(&pt, "uk-census-2011", path, b, names, types, 3, &miss, &err), 0);
     assert_int_equal(pt.people, 56075912);
     assert_int_equal(pt.level[0], REID_PT_SECTOR);
     assert_int_equal(pt.level[1], REID_PT_SEX_MF);
@@ -382,7 +380,7 @@ static void test_builtin(void **state)
     assert_int_equal(cell(&pt, "AL1 1", "M", "90+"), 21);
     assert_int_equal(cell(&pt, "AL1 1", "F", "90+"), 21);
     /* every band of AL1 1 keeps its census total */
-    static const uint64_t ks102[REID_CENSUS_NBANDS] = {432, 166, 87,   199,  45,  88,  61,  234,
+    static const uint64_t ks102[REID_CENSUS_NBANDS] = {432, 166,  87,   199, 45,  88,  61, 234,
                                                        479, 1660, 1001, 279, 368, 245, 67, 42};
     uint64_t all = 0;
     for (int i = 0; i < REID_CENSUS_NBANDS; i++) {
@@ -483,8 +481,8 @@ static void test_errors(void **state)
         {"town,sex,age,count\nA,M,30,abc\n", "the count 'abc' is not a number", REID_ERR_INPUT, 2,
          4},
         {"town,sex,age,count\nA,M,30,\n", "the count is empty", REID_ERR_INPUT, 2, 4},
-        {"town,sex,age,count\nA,M,30,99999999999999999999999\n", "is too large", REID_ERR_INPUT,
-         2, 4},
+        {"town,sex,age,count\nA,M,30,99999999999999999999999\n", "is too large", REID_ERR_INPUT, 2,
+         4},
         {"town,sex,age,count\nA,M\n", "line 2: expected 4 fields", REID_ERR_INPUT, 2, 0},
         {"town,sex,age,count\nA,NA,30,4\n", "the value 'NA' is missing", REID_ERR_INPUT, 2, 2},
         {"town,sex:mf,age,count\nA,X,30,4\n", "'X' is not a sex", REID_ERR_INPUT, 2, 2},
@@ -515,16 +513,11 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_postcode_sector),
-        cmocka_unit_test(test_age_bands),
-        cmocka_unit_test(test_sex_mf),
-        cmocka_unit_test(test_exact),
-        cmocka_unit_test(test_coarse),
-        cmocka_unit_test(test_journalist_average),
-        cmocka_unit_test(test_merge),
-        cmocka_unit_test(test_builtin),
-        cmocka_unit_test(test_builtin_api),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_postcode_sector), cmocka_unit_test(test_age_bands),
+        cmocka_unit_test(test_sex_mf),          cmocka_unit_test(test_exact),
+        cmocka_unit_test(test_coarse),          cmocka_unit_test(test_journalist_average),
+        cmocka_unit_test(test_merge),           cmocka_unit_test(test_builtin),
+        cmocka_unit_test(test_builtin_api),     cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
