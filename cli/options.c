@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -231,6 +232,8 @@ static int add_exe_data_dir(reid_config *cfg)
     char *slash = strrchr(exe, '/');
     if (!slash) return 0;
     strcpy(slash, "/../share/reid-check");
+    struct stat st;
+    if (stat(exe, &st) != 0 || !S_ISDIR(st.st_mode)) return 0; /* not installed there */
     if (reid_config_add_data_dir(cfg, exe) == REID_OK) return 0;
     fprintf(stderr, "reid-check: out of memory\n");
     return -1;
