@@ -541,8 +541,128 @@ static void add_cell(reid_population_table *r, pt_sums *z, uint64_t f, uint64_t 
     if (F == 1 && f == 1) r->population_uniques_in_sample++;
 }
 
-/* Classes placed per batch: their cells are looked up with the slots prefetched. */
+/* Classes placed per batch: the lookups of a batch are prefetched before they are used. */
 #define PT_BATCH 16
+
+/* Where the classes go: per cell of the table (fcell, by its index) or per absent cell. */
+typedef struct pt_place {
+    reid_poptable *pt;
+    const reid_classtable *sample;
+    uint32_t *const *remap;
+    uint64_t *fcell;
+    reid_classtable *absent;
+} pt_place;
+
+/* The mapped key of class c into key; 0 (and the unmatched counts) if a value cannot be mapped. */
+static int map_class(pt_place *p, uint64_t c, uint32_t *key)
+{
+    const uint32_t *k = reid_classtable_key(p->sample, c);
+    int placed = 1;
+    for (size_t j = 0; j < p->pt->nq; j++) {
+        key[j] = p->remap[j][k[j]];
+        if (key[j] == UNMAPPED) {
+            placed = 0;
+            p->pt->maps[j].unmatched_records += p->sample->sizes[c];
+        }
+    }
+    if (!placed) {
+        p->pt->res.unmatched_classes++;
+        p->pt->res.unmatched_records += p->sample->sizes[c];
+    }
+    return placed;
+}
+
+/* f records of `classes` classes in the cell with this key, which the table does not have. */
+static int add_absent(pt_place *p, const uint32_t *key, uint64_t f, uint64_t classes)
+{
+    p->pt->res.absent_classes += classes;
+    p->pt->res.absent_records += f;
+    return reid_classtable_add(p->absent, key, f);
+}
+
+/* Each class's cell looked up in the table's hash table. */
+static int place_hashed(pt_place *p)
+{
+    const size_t q = p->pt->nq;
+    const reid_classtable *cells = &p->pt->cells, *sample = p->sample;
+    uint32_t keys[PT_BATCH * 8], *kp = q <= 8 ? keys : malloc(PT_BATCH * q * sizeof *kp);
+    int rc = kp ? 0 : -1;
+    for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
+        uint64_t nb = sample->nclasses - c0 < PT_BATCH ? sample->nclasses - c0 : PT_BATCH;
+        uint64_t h[PT_BATCH];
+        int placed[PT_BATCH];
+        for (uint64_t b = 0; b < nb; b++) {
+            if (!(placed[b] = map_class(p, c0 + b, kp + b * q))) continue;
+            h[b] = reid_classtable_hash(cells, kp + b * q);
+            reid_classtable_prefetch(cells, h[b]);
+        }
+        for (uint64_t b = 0; rc == 0 && b < nb; b++) {
+            if (!placed[b]) continue;
+            uint64_t f = sample->sizes[c0 + b];
+            int64_t cell = reid_classtable_find_hashed(cells, kp + b * q, h[b]);
+            if (cell >= 0)
+                p->fcell[cell] += f;
+            else
+                rc = add_absent(p, kp + b * q, f, 1);
+        }
+    }
+    if (kp != keys) free(kp);
+    return rc;
+}
+
+/*
+ * The same through a dense array: with n_j values of QI j at the table's level (the table's and
+ * the extract's mapped values), a cell is the number sum_j id_j x prod_{i>j} n_i < prod n_j; the
+ * records and classes of each such code are added up in arrays of that size, and only the codes
+ * that hold records are looked up in the table. Used when the product is small (the census table:
+ * about 8,500 sectors x 3 x 17).
+ */
+static int place_dense(pt_place *p, uint64_t ncodes)
+{
+    const size_t q = p->pt->nq;
+    const reid_classtable *cells = &p->pt->cells, *sample = p->sample;
+    uint64_t *fcode = calloc(ncodes, sizeof *fcode);
+    uint32_t *ccode = calloc(ncodes, sizeof *ccode);
+    uint32_t *key = malloc(q * sizeof *key);
+    int rc = fcode && ccode && key ? 0 : -1;
+    for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
+        uint64_t nb = sample->nclasses - c0 < PT_BATCH ? sample->nclasses - c0 : PT_BATCH;
+        uint64_t code[PT_BATCH];
+        for (uint64_t b = 0; b < nb; b++) /* the first QI's remap is the large one (postcodes) */
+            __builtin_prefetch(&p->remap[0][reid_classtable_key(sample, c0 + b)[0]]);
+        for (uint64_t b = 0; b < nb; b++) {
+            code[b] = UINT64_MAX;
+            if (!map_class(p, c0 + b, key)) continue;
+            uint64_t v = 0;
+            for (size_t j = 0; j < q; j++)
+                v = v * p->pt->dicts[j].count + key[j];
+            code[b] = v;
+            __builtin_prefetch(&fcode[v], 1);
+        }
+        for (uint64_t b = 0; b < nb; b++) {
+            if (code[b] == UINT64_MAX) continue;
+            fcode[code[b]] += sample->sizes[c0 + b];
+            ccode[code[b]]++;
+        }
+    }
+    for (uint64_t v = 0; rc == 0 && v < ncodes; v++) {
+        if (!fcode[v]) continue;
+        uint64_t r = v;
+        for (size_t j = q; j-- > 0;) {
+            key[j] = (uint32_t)(r % p->pt->dicts[j].count);
+            r /= p->pt->dicts[j].count;
+        }
+        int64_t cell = reid_classtable_find(cells, key);
+        if (cell >= 0)
+            p->fcell[cell] += fcode[v];
+        else
+            rc = add_absent(p, key, fcode[v], ccode[v]);
+    }
+    free(fcode);
+    free(ccode);
+    free(key);
+    return rc;
+}
 
 int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict *const *dicts,
                     uint64_t K)
@@ -551,10 +671,9 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
     const reid_classtable *cells = &pt->cells;
     uint32_t **remap = calloc(q, sizeof *remap);
     uint64_t *fcell = calloc(cells->nclasses ? cells->nclasses : 1, sizeof *fcell);
-    uint32_t *keys = malloc(PT_BATCH * q * sizeof *keys);
     reid_classtable absent; /* cells the table does not have, keyed like it */
     int rc = reid_classtable_init(&absent, (unsigned)q);
-    if (!remap || !fcell || !keys) rc = -1;
+    if (!remap || !fcell) rc = -1;
     for (size_t j = 0; rc == 0 && j < q; j++) {
         const reid_dict *d = dicts[j];
         if (!(remap[j] = malloc((size_t)d->count * sizeof **remap))) {
@@ -576,43 +695,13 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
                                     level_descriptions[pt->level[j]], 0};
         if (pt->level[j] != REID_PT_EXACT) r->coarser = 1;
     }
-    /* each class to its cell: f per cell of the table, or per absent cell */
-    for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
-        uint64_t nb = sample->nclasses - c0 < PT_BATCH ? sample->nclasses - c0 : PT_BATCH;
-        uint64_t h[PT_BATCH];
-        int placed[PT_BATCH];
-        for (uint64_t b = 0; b < nb; b++) {
-            const uint32_t *k = reid_classtable_key(sample, c0 + b);
-            uint32_t *key = keys + b * q;
-            placed[b] = 1;
-            for (size_t j = 0; j < q; j++) {
-                key[j] = remap[j][k[j]];
-                if (key[j] == UNMAPPED) {
-                    placed[b] = 0;
-                    pt->maps[j].unmatched_records += sample->sizes[c0 + b];
-                }
-            }
-            if (!placed[b]) continue;
-            h[b] = reid_classtable_hash(cells, key);
-            reid_classtable_prefetch(cells, h[b]);
-        }
-        for (uint64_t b = 0; rc == 0 && b < nb; b++) {
-            uint64_t f = sample->sizes[c0 + b];
-            if (!placed[b]) {
-                r->unmatched_classes++;
-                r->unmatched_records += f;
-                continue;
-            }
-            int64_t cell = reid_classtable_find_hashed(cells, keys + b * q, h[b]);
-            if (cell >= 0) {
-                fcell[cell] += f;
-                continue;
-            }
-            r->absent_classes++;
-            r->absent_records += f;
-            rc = reid_classtable_add(&absent, keys + b * q, f);
-        }
-    }
+    /* the dense codes when there are not many more of them than cells and classes */
+    uint64_t ncodes = 1,
+             most = pt->dense_max ? pt->dense_max : 2 * (cells->nclasses + sample->nclasses) + 4096;
+    for (size_t j = 0; j < q && ncodes <= most; j++)
+        ncodes = pt->dicts[j].count > most / ncodes + 1 ? most + 1 : ncodes * pt->dicts[j].count;
+    pt_place place = {pt, sample, remap, fcell, &absent};
+    if (rc == 0) rc = ncodes <= most ? place_dense(&place, ncodes) : place_hashed(&place);
     pt_sums z = {0, 0, UINT64_MAX};
     for (uint64_t i = 0; rc == 0 && i < cells->nclasses; i++)
         if (fcell[i]) add_cell(r, &z, fcell[i], cells->sizes[i], K);
@@ -643,7 +732,6 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
         free(remap[j]);
     free(remap);
     free(fcell);
-    free(keys);
     reid_classtable_free(&absent);
     return rc;
 }

@@ -65,6 +65,7 @@ typedef struct reid_poptable {
     size_t *last_len; /* its length, SIZE_MAX = not kept */
     int have_last;    /* key[] holds the previous row's ids */
     int have_header;
+    uint64_t dense_max; /* most codes for the dense placement (0 = automatic; tests set 1) */
     reid_population_table res;
     reid_poptable_mapping *maps; /* per QI */
 } reid_poptable;

@@ -219,11 +219,8 @@ static void test_exact(void **state)
  * marketer = 163/60 / 7 = 163/420; per person 4/46 < 163/420. At risk (F < 5): 2 + 2 + 1 = 5
  * of 7. Population uniques in the extract: 1.
  */
-static void test_coarse(void **state)
+static void check_coarse(const reid_analysis *a)
 {
-    (void)state;
-    reid_analysis *a =
-        run_pt("postcode,sex,age", fx("poptable_coarse.csv"), "poptable_coarse_sample.csv", 0);
     assert_analysis_ok(a);
     const reid_population_table *t = reid_population_table_get(a);
     assert_non_null(t);
@@ -251,6 +248,17 @@ static void test_coarse(void **state)
     }
     assert_string_equal(reid_population_table_mapping(a, 0)->column, "postcode:sector");
     assert_int_equal(reid_summary_get(a)->classes, 10); /* the extract's own classes */
+}
+
+static void test_coarse(void **state)
+{
+    (void)state;
+    reid_analysis *a =
+        run_pt("postcode,sex,age", fx("poptable_coarse.csv"), "poptable_coarse_sample.csv", 0);
+    check_coarse(a);
+    a->poptable->dense_max = 1; /* through the hash table */
+    assert_int_equal(reid_pt_compute(a->poptable, &a->table, a->dicts, 5), 0);
+    check_coarse(a);
     reid_analysis_free(a);
 }
 
@@ -438,6 +446,44 @@ static void test_builtin_api(void **state)
     reid_config_free(cfg);
 }
 
+/* Both placements (dense codes, hash table) agree on the sample extract with the census table. */
+static void test_paths_agree(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/../../data/sample-extract.csv", REID_FIXTURES);
+    char *csv = slurp(path);
+    reid_config *cfg = cfg_qis("postcode,sex,age");
+    assert_int_equal(reid_config_set_population_table(cfg, "uk-census-2011"), REID_OK);
+    reid_analysis *a = run_csv(cfg, csv);
+    assert_analysis_ok(a);
+    reid_population_table d = *reid_population_table_get(a);
+    assert_true(d.records_placed > 9000);
+    uint64_t unmatched[3];
+    for (size_t j = 0; j < 3; j++)
+        unmatched[j] = reid_population_table_mapping(a, j)->unmatched_records;
+    a->poptable->dense_max = 1;
+    assert_int_equal(reid_pt_compute(a->poptable, &a->table, a->dicts, 5), 0);
+    const reid_population_table *h = reid_population_table_get(a);
+    assert_int_equal(h->records_placed, d.records_placed);
+    assert_int_equal(h->cells_used, d.cells_used);
+    assert_int_equal(h->journalist_highest_records, d.journalist_highest_records);
+    assert_int_equal(h->records_at_risk, d.records_at_risk);
+    assert_int_equal(h->population_uniques_in_sample, d.population_uniques_in_sample);
+    assert_int_equal(h->unmatched_records, d.unmatched_records);
+    assert_int_equal(h->unmatched_classes, d.unmatched_classes);
+    assert_int_equal(h->absent_classes, d.absent_classes);
+    assert_int_equal(h->below_sample_records, d.below_sample_records);
+    assert_double_near(h->journalist_highest, d.journalist_highest);
+    assert_double_near(h->journalist_average, d.journalist_average);
+    assert_double_near(h->marketer, d.marketer);
+    for (size_t j = 0; j < 3; j++)
+        assert_int_equal(reid_population_table_mapping(a, j)->unmatched_records, unmatched[j]);
+    reid_analysis_free(a);
+    reid_config_free(cfg);
+    free(csv);
+}
+
 /* ---- errors ---- */
 
 static void expect_error(const char *qis, const char *table, const char *csv, reid_status want,
@@ -517,7 +563,8 @@ int main(void)
         cmocka_unit_test(test_sex_mf),          cmocka_unit_test(test_exact),
         cmocka_unit_test(test_coarse),          cmocka_unit_test(test_journalist_average),
         cmocka_unit_test(test_merge),           cmocka_unit_test(test_builtin),
-        cmocka_unit_test(test_builtin_api),     cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_builtin_api),     cmocka_unit_test(test_paths_agree),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
