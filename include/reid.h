@@ -269,7 +269,8 @@ REID_API reid_status reid_config_set_sampling_fraction(reid_config *cfg, double 
  * Journalist and marketer risk from a population table (docs/population-table.md). file names a
  * CSV file whose header has one column per quasi-identifier and a column "count": each row is a
  * cell of the population (a combination of QI values) and how many people it holds (a whole
- * number >= 0; rows of the same cell add up). A table column matches a QI by its name
+ * number >= 0; rows of the same cell add up). A column that matches no QI is added up over
+ * (reid_population_table_summed). A table column matches a QI by its name
  * (case-insensitively) or, when no QI has that name, by the kind of data its name suggests
  * ("postcode", "sex", "age", ...) if exactly one QI is of that type. A column may be coarser than
  * the QI, written NAME:LEVEL: "postcode:sector" (SW1A 1), "postcode:district" (SW1A),
@@ -631,6 +632,10 @@ REID_API const reid_population_table *reid_population_table_get(const reid_analy
 /** Mapping of QI i (0-based, in QI order), or NULL (no table, i out of range, before finish). */
 REID_API const reid_poptable_mapping *reid_population_table_mapping(const reid_analysis *a,
                                                                     size_t i);
+
+/** The header of the table's i-th column that is no quasi-identifier here, whose counts were added
+ * up over (e.g. "sex:mf" with --qi postcode,age); NULL past the last (or no table). */
+REID_API const char *reid_population_table_summed(const reid_analysis *a, size_t i);
 
 /* ========================================================================= */
 /* Individual risk with sampling weights (docs/individual-risk.md)           */

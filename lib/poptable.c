@@ -196,11 +196,15 @@ static int take_header(reid_poptable *pt, const reid_row *row)
                                 "and district (postcodes), census-band (ages) and mf (sex)",
                                 c + 1, cell, lv, lv);
         size_t j = match_qi(pt, cell);
-        if (j == SIZE_MAX)
-            return header_error(pt,
-                                "column %zu ('%s') matches no quasi-identifier (they are: %s); the "
-                                "table needs one column per quasi-identifier and a column 'count'",
-                                c + 1, cell, qis);
+        if (j == SIZE_MAX) { /* not a QI here: the counts are added up over it */
+            char **v = realloc(pt->summed, (pt->nsummed + 1) * sizeof *v);
+            if (!v) return pt_nomem(pt);
+            pt->summed = v;
+            if (!(v[pt->nsummed] = strndup(s, len))) return pt_nomem(pt);
+            pt->nsummed++;
+            pt->qi_of_col[c] = SIZE_MAX - 1;
+            continue;
+        }
         if (pt->header[j])
             return header_error(pt, "columns %zu and %zu both stand for the quasi-identifier '%s'",
                                 pt->col_of_qi[j] + 1, c + 1, pt->qi_names[j]);
@@ -220,7 +224,8 @@ static int take_header(reid_poptable *pt, const reid_row *row)
         if (!pt->header[j])
             return header_error(pt,
                                 "no column for the quasi-identifier '%s'; the table needs one "
-                                "column per quasi-identifier (%s) and a column 'count'",
+                                "column per quasi-identifier (%s) and a column 'count' (its "
+                                "other columns are added up over)",
                                 pt->qi_names[j], qis);
     if (pt->count_col == SIZE_MAX)
         return header_error(pt, "no column 'count' (the number of people in each cell)");
@@ -461,6 +466,9 @@ void reid_pt_free(reid_poptable *pt)
     free(pt->header);
     free(pt->col_of_qi);
     free(pt->qi_of_col);
+    for (size_t i = 0; i < pt->nsummed; i++)
+        free(pt->summed[i]);
+    free(pt->summed);
     free(pt->dicts);
     free(pt->key);
     free(pt->maps);

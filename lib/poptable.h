@@ -51,7 +51,10 @@ typedef struct reid_poptable {
     char **header;        /* per QI: the table's header cell */
     size_t *col_of_qi;    /* per QI: the table's column (0-based) */
     size_t ncols;         /* the table's columns */
-    size_t *qi_of_col;    /* per table column: the QI, or SIZE_MAX for the count */
+    size_t *qi_of_col;    /* per table column: the QI, SIZE_MAX for the count, SIZE_MAX - 1 for a
+                           * column that is no QI (summed over) */
+    char **summed;        /* the header cells of the columns summed over */
+    size_t nsummed;
     size_t count_col;
     reid_dict *dicts;      /* per QI: the table's values at its level */
     reid_classtable cells; /* mapped key (QI order) -> count */

@@ -169,6 +169,10 @@ static json_t *population_table(jb *b, const reid_analysis *a, const reid_popula
         push(b, maps, mo);
     }
     put(b, o, "mapping", maps);
+    json_t *summed = json_array();
+    for (size_t i = 0; reid_population_table_summed(a, i); i++)
+        push(b, summed, str_lossy(reid_population_table_summed(a, i)));
+    put(b, o, "summed_over", summed);
     put(b, o, "coarser", json_boolean(t->coarser));
     put(b, o, "records_placed", u64(t->records_placed));
     put(b, o, "cells_used", u64(t->cells_used));

@@ -285,6 +285,10 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
                     "  %s records have a %s that could not be mapped (missing or not readable).\n",
                     reid_fmt_count(m->unmatched_records, n1), m->qi);
     }
+    for (size_t i = 0; reid_population_table_summed(a, i); i++)
+        fprintf(o, "  The table's column '%s' is not a quasi-identifier here: its counts were added "
+                   "up over it.\n",
+                reid_population_table_summed(a, i));
     if (t->coarser)
         fprintf(o, "  The table is coarser than the extract, so each risk below is worked out for "
                    "the record's population cell; a record's true risk can only be higher.\n");
