@@ -831,8 +831,7 @@ const reid_poptable_mapping *reid_population_table_mapping(const reid_analysis *
 
 const char *reid_population_table_summed(const reid_analysis *a, size_t i)
 {
-    return reid_population_table_get(a) && i < a->poptable->nsummed ? a->poptable->summed[i]
-                                                                      : NULL;
+    return reid_population_table_get(a) && i < a->poptable->nsummed ? a->poptable->summed[i] : NULL;
 }
 
 size_t reid_sensitive_count(const reid_analysis *a)

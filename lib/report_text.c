@@ -286,8 +286,9 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
                     reid_fmt_count(m->unmatched_records, n1), m->qi);
     }
     for (size_t i = 0; reid_population_table_summed(a, i); i++)
-        fprintf(o, "  The table's column '%s' is not a quasi-identifier here: its counts were added "
-                   "up over it.\n",
+        fprintf(o,
+                "  The table's column '%s' is not a quasi-identifier here: its counts were added "
+                "up over it.\n",
                 reid_population_table_summed(a, i));
     if (t->coarser)
         fprintf(o, "  The table is coarser than the extract, so each risk below is worked out for "
