@@ -594,7 +594,8 @@ typedef struct reid_poptable_mapping {
  * (mapped) QI values name; per cell, f = the extract's records in it, F = the table's count, and
  * F' = max(F, f) (the extract proves the cell holds at least f people). Records whose values
  * cannot be mapped are left out of every figure (unmatched_records); records placed in a cell
- * with F = 0 or F < f are kept with F' and counted below. n' = records placed.
+ * with F = 0 or F < f are kept with F' and counted below. n' = records placed. When no record
+ * can be placed (n' = 0) the risks and records_at_risk_fraction are NaN.
  * Fields may be added at the end in later versions; the struct is owned by the analysis.
  */
 typedef struct reid_population_table {

@@ -3,6 +3,7 @@
 #include "poptable.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -734,6 +735,9 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
             /* ARX's journalist "success rate": the larger of the two averages */
             double per_person = (double)r->cells_used / z.people;
             r->journalist_average = per_person > r->marketer ? per_person : r->marketer;
+        } else { /* no record could be placed: no figure */
+            r->journalist_highest = r->journalist_average = r->marketer = NAN;
+            r->records_at_risk_fraction = NAN;
         }
     }
     for (size_t j = 0; remap && j < q; j++)

@@ -178,13 +178,13 @@ static json_t *population_table(jb *b, const reid_analysis *a, const reid_popula
     put(b, o, "cells_used", u64(t->cells_used));
     put(b, o, "threshold_k", u64(t->threshold_k));
     json_t *j = json_object();
-    put(b, j, "highest", json_real(t->journalist_highest));
+    put(b, j, "highest", real_or_null(t->journalist_highest));
     put(b, j, "highest_risk_records", u64(t->journalist_highest_records));
-    put(b, j, "average", json_real(t->journalist_average));
+    put(b, j, "average", real_or_null(t->journalist_average));
     put(b, j, "records_at_risk", u64(t->records_at_risk));
-    put(b, j, "records_at_risk_fraction", json_real(t->records_at_risk_fraction));
+    put(b, j, "records_at_risk_fraction", real_or_null(t->records_at_risk_fraction));
     put(b, o, "journalist", j);
-    put(b, o, "marketer", json_real(t->marketer));
+    put(b, o, "marketer", real_or_null(t->marketer));
     put(b, o, "population_uniques_in_sample", u64(t->population_uniques_in_sample));
     json_t *un = json_object(), *ab = json_object(), *be = json_object();
     put(b, un, "classes", u64(t->unmatched_classes));

@@ -338,6 +338,24 @@ static void test_summed_over(void **state)
     assert_string_equal(reid_population_table_summed(a, 0), "h");
     assert_null(reid_population_table_summed(a, 1));
     reid_analysis_free(a);
+    /* no record can be placed (every g missing or unknown to the table's level): no figure */
+    a = run_csv(cfg, "g\nNA\n\"\"\n");
+    assert_analysis_ok(a);
+    t = reid_population_table_get(a);
+    assert_int_equal(t->records_placed, 0);
+    assert_int_equal(t->unmatched_records, 2);
+    assert_true(isnan(t->marketer) && isnan(t->journalist_highest));
+    assert_true(isnan(t->journalist_average) && isnan(t->records_at_risk_fraction));
+    char *txt;
+    reid_status st;
+    txt = report_to_string(a, 1, &st);
+    assert_int_equal(st, REID_OK);
+    assert_contains(txt, "\"marketer\": null");
+    free(txt);
+    txt = report_to_string(a, 0, &st);
+    assert_contains(txt, "No record could be placed in the table, so there are no figures.");
+    free(txt);
+    reid_analysis_free(a);
     reid_config_free(cfg);
     remove(table);
     free(table);
