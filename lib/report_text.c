@@ -315,11 +315,11 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
             "people who match some record and the marketer risk below).\n",
             risk_pct(t->journalist_average, p1, sizeof p1));
     fprintf(o,
-            "  %s records (%s) are in population cells of fewer than k = %s people: each could be "
-            "one of only a handful of people.\n",
+            "  %s records (%s) are in population cells of fewer than k = %s people: each is one "
+            "of fewer than %s people in the whole population with those values.\n",
             reid_fmt_count(t->records_at_risk, n1),
             reid_fmt_percent(t->records_at_risk_fraction, p1, sizeof p1),
-            reid_fmt_count(t->threshold_k, n2));
+            reid_fmt_count(t->threshold_k, n2), n2);
     fprintf(o,
             "  %s records belong to someone who is the only person in the population with "
             "those values (population uniques in the extract).\n",
