@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char usage_text[] =
     "Usage: reid-check [OPTIONS] FILE\n"
@@ -59,6 +61,13 @@ static const char usage_text[] =
     "                           e.g. 0.01 or 1%); population uniques are estimated\n"
     "      --population-size N  the same, given as the population's size in people\n"
     "      --population uk      the UK's population as ARX has it (63,705,000)\n"
+    "\n"
+    "Population table (docs/population-table.md):\n"
+    "      --population-table FILE  a CSV of population counts: one column per QI (or a\n"
+    "                           coarser one such as postcode:sector, age:census-band,\n"
+    "                           sex:mf) and a column 'count'; reports journalist and\n"
+    "                           marketer risk. Built in: uk-census-2011 (England and Wales,\n"
+    "                           postcode sector x sex x age band; use --qi postcode,sex,age)\n"
     "\n"
     "Sampling weights (docs/individual-risk.md):\n"
     "      --weight COL         column holding each record's sampling weight (a number > 0:\n"
@@ -149,6 +158,7 @@ enum {
     OPT_ATTRIBUTE_RISKS,
     OPT_MAX_SUBSET_SIZE,
     OPT_SUBSET_THRESHOLD,
+    OPT_POPULATION_TABLE,
 };
 
 static const struct option long_opts[] = {
@@ -186,6 +196,7 @@ static const struct option long_opts[] = {
     {"attribute-risks", no_argument, NULL, OPT_ATTRIBUTE_RISKS},
     {"max-subset-size", required_argument, NULL, OPT_MAX_SUBSET_SIZE},
     {"subset-threshold", required_argument, NULL, OPT_SUBSET_THRESHOLD},
+    {"population-table", required_argument, NULL, OPT_POPULATION_TABLE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -257,6 +268,24 @@ static int parse_delimiter(const char *s, int *out)
     else
         return -1;
     return 0;
+}
+
+/* Built-in population tables are also looked for beside an installed executable:
+ * BINDIR/../share/reid-check (a relocated install). */
+static int add_exe_data_dir(reid_config *cfg)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 40);
+    if (n <= 0) return 0; /* not Linux: the install's and the source tree's directories remain */
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return 0;
+    strcpy(slash, "/../share/reid-check");
+    struct stat st;
+    if (stat(exe, &st) != 0 || !S_ISDIR(st.st_mode)) return 0; /* not installed there */
+    if (reid_config_add_data_dir(cfg, exe) == REID_OK) return 0;
+    fprintf(stderr, "reid-check: out of memory\n");
+    return -1;
 }
 
 static int cfg_check(reid_config *cfg, reid_status st)
@@ -437,6 +466,14 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (cfg_check(cfg, reid_config_set_subset_threshold(cfg, f)))
                 return EXIT_USAGE_OR_INPUT;
             reid_config_set_attribute_risks(cfg, 1, max_subset);
+            break;
+        case OPT_POPULATION_TABLE:
+            if (!*optarg)
+                return usage_error("--population-table takes a CSV file or a built-in name "
+                                   "(uk-census-2011)");
+            if (cfg_check(cfg, reid_config_set_population_table(cfg, optarg)) ||
+                add_exe_data_dir(cfg) != 0)
+                return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)

@@ -276,6 +276,31 @@ REID_API reid_status reid_config_set_population_size(reid_config *cfg, uint64_t 
 REID_API reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F);
 
 /**
+ * Journalist and marketer risk from a population table (docs/population-table.md). file names a
+ * CSV file whose header has one column per quasi-identifier and a column "count": each row is a
+ * cell of the population (a combination of QI values) and how many people it holds (a whole
+ * number >= 0; rows of the same cell add up). A column that matches no QI is added up over
+ * (reid_population_table_summed). A table column matches a QI by its name
+ * (case-insensitively) or, when no QI has that name, by the kind of data its name suggests
+ * ("postcode", "sex", "age", ...) if exactly one QI is of that type. A column may be coarser than
+ * the QI, written NAME:LEVEL: "postcode:sector" (SW1A 1), "postcode:district" (SW1A),
+ * "age:census-band" (the 16 bands of Census 2011 table KS102EW: 0-4, 5-7, ..., 90+) or "sex:mf"
+ * (M / F, from M, F, Male, Female, 1, 2); the records' values are then mapped to that level.
+ * A built-in name may be given instead of a file: "uk-census-2011", England and Wales 2011 by
+ * postcode sector x sex x age band (data/reference/uk-census-2011.csv), looked for in the
+ * directories of reid_config_add_data_dir, then the install's and the source tree's.
+ * The table is read when the extract's header has been read: a table that cannot be read, or
+ * misses a column for some QI, stops the analysis (REID_ERR_CONFIG); a malformed count
+ * (negative, not a whole number) is REID_ERR_INPUT naming the table's line and column.
+ * NULL or "" = none (the default).
+ */
+REID_API reid_status reid_config_set_population_table(reid_config *cfg, const char *file);
+
+/** A directory to look for built-in population tables in, before the install's and the source
+ * tree's (e.g. one relative to the executable). May be called more than once. */
+REID_API reid_status reid_config_add_data_dir(reid_config *cfg, const char *dir);
+
+/**
  * Sampling weights (docs/individual-risk.md). column names the column that
  * holds each record's sampling weight: the number of people in the
  * population the record stands for (name, matched like the QIs; a 1-based
@@ -621,6 +646,70 @@ typedef struct reid_population {
  * sampling fraction was configured, or before a successful reid_finish.
  */
 REID_API const reid_population *reid_population_get(const reid_analysis *a);
+
+/* ========================================================================= */
+/* Journalist and marketer risk from a population table                      */
+/* (docs/population-table.md)                                               */
+/* ========================================================================= */
+
+/** How one QI is matched to the population table. */
+typedef struct reid_poptable_mapping {
+    const char *qi;             /**< the QI's name */
+    const char *column;         /**< the table's column header (e.g. "postcode:sector") */
+    const char *level;          /**< "exact", "sector", "district", "census-band" or "mf" */
+    const char *description;    /**< e.g. "postcode -> postcode sector (SW1A 1AA -> SW1A 1)" */
+    uint64_t unmatched_records; /**< records whose value could not be mapped to that level
+                                     (missing, not a postcode, not an age, a sex other than M/F) */
+} reid_poptable_mapping;
+
+/**
+ * The population table's figures. Notation: a record is placed in the population cell its
+ * (mapped) QI values name; per cell, f = the extract's records in it, F = the table's count, and
+ * F' = max(F, f) (the extract proves the cell holds at least f people). Records whose values
+ * cannot be mapped are left out of every figure (unmatched_records); records placed in a cell
+ * with F = 0 or F < f are kept with F' and counted below. n' = records placed. When no record
+ * can be placed (n' = 0) the risks and records_at_risk_fraction are NaN.
+ * Fields may be added at the end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_population_table {
+    const char *source;        /**< as given: a file name, or the built-in name */
+    const char *file;          /**< the file read */
+    const char *title;         /**< the built-in table's description; NULL for a user's file */
+    const char *attribution;   /**< the built-in table's source and licence; NULL otherwise */
+    const char *assumption;    /**< how the built-in table was derived; NULL otherwise */
+    uint64_t cells;            /**< cells in the table with a count > 0 */
+    uint64_t people;           /**< sum of the table's counts */
+    int coarser;               /**< 1 if some QI was mapped to a coarser level */
+    uint64_t records_placed;   /**< n' */
+    uint64_t cells_used;       /**< cells holding at least one record */
+    uint64_t threshold_k;      /**< K (reid_config_set_k) */
+    double journalist_highest; /**< 1 / min F' over the cells used */
+    uint64_t journalist_highest_records; /**< records in the cells with that F' */
+    double journalist_average;       /**< max(cells used / sum of F' over them, marketer), as ARX's
+                                          journalist "success rate" (El Emam's Guide) */
+    uint64_t records_at_risk;        /**< records in cells with F' < K (risk 1/F' > 1/K) */
+    double records_at_risk_fraction; /**< records_at_risk / n' */
+    double marketer; /**< (1/n') sum over cells of f / F' (Dankar and El Emam 2010) */
+    uint64_t population_uniques_in_sample; /**< records alone in a cell with F = 1 */
+    uint64_t unmatched_classes;            /**< classes with a value that could not be mapped */
+    uint64_t unmatched_records;            /**< their records (left out of the figures) */
+    uint64_t absent_classes;       /**< classes placed in a cell the table does not have (F = 0) */
+    uint64_t absent_records;       /**< their records */
+    uint64_t below_sample_cells;   /**< cells with 0 < F < f */
+    uint64_t below_sample_records; /**< their records */
+} reid_population_table;
+
+/** The population table's figures, or NULL when none was configured or before a successful
+ * reid_finish. */
+REID_API const reid_population_table *reid_population_table_get(const reid_analysis *a);
+
+/** Mapping of QI i (0-based, in QI order), or NULL (no table, i out of range, before finish). */
+REID_API const reid_poptable_mapping *reid_population_table_mapping(const reid_analysis *a,
+                                                                    size_t i);
+
+/** The header of the table's i-th column that is no quasi-identifier here, whose counts were added
+ * up over (e.g. "sex:mf" with --qi postcode,age); NULL past the last (or no table). */
+REID_API const char *reid_population_table_summed(const reid_analysis *a, size_t i);
 
 /* ========================================================================= */
 /* Individual risk with sampling weights (docs/individual-risk.md)           */

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
+#include "poptable.h"
 #include "sensitive.h"
 #include "wildcard.h"
 
@@ -92,6 +93,8 @@ void reid_analysis_free(reid_analysis *a)
     free(a->fk_hist);
     reid_suda2_result_free(&a->suda2);
     reid_subsets_free(&a->subsets);
+    reid_pt_free(a->poptable);
+    free(a->poptable);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -287,6 +290,28 @@ static int check_attribute_risks(reid_analysis *a)
     return 0;
 }
 
+/* The population table (docs/population-table.md), read once the QIs are known. */
+static int load_poptable(reid_analysis *a)
+{
+    char *path = NULL;
+    const reid_pt_builtin *builtin = NULL;
+    char **names = calloc(a->nq, sizeof *names);
+    if (!names || !(a->poptable = calloc(1, sizeof *a->poptable))) {
+        free(names);
+        return nomem(a);
+    }
+    for (size_t i = 0; i < a->nq; i++)
+        names[i] = a->qi[i].name;
+    int rc = reid_pt_resolve(a->cfg->population_table, a->cfg->data_dirs, a->cfg->ndata_dirs, &path,
+                             &builtin, &a->err);
+    if (rc == 0)
+        rc = reid_pt_load(a->poptable, a->cfg->population_table, path, builtin, names, a->types,
+                          a->nq, &a->missing, &a->err);
+    free(path);
+    free(names);
+    return rc;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -357,7 +382,7 @@ static int choose_qis(reid_analysis *a)
     for (size_t i = 0; i < a->nsens; i++)
         a->keep[a->sens[i].col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
-    return 0;
+    return a->cfg->population_table ? load_poptable(a) : 0;
 }
 
 /* Whether a header name reads as a data value: a number, a date or a full UK postcode. */
@@ -691,6 +716,14 @@ static reid_status compute(reid_analysis *a)
             return a->err.status;
         }
     }
+    a->have_poptable = 0;
+    if (a->poptable) {
+        if (reid_pt_compute(a->poptable, &a->table, a->dicts, a->cfg->k) != 0) {
+            nomem(a);
+            return a->err.status;
+        }
+        a->have_poptable = 1;
+    }
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -900,6 +933,21 @@ const reid_population *reid_population_get(const reid_analysis *a)
 const reid_individual_risk *reid_individual_risk_get(const reid_analysis *a)
 {
     return a->weighted && a->hist && !a->err.status ? &a->indiv : NULL;
+}
+
+const reid_population_table *reid_population_table_get(const reid_analysis *a)
+{
+    return a->have_poptable && a->hist && !a->err.status ? &a->poptable->res : NULL;
+}
+
+const reid_poptable_mapping *reid_population_table_mapping(const reid_analysis *a, size_t i)
+{
+    return reid_population_table_get(a) && i < a->nq ? &a->poptable->maps[i] : NULL;
+}
+
+const char *reid_population_table_summed(const reid_analysis *a, size_t i)
+{
+    return reid_population_table_get(a) && i < a->poptable->nsummed ? a->poptable->summed[i] : NULL;
 }
 
 size_t reid_sensitive_count(const reid_analysis *a)

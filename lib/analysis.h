@@ -86,6 +86,9 @@ struct reid_analysis {
     reid_suda2_result suda2;  /* SUDA2 (docs/suda2.md) */
     int have_suda2;           /* suda2 is computed */
     reid_subsets subsets;     /* attribute risks (docs/attribute-risk.md), when asked for */
+
+    struct reid_poptable *poptable; /* the population table (docs/population-table.md), or NULL */
+    int have_poptable;              /* poptable->res is computed */
     double t0;
 };
 

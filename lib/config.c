@@ -84,6 +84,10 @@ void reid_config_free(reid_config *cfg)
     for (size_t i = 0; i < cfg->nsensitive; i++)
         free(cfg->sensitive[i]);
     free(cfg->sensitive);
+    free(cfg->population_table);
+    for (size_t i = 0; i < cfg->ndata_dirs; i++)
+        free(cfg->data_dirs[i]);
+    free(cfg->data_dirs);
     free(cfg);
 }
 
@@ -102,6 +106,9 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->weight = NULL;
     c->sensitive = NULL;
     c->nsensitive = 0;
+    c->population_table = NULL;
+    c->data_dirs = NULL;
+    c->ndata_dirs = 0;
     c->missing = strdup(cfg->missing);
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
@@ -111,6 +118,13 @@ reid_config *reid_config_copy(const reid_config *cfg)
     for (size_t i = 0; i < cfg->nsensitive; i++) {
         if (!(c->sensitive[i] = strdup(cfg->sensitive[i]))) goto oom;
         c->nsensitive = i + 1;
+    }
+    if (cfg->population_table && !(c->population_table = strdup(cfg->population_table))) goto oom;
+    if (cfg->ndata_dirs && !(c->data_dirs = calloc(cfg->ndata_dirs, sizeof *c->data_dirs)))
+        goto oom;
+    for (size_t i = 0; i < cfg->ndata_dirs; i++) {
+        if (!(c->data_dirs[i] = strdup(cfg->data_dirs[i]))) goto oom;
+        c->ndata_dirs = i + 1;
     }
     for (size_t i = 0; i < cfg->nqis; i++) {
         c->qis[i].type = cfg->qis[i].type;
@@ -471,5 +485,28 @@ reid_status reid_config_set_subset_threshold(reid_config *cfg, double f)
         return cfg_fail(cfg, "the share of unique records for the attribute risks must be from 0 "
                              "to less than 1");
     cfg->subset_threshold = f;
+    return REID_OK;
+}
+
+reid_status reid_config_set_population_table(reid_config *cfg, const char *file)
+{
+    const char *s = file ? file : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    char *v = NULL;
+    if (len && !(v = strndup(s, len))) return REID_ERR_NOMEM;
+    free(cfg->population_table);
+    cfg->population_table = v;
+    return REID_OK;
+}
+
+reid_status reid_config_add_data_dir(reid_config *cfg, const char *dir)
+{
+    if (!dir || !*dir) return cfg_fail(cfg, "a data directory needs a path");
+    char **v = realloc(cfg->data_dirs, (cfg->ndata_dirs + 1) * sizeof *v);
+    if (!v) return REID_ERR_NOMEM;
+    cfg->data_dirs = v;
+    if (!(v[cfg->ndata_dirs] = strdup(dir))) return REID_ERR_NOMEM;
+    cfg->ndata_dirs++;
     return REID_OK;
 }

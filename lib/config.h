@@ -51,6 +51,10 @@ struct reid_config {
     int attr_risks;          /* attribute risks: every subset of the QIs (docs/attribute-risk.md) */
     size_t max_subset_size;  /* largest subset; 0 = all up to 12 QIs, else 3 */
     double subset_threshold; /* text report: subsets making more than this fraction unique */
+
+    char *population_table; /* a file or a built-in name (docs/population-table.md); NULL = none */
+    char **data_dirs;       /* where built-in population tables are looked for first */
+    size_t ndata_dirs;
     char error[256];
 };
 

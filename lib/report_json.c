@@ -196,6 +196,58 @@ static json_t *individual(jb *b, const reid_individual_risk *r, uint64_t n)
     return o;
 }
 
+/* population_table (docs/population-table.md): only with a population table. */
+static json_t *population_table(jb *b, const reid_analysis *a, const reid_population_table *t)
+{
+    json_t *o = json_object(), *maps = json_array();
+    put(b, o, "source", str_lossy(t->source));
+    put(b, o, "file", str_lossy(t->file));
+    put(b, o, "title", t->title ? json_string(t->title) : json_null());
+    put(b, o, "attribution", t->attribution ? json_string(t->attribution) : json_null());
+    put(b, o, "assumption", t->assumption ? json_string(t->assumption) : json_null());
+    put(b, o, "cells", u64(t->cells));
+    put(b, o, "people", u64(t->people));
+    for (size_t i = 0; i < reid_qi_count(a); i++) {
+        const reid_poptable_mapping *m = reid_population_table_mapping(a, i);
+        json_t *mo = json_object();
+        put(b, mo, "qi", str_lossy(m->qi));
+        put(b, mo, "column", str_lossy(m->column));
+        put(b, mo, "level", json_string(m->level));
+        put(b, mo, "description", json_string(m->description));
+        put(b, mo, "unmatched_records", u64(m->unmatched_records));
+        push(b, maps, mo);
+    }
+    put(b, o, "mapping", maps);
+    json_t *summed = json_array();
+    for (size_t i = 0; reid_population_table_summed(a, i); i++)
+        push(b, summed, str_lossy(reid_population_table_summed(a, i)));
+    put(b, o, "summed_over", summed);
+    put(b, o, "coarser", json_boolean(t->coarser));
+    put(b, o, "records_placed", u64(t->records_placed));
+    put(b, o, "cells_used", u64(t->cells_used));
+    put(b, o, "threshold_k", u64(t->threshold_k));
+    json_t *j = json_object();
+    put(b, j, "highest", real_or_null(t->journalist_highest));
+    put(b, j, "highest_risk_records", u64(t->journalist_highest_records));
+    put(b, j, "average", real_or_null(t->journalist_average));
+    put(b, j, "records_at_risk", u64(t->records_at_risk));
+    put(b, j, "records_at_risk_fraction", real_or_null(t->records_at_risk_fraction));
+    put(b, o, "journalist", j);
+    put(b, o, "marketer", real_or_null(t->marketer));
+    put(b, o, "population_uniques_in_sample", u64(t->population_uniques_in_sample));
+    json_t *un = json_object(), *ab = json_object(), *be = json_object();
+    put(b, un, "classes", u64(t->unmatched_classes));
+    put(b, un, "records", u64(t->unmatched_records));
+    put(b, o, "unmatched", un);
+    put(b, ab, "classes", u64(t->absent_classes));
+    put(b, ab, "records", u64(t->absent_records));
+    put(b, o, "sample_classes_not_in_table", ab);
+    put(b, be, "cells", u64(t->below_sample_cells));
+    put(b, be, "records", u64(t->below_sample_records));
+    put(b, o, "cells_below_sample", be);
+    return o;
+}
+
 static json_t *build(const reid_analysis *a, jb *b)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -321,6 +373,9 @@ static json_t *build(const reid_analysis *a, jb *b)
         put(b, root, "attribute_risks_summary", attribute_risks_summary(b, a));
         put(b, root, "attribute_risks", attribute_risks(b, a));
     }
+
+    const reid_population_table *pt = reid_population_table_get(a);
+    if (pt) put(b, root, "population_table", population_table(b, a, pt));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

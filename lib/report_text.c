@@ -331,6 +331,90 @@ static int write_attribute_risks(const reid_analysis *a, FILE *o)
     return 0;
 }
 
+/* One plain sentence per figure (docs/population-table.md). */
+static void write_poptable(const reid_analysis *a, const reid_population_table *t, FILE *o)
+{
+    char n1[32], n2[32], p1[32];
+    uint64_t n = a->sum.records;
+    fprintf(o, "\nPopulation table (docs/population-table.md)\n");
+    if (t->title)
+        fprintf(o, "  Table: %s (%s, read from %s).\n  Source: %s.\n", t->title, t->source, t->file,
+                t->attribution);
+    else
+        fprintf(o, "  Table: %s.\n", t->file);
+    fprintf(o, "  It counts %s people in %s cells.\n", reid_fmt_count(t->people, n1),
+            reid_fmt_count(t->cells, n2));
+    if (t->assumption) fprintf(o, "  Assumption: %s.\n", t->assumption);
+    for (size_t i = 0; i < a->nq; i++) {
+        const reid_poptable_mapping *m = reid_population_table_mapping(a, i);
+        if (strcmp(m->level, "exact") == 0)
+            fprintf(o, "  Column '%s' is matched to the table's '%s' as it is.\n", m->qi,
+                    m->column);
+        else
+            fprintf(o, "  Column '%s' was mapped to the table's '%s': %s.\n", m->qi, m->column,
+                    m->description);
+        if (m->unmatched_records)
+            fprintf(o,
+                    "  %s records have a %s that could not be mapped (missing or not readable).\n",
+                    reid_fmt_count(m->unmatched_records, n1), m->qi);
+    }
+    for (size_t i = 0; reid_population_table_summed(a, i); i++)
+        fprintf(o,
+                "  The table's column '%s' is not a quasi-identifier here: its counts were added "
+                "up over it.\n",
+                reid_population_table_summed(a, i));
+    if (t->coarser)
+        fprintf(o, "  The table is coarser than the extract, so each risk below is worked out for "
+                   "the record's population cell; a record's true risk can only be higher.\n");
+    if (t->unmatched_records)
+        fprintf(o,
+                "  %s records (%s) could not be placed in the table and are left out of the "
+                "figures below.\n",
+                reid_fmt_count(t->unmatched_records, n1),
+                reid_fmt_percent((double)t->unmatched_records / (double)n, p1, sizeof p1));
+    if (!t->records_placed) {
+        fprintf(o, "  No record could be placed in the table, so there are no figures.\n");
+        return;
+    }
+    char qp[1024];
+    qi_phrase(a, qp, sizeof qp);
+    fprintf(o,
+            "  Someone who knows a person's %s and picks the matching record is right with a "
+            "chance of at most %s (journalist risk; %s records are that exposed).\n",
+            qp, risk_pct(t->journalist_highest, p1, sizeof p1),
+            reid_fmt_count(t->journalist_highest_records, n1));
+    fprintf(o,
+            "  On average the chance is %s (journalist average: the larger of the mean over the "
+            "people who match some record and the marketer risk below).\n",
+            risk_pct(t->journalist_average, p1, sizeof p1));
+    fprintf(o,
+            "  %s records (%s) are in population cells of fewer than k = %s people: each is one "
+            "of fewer than %s people in the whole population with those values.\n",
+            reid_fmt_count(t->records_at_risk, n1),
+            reid_fmt_percent(t->records_at_risk_fraction, p1, sizeof p1),
+            reid_fmt_count(t->threshold_k, n2), n2);
+    fprintf(o,
+            "  %s records belong to someone who is the only person in the population with "
+            "those values (population uniques in the extract).\n",
+            reid_fmt_count(t->population_uniques_in_sample, n1));
+    fprintf(o,
+            "  Someone who matches every record to a person in the population would get about %s "
+            "of them right (marketer risk).\n",
+            risk_pct(t->marketer, p1, sizeof p1));
+    if (t->absent_classes)
+        fprintf(o,
+                "  Warning: %s classes (%s records) fall in cells the table does not have; the "
+                "extract's own count is used for them.\n",
+                reid_fmt_count(t->absent_classes, n1), reid_fmt_count(t->absent_records, n2));
+    if (t->below_sample_cells)
+        fprintf(o,
+                "  Warning: %s cells hold more records of the extract than the table has people "
+                "(%s records); the extract's own count is used for them. The table may be of "
+                "another population or year.\n",
+                reid_fmt_count(t->below_sample_cells, n1),
+                reid_fmt_count(t->below_sample_records, n2));
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -452,6 +536,9 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     reid_suda2_write_text(a, o);
 
     if (a->cfg->attr_risks && write_attribute_risks(a, o) != 0) return REID_ERR_NOMEM;
+
+    const reid_population_table *popt = reid_population_table_get(a);
+    if (popt) write_poptable(a, popt, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
