@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hierfile.h"
+
 static const char usage_text[] =
     "Usage: reid-check [OPTIONS] FILE\n"
     "Measure how easily people can be re-identified in a CSV extract.\n"
@@ -70,6 +72,21 @@ static const char usage_text[] =
     "                           because everyone in their class shares it\n"
     "      --recursive-c C      the c of recursive (c,l)-diversity (a number > 0; default 2)\n"
     "\n"
+    "Generalisation (docs/generalisation.md):\n"
+    "      --generalise LIST    coarsen QIs before counting, COL=LEVEL,... (e.g.\n"
+    "                           postcode=district,age=5y); every figure sees the result.\n"
+    "                           Levels: postcode unit|sector|district|area|suppressed;\n"
+    "                           age exact|5y|10y|20y|suppressed; date of birth\n"
+    "                           day|month|year|5y; other dates day|week|month|year;\n"
+    "                           ICD-10 code|category|block|chapter; sex and text\n"
+    "                           kept|suppressed; a --hierarchy file 0..L\n"
+    "      --hierarchy COL=FILE  a hierarchy for COL in ARX's CSV format (one row per value,\n"
+    "                           one column per level, ';'); repeatable\n"
+    "      --what-if[=all]      the lattice of levels: k, uniques, records at risk and the\n"
+    "                           information kept per combination, and the least coarsening\n"
+    "                           that reaches -k (pruned search; =all counts every node)\n"
+    "      --what-if-max-nodes N  largest lattice searched (default 100000)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -109,6 +126,10 @@ enum {
     OPT_MISSING_ANY,
     OPT_SENSITIVE,
     OPT_RECURSIVE_C,
+    OPT_GENERALISE,
+    OPT_HIERARCHY,
+    OPT_WHAT_IF,
+    OPT_WHAT_IF_MAX,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +158,10 @@ static const struct option long_opts[] = {
     {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
     {"sensitive", required_argument, NULL, OPT_SENSITIVE},
     {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
+    {"generalise", required_argument, NULL, OPT_GENERALISE},
+    {"hierarchy", required_argument, NULL, OPT_HIERARCHY},
+    {"what-if", optional_argument, NULL, OPT_WHAT_IF},
+    {"what-if-max-nodes", required_argument, NULL, OPT_WHAT_IF_MAX},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -222,6 +247,8 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
 {
     memset(opts, 0, sizeof *opts);
     opterr = 0;
+    reid_whatif_mode what_if = REID_WHATIF_OFF;
+    unsigned long what_if_max = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
         uint64_t u;
@@ -336,6 +363,27 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (cfg_check(cfg, reid_config_set_recursive_c(cfg, rc))) return EXIT_USAGE_OR_INPUT;
             break;
         }
+        case OPT_GENERALISE:
+            if (!*optarg) return usage_error("--generalise takes COL=LEVEL,... (e.g. age=5y)");
+            if (cfg_check(cfg, reid_config_set_generalise(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_HIERARCHY: {
+            int hr = cli_add_hierarchy(cfg, optarg);
+            if (hr) return hr;
+            break;
+        }
+        case OPT_WHAT_IF:
+            if (optarg && strcmp(optarg, "all") != 0)
+                return usage_error("--what-if takes no value or '=all', not '%s'", optarg);
+            what_if = optarg ? REID_WHATIF_ALL : REID_WHATIF_PRUNED;
+            break;
+        case OPT_WHAT_IF_MAX:
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 100000000)
+                return usage_error("--what-if-max-nodes takes a number from 1 to 100000000, not "
+                                   "'%s'",
+                                   optarg);
+            what_if_max = (unsigned long)u;
+            break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
@@ -382,6 +430,8 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (what_if_max && !what_if) return usage_error("--what-if-max-nodes needs --what-if");
+    reid_config_set_what_if(cfg, what_if, what_if_max);
     if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",

@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include "columns.h"
+#include "generalise.h"
 #include "indivrisk.h"
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
 #include "sensitive.h"
+#include "whatif.h"
 #include "wildcard.h"
 
 const char *reid_version(void)
@@ -90,6 +92,7 @@ void reid_analysis_free(reid_analysis *a)
     free(a->fk);
     free(a->Fk);
     free(a->fk_hist);
+    reid_generalise_free(a);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -326,6 +329,7 @@ static int choose_qis(reid_analysis *a)
     if (a->weighted && reid_counter_use_weights(&a->counter) != 0) return nomem(a);
     if (reid_counter_use_sensitive(&a->counter, a->nsens, a->sdicts, a->spairs) != 0)
         return nomem(a);
+    if (reid_generalise_setup(a) != 0) return -1;
     for (size_t i = 0; i < a->nq; i++)
         a->keep[a->qi[i].col] = 1;
     if (a->weighted) a->keep[a->weight_col] = 1;
@@ -580,6 +584,7 @@ static reid_status compute(reid_analysis *a)
         sv->res.missing = sv->missing;
     }
     a->have_sens = 1;
+    if (reid_whatif_compute(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -609,6 +614,7 @@ reid_status reid_finish(reid_analysis *a)
         }
         for (size_t m = 0; m < a->nsens; m++)
             a->sens[m].missing += a->counter.smissing_count[m];
+        if (reid_generalise_finish(a) != 0) return a->err.status;
     }
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",

@@ -82,6 +82,7 @@ void reid_config_free(reid_config *cfg)
     for (size_t i = 0; i < cfg->nsensitive; i++)
         free(cfg->sensitive[i]);
     free(cfg->sensitive);
+    reid_genconf_free(&cfg->gen);
     free(cfg);
 }
 
@@ -100,7 +101,9 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->weight = NULL;
     c->sensitive = NULL;
     c->nsensitive = 0;
+    memset(&c->gen, 0, sizeof c->gen);
     c->missing = strdup(cfg->missing);
+    if (reid_genconf_copy(&c->gen, &cfg->gen) != 0) goto oom;
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;

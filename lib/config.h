@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "genconf.h"
 #include "reid.h"
 
 typedef struct reid_qi_spec {
@@ -42,6 +43,7 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+    reid_genconf gen;   /* --generalise, --hierarchy, --what-if (genconf.h) */
     char error[256];
 };
 

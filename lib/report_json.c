@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "report_whatif.h"
 
 /* json_object_set_new that remembers a failure instead of returning it each time */
 typedef struct jb {
@@ -266,6 +267,9 @@ static json_t *build(const reid_analysis *a, jb *b)
     put(b, root, "population", population(b, reid_population_get(a)));
 
     if (reid_sensitive_count(a)) put(b, root, "sensitive_attributes", sensitive(b, a));
+    if (reid_generalisation_count(a))
+        put(b, root, "generalisation", reid_json_generalisation(a, &b->failed));
+    if (reid_whatif_get(a)) put(b, root, "what_if", reid_json_whatif(a, &b->failed));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

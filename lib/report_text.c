@@ -5,6 +5,7 @@
 
 #include "analysis.h"
 #include "numfmt.h"
+#include "report_whatif.h"
 
 static void qi_list(const reid_analysis *a, char *out, size_t cap)
 {
@@ -331,6 +332,7 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             fprintf(o, "  %-20s %s values not read as %s (kept as text)\n", "",
                     reid_fmt_count(q->unrecognised, n1), reid_qi_type_name(q->type));
     }
+    reid_text_generalisation(a, o);
     if (a->nnotes) {
         fprintf(o, "\nOther columns noticed\n");
         for (size_t i = 0; i < a->nnotes; i++)
@@ -375,6 +377,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
         const reid_sensitive *r = reid_sensitive_get(a, i);
         if (r) write_sensitive(a, r, o);
     }
+
+    reid_text_whatif(a, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
