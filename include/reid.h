@@ -664,12 +664,12 @@ REID_API const char *reid_gate_policy_source(const reid_analysis *a);
 /*
  * Every QI has a generalisation hierarchy: levels 0 (the value as normalised) to L, each a
  * coarsening of the one before. Built in, by the QI's type (level names in order):
- *   postcode  unit | sector | district | area | suppressed       ("SW1A 1AA" "SW1A 1" "SW1A" "SW" "*")
- *   age       exact | 5y | 10y | 20y | suppressed                ("42" "40-44" "40-49" "40-59" "*")
+ *   postcode  unit | sector | district | area | suppressed  ("SW1A 1AA" "SW1A 1" "SW1A" "SW" "*")
+ *   age       exact | 5y | 10y | 20y | suppressed           ("42" "40-44" "40-49" "40-59" "*")
  *   date      of birth (the column's name reads as one): day | month | year | 5y
- *             other dates: day | week | month | year  (week = days 1-7, 8-14, 15-21, 22-28,
- *             29-31 of the month: "2023-06-W5")
- *   code      ICD-10: code | category | block | chapter      ("A099" "A09" "A00-A09" "A00-B99")
+ *             other dates: day | week | month | year (week: days 1-7, 8-14, 15-21, 22-28,
+ *             29-31 of the month, "2023-06-W5")
+ *   code      ICD-10: code | category | block | chapter   ("A099" "A09" "A00-A09" "A00-B99")
  *   sex, text kept | suppressed
  * A value a hierarchy cannot read (an unrecognised postcode, an age that is not a whole number,
  * an ICD-10 category outside the block table) stays itself, a group of its own, at every level
@@ -736,35 +736,35 @@ REID_API const reid_generalisation *reid_generalisation_get(const reid_analysis 
 
 /** One node of the what-if lattice. */
 typedef struct reid_whatif_node {
-    const unsigned *levels;    /**< [q]: the level of each QI */
-    unsigned height;           /**< the sum of the levels */
-    int evaluated;             /**< 1: the figures below were counted; 0: only `passes` is known,
-                                    inferred from another node by monotonicity */
-    int passes;                /**< 1 if k >= the target */
-    uint64_t classes;          /**< equivalence classes */
-    uint64_t k;                /**< the smallest class */
-    uint64_t uniques;          /**< records in classes of size 1 */
-    uint64_t records_at_risk;  /**< records in classes smaller than the target */
-    const uint64_t *distinct;  /**< [q]: distinct non-missing values of each QI at its level */
-    double precision;          /**< Sweeney's Prec: 1 - mean over QIs of level / top level */
+    const unsigned *levels;   /**< [q]: the level of each QI */
+    unsigned height;          /**< the sum of the levels */
+    int evaluated;            /**< 1: the figures below were counted; 0: only `passes` is known,
+                                   inferred from another node by monotonicity */
+    int passes;               /**< 1 if k >= the target */
+    uint64_t classes;         /**< equivalence classes */
+    uint64_t k;               /**< the smallest class */
+    uint64_t uniques;         /**< records in classes of size 1 */
+    uint64_t records_at_risk; /**< records in classes smaller than the target */
+    const uint64_t *distinct; /**< [q]: distinct non-missing values of each QI at its level */
+    double precision;         /**< Sweeney's Prec: 1 - mean over QIs of level / top level */
 } reid_whatif_node;
 
 /** The what-if lattice's results. */
 typedef struct reid_whatif {
-    size_t q;                       /**< QIs */
-    const char *const *qi;          /**< [q] their names */
-    const char *const *hierarchy;   /**< [q] their hierarchies' names */
-    const unsigned *levels;         /**< [q] levels of each hierarchy */
+    size_t q;                        /**< QIs */
+    const char *const *qi;           /**< [q] their names */
+    const char *const *hierarchy;    /**< [q] their hierarchies' names */
+    const unsigned *levels;          /**< [q] levels of each hierarchy */
     const uint64_t *unparsed_values; /**< [q] distinct values the hierarchy could not read */
-    uint64_t target_k;              /**< the k to reach (reid_config_set_k) */
+    uint64_t target_k;               /**< the k to reach (reid_config_set_k) */
     reid_whatif_mode mode;
-    uint64_t lattice_size;          /**< nodes in the lattice (product of the levels) */
-    uint64_t evaluated;             /**< nodes counted */
-    uint64_t passing;               /**< nodes that reach the target (counted or inferred) */
-    const reid_whatif_node *nodes;  /**< [lattice_size], in mixed-radix order of the levels (the
-                                         last QI's level changes fastest) */
-    const uint64_t *minimal;        /**< indices into nodes of the minimal passing nodes: no node
-                                         one level finer in one QI passes */
+    uint64_t lattice_size;         /**< nodes in the lattice (product of the levels) */
+    uint64_t evaluated;            /**< nodes counted */
+    uint64_t passing;              /**< nodes that reach the target (counted or inferred) */
+    const reid_whatif_node *nodes; /**< [lattice_size], in mixed-radix order of the levels (the
+                                        last QI's level changes fastest) */
+    const uint64_t *minimal;       /**< indices into nodes of the minimal passing nodes: no node
+                                        one level finer in one QI passes */
     size_t nminimal;
 } reid_whatif;
 

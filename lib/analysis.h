@@ -82,12 +82,14 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+
+    /* generalisation and the what-if lattice (generalise.c, whatif.c) */
     reid_hierarchy *hier;      /* [nq]: each QI's hierarchy (generalise.c) */
     unsigned *gen_level;       /* [nq]: the level applied before counting (0 = none) */
     reid_generalisation *gens; /* those given (reid_config_set_generalise), in order */
     size_t *gen_qi;            /* [ngens]: their QI */
     size_t ngens;
-    char (*level_names)[16];   /* [nq * REID_HIER_MAX_LEVELS]: for reid_level_name */
+    char (*level_names)[16];          /* [nq * REID_HIER_MAX_LEVELS]: for reid_level_name */
     struct reid_whatif_state *whatif; /* whatif.c */
     double t0;
 };

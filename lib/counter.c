@@ -98,8 +98,8 @@ static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out)
     size_t n;
     int parsed;
     const char *v = b->norm + b->nlen;
-    const char *g = reid_hierarchy_apply(&c->gen_hier[j], c->gen_level[j], v, *out, buf, &n,
-                                         &parsed);
+    const char *g =
+        reid_hierarchy_apply(&c->gen_hier[j], c->gen_level[j], v, *out, buf, &n, &parsed);
     c->gen_unparsed[j] += !parsed;
     if (!g || g == v) { /* not in a user hierarchy (kept), or a prefix of the value */
         if (g) *out = n;
