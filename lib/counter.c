@@ -6,7 +6,7 @@
 
 char *reid_batch_room(reid_batch *b, size_t need)
 {
-    if (b->blen + need > b->bcap) {
+    if (b->blen + need > b->bcap || !b->bytes) { /* !bytes: an empty first value needs a buffer */
         size_t cap = b->bcap ? b->bcap : 65536;
         while (cap < b->blen + need)
             cap *= 2;
