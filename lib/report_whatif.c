@@ -18,8 +18,10 @@ void reid_text_generalisation(const reid_analysis *a, FILE *o)
         fprintf(o, "  %-20s to level %s (%u of %u, %s hierarchy)", g->qi, g->level, g->level_number,
                 g->levels - 1, g->hierarchy);
         if (g->unparsed_records)
-            fprintf(o, "; %s records could not be read by it and keep their value",
-                    reid_fmt_count(g->unparsed_records, n1));
+            fprintf(o, "; %s records hold a value it cannot read%s",
+                    reid_fmt_count(g->unparsed_records, n1),
+                    strcmp(g->level, "suppressed") == 0 ? " (suppressed all the same)"
+                                                        : ", kept as it is, a group of its own");
         fprintf(o, "\n");
     }
 }
