@@ -15,6 +15,117 @@
 
 enum { UNKNOWN = 0, PASS = 1, FAIL = 2 };
 
+/*
+ * A re-counted node's classes: keys (q ids each) and sizes in insertion order, an open-addressing
+ * index over them (linear probing, load <= 1/2, a slot = 32 bits of hash << 32 | class + 1). The
+ * keys are compared in full, so two classes never merge. Private to this file, so its hash is a
+ * cheap multiply-mix of the ids rather than XXH3: these tables never see input bytes.
+ */
+typedef struct wtable {
+    uint32_t *keys;
+    uint64_t *sizes;
+    uint64_t *slots;
+    uint64_t mask;
+    uint64_t n, cap;
+} wtable;
+
+/* A table to read: the counted class table or a wtable. */
+typedef struct wview {
+    const uint32_t *keys;
+    const uint64_t *sizes;
+    uint64_t n;
+} wview;
+
+static void wtable_free(wtable *t)
+{
+    if (!t) return;
+    free(t->keys);
+    free(t->sizes);
+    free(t->slots);
+    free(t);
+}
+
+static inline uint64_t wt_hash(const uint32_t *k, size_t q)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (size_t j = 0; j < q; j++) {
+        h = (h ^ k[j]) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    return h * 0x94D049BB133111EBull;
+}
+
+static int wt_grow(wtable *t, size_t q)
+{
+    uint64_t ns = (t->mask + 1) * 2;
+    uint64_t *slots = calloc(ns, sizeof *slots);
+    uint32_t *keys = realloc(t->keys, (size_t)(ns / 2) * q * sizeof *keys);
+    if (keys) t->keys = keys;
+    uint64_t *sizes = keys ? realloc(t->sizes, (size_t)(ns / 2) * sizeof *sizes) : NULL;
+    if (sizes) t->sizes = sizes;
+    if (!slots || !keys || !sizes) {
+        free(slots);
+        return -1;
+    }
+    for (uint64_t c = 0; c < t->n; c++) {
+        uint64_t h = wt_hash(t->keys + c * q, q), i = h & (ns - 1);
+        while (slots[i])
+            i = (i + 1) & (ns - 1);
+        slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->mask = ns - 1;
+    t->cap = ns / 2;
+    return 0;
+}
+
+static wtable *wt_new(size_t q, uint64_t expect)
+{
+    wtable *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    uint64_t ns = 1024;
+    while (ns < 2 * expect)
+        ns *= 2;
+    t->mask = ns / 2 - 1; /* wt_grow doubles it to ns */
+    if (wt_grow(t, q) != 0) {
+        wtable_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Add count records with key k (hash h). 0, or -1 when out of memory. */
+static inline int wt_add(wtable *t, size_t q, const uint32_t *k, uint64_t h, uint64_t count)
+{
+    uint64_t i = h & t->mask, tag = h & 0xFFFFFFFF00000000ull;
+    for (;;) {
+        uint64_t s = t->slots[i];
+        if (!s) break;
+        if ((s & 0xFFFFFFFF00000000ull) == tag) {
+            uint64_t c = (uint32_t)s - 1;
+            const uint32_t *kc = t->keys + c * q;
+            size_t j = 0;
+            while (j < q && kc[j] == k[j])
+                j++;
+            if (j == q) {
+                t->sizes[c] += count;
+                return 0;
+            }
+        }
+        i = (i + 1) & t->mask;
+    }
+    if (t->n == t->cap) {
+        if (wt_grow(t, q) != 0) return -1;
+        return wt_add(t, q, k, h, count);
+    }
+    uint64_t c = t->n++;
+    memcpy(t->keys + c * q, k, q * sizeof *k);
+    t->sizes[c] = count;
+    t->slots[i] = tag | (c + 1);
+    return 0;
+}
+
 typedef struct reid_whatif_state {
     reid_whatif pub;
     size_t q;
@@ -27,10 +138,10 @@ typedef struct reid_whatif_state {
     uint32_t *nids;     /* [q * MAX]: ids at the level, missing included */
     uint32_t *nbase;    /* [q]: base ids */
     reid_whatif_node *nodes;
-    unsigned *levels;        /* [N * q] */
-    uint64_t *distinct;      /* [N * q] */
-    unsigned char *tag;      /* [N] */
-    reid_classtable **table; /* [N]: re-counted tables kept as sources (NULL: none) */
+    unsigned *levels;   /* [N * q] */
+    uint64_t *distinct; /* [N * q] */
+    unsigned char *tag; /* [N] */
+    wtable **table;     /* [N]: re-counted tables kept as sources (NULL: none) */
     uint64_t cached_classes;
     uint64_t cache_limit;
     uint64_t *minimal;
@@ -46,10 +157,7 @@ void reid_whatif_free(reid_analysis *a)
     for (size_t i = 0; w->map && i < w->q * REID_HIER_MAX_LEVELS; i++)
         free(w->map[i]);
     for (uint64_t n = 0; w->table && n < w->pub.lattice_size; n++)
-        if (w->table[n]) {
-            reid_classtable_free(w->table[n]);
-            free(w->table[n]);
-        }
+        wtable_free(w->table[n]);
     free(w->table);
     free(w->map);
     free(w->nids);
@@ -158,27 +266,26 @@ static const unsigned *lv(const reid_whatif_state *w, uint64_t n)
 }
 
 /* Figures of a counted table into node n. */
-static void figures(const reid_whatif_state *w, const reid_classtable *t, uint64_t n)
+static void figures(const reid_whatif_state *w, wview t, uint64_t n)
 {
     reid_whatif_node *nd = &w->nodes[n];
     uint64_t k = UINT64_MAX, uniques = 0, risk = 0;
-    for (uint64_t c = 0; c < t->nclasses; c++) {
-        uint64_t f = t->sizes[c];
+    for (uint64_t c = 0; c < t.n; c++) {
+        uint64_t f = t.sizes[c];
         if (f < k) k = f;
         uniques += f == 1;
         if (f < w->pub.target_k) risk += f;
     }
     nd->evaluated = 1;
-    nd->classes = t->nclasses;
-    nd->k = t->nclasses ? k : 0;
+    nd->classes = t.n;
+    nd->k = t.n ? k : 0;
     nd->uniques = uniques;
     nd->records_at_risk = risk;
     nd->passes = nd->k >= w->pub.target_k;
 }
 
 /* Re-count src (at levels from) into dst at node n's levels. 0, or -1 when out of memory. */
-static int recount(reid_whatif_state *w, const reid_classtable *src, const unsigned *from,
-                   uint64_t n, reid_classtable *dst)
+static int recount(reid_whatif_state *w, wview src, const unsigned *from, uint64_t n, wtable *dst)
 {
     const size_t q = w->q;
     const unsigned *to = lv(w, n);
@@ -199,24 +306,40 @@ static int recount(reid_whatif_state *w, const reid_classtable *src, const unsig
         for (uint32_t v = 0; v < w->nbase[j]; v++)
             t[j][mf ? mf[v] : v] = mt[v];
     }
-    if (rc == 0) rc = reid_classtable_reserve(dst, src->nclasses / 2 + 16);
+    /* a QI going to a level with a single value (suppressed) needs no lookup: 0 stays missing,
+     * everything else becomes that value; large maps are prefetched a batch ahead */
+    unsigned char *one = rc == 0 ? calloc(q ? q : 1, 1) : NULL,
+                  *big = one ? calloc(q ? q : 1, 1) : NULL;
+    if (!big) rc = -1;
+    for (size_t j = 0; rc == 0 && j < q; j++) {
+        if (!t[j]) continue;
+        one[j] = w->nids[j * REID_HIER_MAX_LEVELS + to[j]] == 2;
+        big[j] = !one[j] && w->nids[j * REID_HIER_MAX_LEVELS + from[j]] > 16384;
+    }
     enum { B = 64 };
     uint32_t *keys = rc == 0 ? malloc(B * q * sizeof *keys) : NULL;
     uint64_t hashes[B];
     if (!keys) rc = -1;
-    for (uint64_t c0 = 0; rc == 0 && c0 < src->nclasses; c0 += B) {
-        uint64_t nb = src->nclasses - c0 < B ? src->nclasses - c0 : B;
+    for (uint64_t c0 = 0; rc == 0 && c0 < src.n; c0 += B) {
+        uint64_t nb = src.n - c0 < B ? src.n - c0 : B;
+        const uint32_t *k0 = src.keys + c0 * q;
+        for (size_t j = 0; j < q; j++)
+            if (big[j])
+                for (uint64_t i = 0; i < nb; i++)
+                    __builtin_prefetch(&t[j][k0[i * q + j]]);
         for (uint64_t i = 0; i < nb; i++) {
-            const uint32_t *k = reid_classtable_key(src, c0 + i);
+            const uint32_t *k = k0 + i * q;
             uint32_t *out = keys + i * q;
             for (size_t j = 0; j < q; j++)
-                out[j] = t[j] ? t[j][k[j]] : k[j];
-            hashes[i] = reid_classtable_hash(dst, out);
-            reid_classtable_prefetch(dst, hashes[i]);
+                out[j] = one[j] ? (k[j] != 0) : t[j] ? t[j][k[j]] : k[j];
+            hashes[i] = wt_hash(out, q);
+            __builtin_prefetch(&dst->slots[hashes[i] & dst->mask]);
         }
         for (uint64_t i = 0; rc == 0 && i < nb; i++)
-            rc = reid_classtable_add_hashed(dst, keys + i * q, hashes[i], src->sizes[c0 + i]);
+            rc = wt_add(dst, q, keys + i * q, hashes[i], src.sizes[c0 + i]);
     }
+    free(one);
+    free(big);
     free(keys);
     for (size_t j = 0; t && j < q; j++)
         free(t[j]);
@@ -229,40 +352,34 @@ static int evaluate(reid_analysis *a, reid_whatif_state *w, uint64_t n)
 {
     const size_t q = w->q;
     const unsigned *to = lv(w, n);
-    const reid_classtable *src = &a->table;
+    wview src = {a->table.keys, a->table.sizes, a->table.nclasses};
     const unsigned *from = lv(w, 0);
     for (uint64_t m = 0; m < w->pub.lattice_size; m++) {
-        const reid_classtable *t = w->table[m];
-        if (!t || t->nclasses >= src->nclasses) continue;
+        const wtable *t = w->table[m];
+        if (!t || t->n >= src.n) continue;
         const unsigned *l = lv(w, m);
         int below = 1;
         for (size_t j = 0; below && j < q; j++)
             below = l[j] <= to[j];
         if (below) {
-            src = t;
+            src = (wview){t->keys, t->sizes, t->n};
             from = l;
         }
     }
-    reid_classtable *dst = malloc(sizeof *dst);
-    if (!dst || reid_classtable_init(dst, (unsigned)q) != 0) {
-        free(dst);
+    wtable *dst = wt_new(q, src.n < 65536 ? src.n : 65536);
+    if (!dst || recount(w, src, from, n, dst) != 0) {
+        wtable_free(dst);
         return nomem(a);
     }
-    if (recount(w, src, from, n, dst) != 0) {
-        reid_classtable_free(dst);
-        free(dst);
-        return nomem(a);
-    }
-    figures(w, dst, n);
+    figures(w, (wview){dst->keys, dst->sizes, dst->n}, n);
     w->pub.evaluated++;
     /* kept as a source for the nodes above while the kept tables hold fewer classes in all than
      * the counted table */
-    if (dst->nclasses < src->nclasses && w->cached_classes + dst->nclasses <= w->cache_limit) {
+    if (dst->n < src.n && w->cached_classes + dst->n <= w->cache_limit) {
         w->table[n] = dst;
-        w->cached_classes += dst->nclasses;
+        w->cached_classes += dst->n;
     } else {
-        reid_classtable_free(dst);
-        free(dst);
+        wtable_free(dst);
     }
     return 0;
 }
@@ -440,7 +557,7 @@ int reid_whatif_compute(reid_analysis *a)
     if (setup(a, w) != 0) return -1;
     const uint64_t N = w->pub.lattice_size;
     /* the bottom node is the counted table itself */
-    figures(w, &a->table, 0);
+    figures(w, (wview){a->table.keys, a->table.sizes, a->table.nclasses}, 0);
     w->pub.evaluated = 1;
     tag_closure(w, 0, w->nodes[0].passes ? PASS : FAIL);
     uint64_t *order = malloc(N * sizeof *order);
@@ -464,11 +581,9 @@ int reid_whatif_compute(reid_analysis *a)
     w->pub.minimal = w->minimal;
     w->pub.nminimal = w->nminimal;
     /* the re-counted tables are not needed any more */
-    for (uint64_t n = 0; n < N; n++)
-        if (w->table[n]) {
-            reid_classtable_free(w->table[n]);
-            free(w->table[n]);
-            w->table[n] = NULL;
-        }
+    for (uint64_t n = 0; n < N; n++) {
+        wtable_free(w->table[n]);
+        w->table[n] = NULL;
+    }
     return 0;
 }
