@@ -412,10 +412,12 @@ int reid_hierarchy_parse(reid_hierarchy *h, const char *source, const char *text
                 if (reid_dict_init(&h->level_values[l]) != 0) rc = -2;
             if (rc) break;
         } else if (k != h->levels) {
+            /* the column where the row first differs: the first one missing, or the first extra */
             snprintf(err, cap,
-                     "%s: line %llu: %zu levels, but the first row has %u; every row needs one "
-                     "column per level",
-                     source, (unsigned long long)line, k, h->levels);
+                     "%s: line %llu, column %zu: %zu levels, but the first row has %u; every row "
+                     "needs one column per level",
+                     source, (unsigned long long)line, (k < h->levels ? k : h->levels) + 1, k,
+                     h->levels);
             rc = -1;
             break;
         }

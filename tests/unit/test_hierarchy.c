@@ -201,13 +201,14 @@ static void test_user_errors(void **state)
 {
     (void)state;
     parse_fails("", "h.csv: the hierarchy is empty");
-    parse_fails("a;b;c\nd;e\n", "h.csv: line 2: 2 levels, but the first row has 3");
+    parse_fails("a;b;c\nd;e\n", "h.csv: line 2, column 3: 2 levels, but the first row has 3");
+    parse_fails("a;b\nd;e;f\n", "h.csv: line 2, column 3: 3 levels, but the first row has 2");
     parse_fails("a\n", "h.csv: line 1: 1 level; a hierarchy has 2 to");
     parse_fails("a;x;*\nb;x;*\nc;y;*\nd;x;z\n",
                 "h.csv: line 4, column 2: this value of level 1 has a different parent at level 2 "
                 "(column 3) than on line 1");
     parse_fails("a;x\nb;y\na;x\n", "h.csv: line 3, column 1: the value is given twice");
-    parse_fails("a;x\nb;;\n", "h.csv: line 2");
+    parse_fails("a;x\nb;;\n", "h.csv: line 2, column 3: 3 levels");
     parse_fails("a;x\nb; \n", "h.csv: line 2, column 2: empty value");
     reid_hierarchy h;
     char err[300] = "";
