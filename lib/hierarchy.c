@@ -271,7 +271,7 @@ static const char *icd10(unsigned level, const char *s, size_t len, size_t *n, i
             *parsed = 0;
             return s;
         }
-        *n = b[0] == b[4] && b[1] == b[5] && b[2] == b[6] ? 3 : 7; /* "N99" for N99-N99 */
+        *n = 7; /* always a range, "N99-N99" too (the HES file writes that one "N99") */
         return b;
     }
     const char *c = range_of(CHAPTERS, sizeof CHAPTERS / sizeof CHAPTERS[0], s);

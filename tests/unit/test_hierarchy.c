@@ -106,9 +106,9 @@ static void test_icd10(void **state)
     reid_hierarchy h;
     reid_hierarchy_builtin(&h, REID_TYPE_CODE, 0);
     const char *want[][4] = {
-        {"A099", "A09", "A00-A09", "A00-B99"}, {"C509", "C50", "C50", "C00-D48"},
+        {"A099", "A09", "A00-A09", "A00-B99"}, {"C509", "C50", "C50-C50", "C00-D48"},
         {"D500", "D50", "D50-D53", "D50-D89"}, {"H609", "H60", "H60-H62", "H60-H95"},
-        {"I219", "I21", "I20-I25", "I00-I99"}, {"N99", "N99", "N99", "N00-N99"},
+        {"I219", "I21", "I20-I25", "I00-I99"}, {"N99", "N99", "N99-N99", "N00-N99"},
         {"S720", "S72", "S70-S79", "S00-T98"}, {"T814", "T81", "T80-T88", "S00-T98"},
         {"U071", "U07", "U00-U49", "U00-U85"}, {"Z38", "Z38", "Z30-Z39", "Z00-Z99"}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
@@ -123,6 +123,35 @@ static void test_icd10(void **state)
     /* U99: neither block nor chapter: the category at every level */
     check(&h, 3, "U99", "U99", 0);
     check(&h, 1, "XYZ", "XYZ", 0);
+}
+
+/* The embedded block table is the HES file's first column: the first and last category of every
+ * block there generalise to that block. */
+static void test_icd10_blocks_match_hes(void **state)
+{
+    (void)state;
+    FILE *f = fopen(REID_REFERENCE_DATA "/hes_apc_primary_diagnosis_summary_2023_24.csv", "r");
+    assert_non_null(f);
+    reid_hierarchy h;
+    reid_hierarchy_builtin(&h, REID_TYPE_CODE, 0);
+    char line[4096];
+    int rows = 0;
+    assert_non_null(fgets(line, sizeof line, f)); /* header */
+    while (fgets(line, sizeof line, f)) {
+        char *comma = strchr(line, ',');
+        assert_non_null(comma);
+        *comma = 0;
+        char lo[4], hi[4];
+        snprintf(lo, sizeof lo, "%.3s", line);
+        snprintf(hi, sizeof hi, "%.3s", strlen(line) == 7 ? line + 4 : line);
+        char want[8];
+        snprintf(want, sizeof want, "%s-%s", lo, hi); /* "N99" is N99-N99 */
+        check(&h, 2, lo, want, 1);
+        check(&h, 2, hi, want, 1);
+        rows++;
+    }
+    fclose(f);
+    assert_int_equal(rows, 216);
 }
 
 static void test_suppress_and_names(void **state)
@@ -230,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_suppress_and_names),
         cmocka_unit_test(test_user_parse),
         cmocka_unit_test(test_user_errors),
+        cmocka_unit_test(test_icd10_blocks_match_hes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
