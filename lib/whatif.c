@@ -147,6 +147,7 @@ typedef struct reid_whatif_state {
     uint64_t *minimal;
     size_t nminimal;
     uint64_t *stack; /* [N] for the closures */
+    wtable *spare;   /* the last counted table not kept, reused (no fresh pages to zero) */
     uint32_t *key;   /* [q] */
 } reid_whatif_state;
 
@@ -159,6 +160,7 @@ void reid_whatif_free(reid_analysis *a)
     for (uint64_t n = 0; w->table && n < w->pub.lattice_size; n++)
         wtable_free(w->table[n]);
     free(w->table);
+    wtable_free(w->spare);
     free(w->map);
     free(w->nids);
     free(w->nbase);
@@ -366,7 +368,14 @@ static int evaluate(reid_analysis *a, reid_whatif_state *w, uint64_t n)
             from = l;
         }
     }
-    wtable *dst = wt_new(q, src.n < 65536 ? src.n : 65536);
+    wtable *dst = w->spare;
+    w->spare = NULL;
+    if (dst) {
+        memset(dst->slots, 0, (size_t)(dst->mask + 1) * sizeof *dst->slots);
+        dst->n = 0;
+    } else {
+        dst = wt_new(q, src.n < 65536 ? src.n : 65536);
+    }
     if (!dst || recount(w, src, from, n, dst) != 0) {
         wtable_free(dst);
         return nomem(a);
@@ -379,7 +388,7 @@ static int evaluate(reid_analysis *a, reid_whatif_state *w, uint64_t n)
         w->table[n] = dst;
         w->cached_classes += dst->n;
     } else {
-        wtable_free(dst);
+        w->spare = dst;
     }
     return 0;
 }
@@ -585,5 +594,7 @@ int reid_whatif_compute(reid_analysis *a)
         wtable_free(w->table[n]);
         w->table[n] = NULL;
     }
+    wtable_free(w->spare);
+    w->spare = NULL;
     return 0;
 }
