@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "numfmt.h"
+#include "wtable.h"
 
 /* A value a hierarchy cannot read is interned with this byte in front at the levels where it is
  * kept as itself, so that it never merges with a generalised value that happens to be spelt the
@@ -14,117 +15,6 @@
 #define KEPT_TAG '\001'
 
 enum { UNKNOWN = 0, PASS = 1, FAIL = 2 };
-
-/*
- * A re-counted node's classes: keys (q ids each) and sizes in insertion order, an open-addressing
- * index over them (linear probing, load <= 1/2, a slot = 32 bits of hash << 32 | class + 1). The
- * keys are compared in full, so two classes never merge. Private to this file, so its hash is a
- * cheap multiply-mix of the ids rather than XXH3: these tables never see input bytes.
- */
-typedef struct wtable {
-    uint32_t *keys;
-    uint64_t *sizes;
-    uint64_t *slots;
-    uint64_t mask;
-    uint64_t n, cap;
-} wtable;
-
-/* A table to read: the counted class table or a wtable. */
-typedef struct wview {
-    const uint32_t *keys;
-    const uint64_t *sizes;
-    uint64_t n;
-} wview;
-
-static void wtable_free(wtable *t)
-{
-    if (!t) return;
-    free(t->keys);
-    free(t->sizes);
-    free(t->slots);
-    free(t);
-}
-
-static inline uint64_t wt_hash(const uint32_t *k, size_t q)
-{
-    uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (size_t j = 0; j < q; j++) {
-        h = (h ^ k[j]) * 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
-    }
-    return h * 0x94D049BB133111EBull;
-}
-
-static int wt_grow(wtable *t, size_t q)
-{
-    uint64_t ns = (t->mask + 1) * 2;
-    uint64_t *slots = calloc(ns, sizeof *slots);
-    uint32_t *keys = realloc(t->keys, (size_t)(ns / 2) * q * sizeof *keys);
-    if (keys) t->keys = keys;
-    uint64_t *sizes = keys ? realloc(t->sizes, (size_t)(ns / 2) * sizeof *sizes) : NULL;
-    if (sizes) t->sizes = sizes;
-    if (!slots || !keys || !sizes) {
-        free(slots);
-        return -1;
-    }
-    for (uint64_t c = 0; c < t->n; c++) {
-        uint64_t h = wt_hash(t->keys + c * q, q), i = h & (ns - 1);
-        while (slots[i])
-            i = (i + 1) & (ns - 1);
-        slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
-    }
-    free(t->slots);
-    t->slots = slots;
-    t->mask = ns - 1;
-    t->cap = ns / 2;
-    return 0;
-}
-
-static wtable *wt_new(size_t q, uint64_t expect)
-{
-    wtable *t = calloc(1, sizeof *t);
-    if (!t) return NULL;
-    uint64_t ns = 1024;
-    while (ns < 2 * expect)
-        ns *= 2;
-    t->mask = ns / 2 - 1; /* wt_grow doubles it to ns */
-    if (wt_grow(t, q) != 0) {
-        wtable_free(t);
-        return NULL;
-    }
-    return t;
-}
-
-/* Add count records with key k (hash h). 0, or -1 when out of memory. */
-static inline int wt_add(wtable *t, size_t q, const uint32_t *k, uint64_t h, uint64_t count)
-{
-    uint64_t i = h & t->mask, tag = h & 0xFFFFFFFF00000000ull;
-    for (;;) {
-        uint64_t s = t->slots[i];
-        if (!s) break;
-        if ((s & 0xFFFFFFFF00000000ull) == tag) {
-            uint64_t c = (uint32_t)s - 1;
-            const uint32_t *kc = t->keys + c * q;
-            size_t j = 0;
-            while (j < q && kc[j] == k[j])
-                j++;
-            if (j == q) {
-                t->sizes[c] += count;
-                return 0;
-            }
-        }
-        i = (i + 1) & t->mask;
-    }
-    if (t->n == t->cap) {
-        if (wt_grow(t, q) != 0) return -1;
-        return wt_add(t, q, k, h, count);
-    }
-    uint64_t c = t->n++;
-    memcpy(t->keys + c * q, k, q * sizeof *k);
-    t->sizes[c] = count;
-    t->slots[i] = tag | (c + 1);
-    return 0;
-}
 
 typedef struct reid_whatif_state {
     reid_whatif pub;
@@ -148,7 +38,6 @@ typedef struct reid_whatif_state {
     size_t nminimal;
     uint64_t *stack; /* [N] for the closures */
     wtable *spare;   /* the last counted table not kept, reused (no fresh pages to zero) */
-    uint32_t *key;   /* [q] */
 } reid_whatif_state;
 
 void reid_whatif_free(reid_analysis *a)
@@ -175,7 +64,6 @@ void reid_whatif_free(reid_analysis *a)
     free(w->tag);
     free(w->minimal);
     free(w->stack);
-    free(w->key);
     free(w);
     a->whatif = NULL;
 }
@@ -371,8 +259,7 @@ static int evaluate(reid_analysis *a, reid_whatif_state *w, uint64_t n)
     wtable *dst = w->spare;
     w->spare = NULL;
     if (dst) {
-        memset(dst->slots, 0, (size_t)(dst->mask + 1) * sizeof *dst->slots);
-        dst->n = 0;
+        wt_clear(dst);
     } else {
         dst = wt_new(q, src.n < 65536 ? src.n : 65536);
     }
@@ -490,9 +377,8 @@ static int setup(reid_analysis *a, reid_whatif_state *w)
     w->map = calloc((q ? q : 1) * REID_HIER_MAX_LEVELS, sizeof *w->map);
     w->nids = calloc((q ? q : 1) * REID_HIER_MAX_LEVELS, sizeof *w->nids);
     w->nbase = calloc(q ? q : 1, sizeof *w->nbase);
-    w->key = calloc(q ? q : 1, sizeof *w->key);
     if (!w->qi || !w->hname || !w->radix || !w->stride || !w->unparsed || !w->map || !w->nids ||
-        !w->nbase || !w->key)
+        !w->nbase)
         return nomem(a);
     uint64_t limit = a->cfg->gen.max_nodes ? a->cfg->gen.max_nodes : REID_WHATIF_MAX_NODES;
     uint64_t N = 1;
