@@ -732,6 +732,7 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge analyses with different sensitive columns",
                               dst->source, src->source);
+    if (reid_generalise_merge(dst, src) != 0) return dst->err.status;
     const size_t nr = src->nq + src->nsens;
     uint32_t **remap = calloc(nr ? nr : 1, sizeof *remap);
     int rc = remap ? 0 : -1;

@@ -126,6 +126,21 @@ int reid_generalise_finish(reid_analysis *a)
     return 0;
 }
 
+int reid_generalise_merge(reid_analysis *dst, const reid_analysis *src)
+{
+    int same = dst->ngens == src->ngens && dst->nq == src->nq;
+    for (size_t j = 0; same && j < dst->nq; j++)
+        same = dst->gen_level[j] == src->gen_level[j] && dst->hier[j].kind == src->hier[j].kind;
+    if (!same)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: cannot merge analyses generalised to different levels",
+                              dst->source, src->source),
+               -1;
+    for (size_t i = 0; i < dst->ngens; i++)
+        dst->gens[i].unparsed_records += src->gens[i].unparsed_records;
+    return 0;
+}
+
 void reid_generalise_free(reid_analysis *a)
 {
     for (size_t j = 0; a->hier && j < a->nq; j++)

@@ -14,6 +14,10 @@ int reid_generalise_setup(reid_analysis *a);
  * missing from a user hierarchy. 0, or -1 with a->err set. */
 int reid_generalise_finish(reid_analysis *a);
 
+/* Before reid_merge adds src to dst: both must have applied the same levels (REID_ERR_CONFIG
+ * otherwise, -1); then src's unreadable-record counts are added to dst's. 0 or -1. */
+int reid_generalise_merge(reid_analysis *dst, const reid_analysis *src);
+
 void reid_generalise_free(reid_analysis *a);
 
 #endif

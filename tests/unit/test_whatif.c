@@ -425,6 +425,48 @@ static void test_errors(void **state)
     reid_config_free(cfg);
 }
 
+/* Merging: two halves of SMALL give the whole one's figures, generalised and in the lattice; two
+ * analyses generalised differently cannot be merged. */
+static void test_merge(void **state)
+{
+    (void)state;
+    const char *h1 = "age,sex\n30,M\n31,M\n32,F\nx,F\n",
+               *h2 = "age,sex\n33,F\n37,M\n41,F\n44,F\n44,M\n";
+    reid_config *cfg = cfg_qis("age,sex");
+    assert_int_equal(reid_config_set_k(cfg, 2), REID_OK);
+    assert_int_equal(reid_config_set_generalise(cfg, "age=10y"), REID_OK);
+    reid_analysis *a = run_csv(cfg, h1), *b = run_csv(cfg, h2);
+    assert_analysis_ok(a);
+    assert_analysis_ok(b);
+    assert_int_equal(reid_merge(a, b), REID_OK);
+    /* SMALL's 10y,kept (4 classes) and the unreadable "x" F, alone */
+    assert_int_equal(reid_summary_get(a)->classes, 5);
+    assert_int_equal(reid_summary_get(a)->records, 9);
+    assert_int_equal(reid_generalisation_get(a, 0)->unparsed_records, 1);
+    reid_analysis_free(b);
+    assert_int_equal(reid_config_set_generalise(cfg, "age=5y"), REID_OK);
+    b = run_csv(cfg, h2);
+    assert_int_equal(reid_merge(a, b), REID_ERR_CONFIG);
+    assert_contains(reid_error_message(a), "cannot merge analyses generalised to different levels");
+    reid_analysis_free(a);
+    reid_analysis_free(b);
+    assert_int_equal(reid_config_set_generalise(cfg, NULL), REID_OK);
+    assert_int_equal(reid_config_set_what_if(cfg, REID_WHATIF_ALL, 0), REID_OK);
+    a = run_csv(cfg, "age,sex\n30,M\n31,M\n32,F\n");
+    b = run_csv(cfg, h2);
+    assert_int_equal(reid_merge(a, b), REID_OK);
+    const reid_whatif *w = reid_whatif_get(a);
+    for (size_t i = 0; i < sizeof SMALL_NODES / sizeof SMALL_NODES[0]; i++) {
+        const reid_whatif_node *nd = node_at(w, SMALL_NODES[i].age, SMALL_NODES[i].sex);
+        assert_int_equal(nd->classes, SMALL_NODES[i].classes);
+        assert_int_equal(nd->k, SMALL_NODES[i].k);
+    }
+    assert_int_equal(w->nminimal, 2);
+    reid_analysis_free(a);
+    reid_analysis_free(b);
+    reid_config_free(cfg);
+}
+
 /* ---- user hierarchies ---- */
 
 static const char AGE_H[] = "30;30-39;*\n31;30-39;*\n32;30-39;*\n33;30-39;*\n37;30-39;*\n"
@@ -489,7 +531,8 @@ int main(void)
         cmocka_unit_test(test_small_all),       cmocka_unit_test(test_small_pruned),
         cmocka_unit_test(test_missing_stays),   cmocka_unit_test(test_random_against_exhaustive),
         cmocka_unit_test(test_generalise_core), cmocka_unit_test(test_generalise_postcode),
-        cmocka_unit_test(test_errors),          cmocka_unit_test(test_user_hierarchy),
+        cmocka_unit_test(test_errors),          cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_user_hierarchy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
