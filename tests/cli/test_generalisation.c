@@ -110,6 +110,24 @@ static void test_whatif_pruned_text(void **state)
     OUT_HAS("    age=suppressed, sex=kept\n      k = 4, 2 classes, precision 0.5000");
 }
 
+/* -k 9 on 8 records: not even suppressing everything reaches it */
+static void test_whatif_none(void **state)
+{
+    (void)state;
+    RUN("--what-if", "-k", "9", fixture("whatif_small.csv"));
+    EXPECT_STATUS(0);
+    OUT_HAS("0 combinations make every class hold at least 9 records.");
+    OUT_HAS("None reaches k = 9, not even suppressing every quasi-identifier that can be "
+            "suppressed.");
+    RUN("--what-if", "-k", "9", "-f", "json", fixture("whatif_small.csv"));
+    PARSE_JSON();
+    JINT("what_if.nodes_passing", 0);
+    assert_int_equal(json_array_size(jget(J, "what_if.minimal_nodes")), 0);
+    /* the bottom (the counted table); the first path up is (0,0) (1,0) (2,0) (3,0) (4,0) (4,1),
+     * binary-searched: (3,0) fails, then (4,1), the top, fails, so every node fails: 3 counted */
+    JINT("what_if.nodes_evaluated", 3);
+}
+
 /* --generalise: every core figure from the generalised values */
 static void test_generalise(void **state)
 {
@@ -282,8 +300,8 @@ static void test_empty_first_value(void **state)
 }
 
 static const struct CMUnitTest whatif_tests[] = {
-    T(test_whatif_small), T(test_whatif_pruned_text), T(test_arx_hierarchies), T(test_options),
-    T(test_privacy),      T(test_empty_first_value),
+    T(test_whatif_small), T(test_whatif_none), T(test_whatif_pruned_text), T(test_arx_hierarchies),
+    T(test_options),      T(test_privacy),     T(test_empty_first_value),
 };
 
 static const struct CMUnitTest generalise_tests[] = {
