@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hierfile.h"
+
 static const char usage_text[] =
     "Usage: reid-check [OPTIONS] FILE\n"
     "       reid-check link [OPTIONS] EXTRACT --against REGISTER --on COLUMNS\n"
@@ -107,6 +109,21 @@ static const char usage_text[] =
     "                           percentage such as 5%; default 5%); implies\n"
     "                           --attribute-risks\n"
     "\n"
+    "Generalisation (docs/generalisation.md):\n"
+    "      --generalise LIST    coarsen QIs before counting, COL=LEVEL,... (e.g.\n"
+    "                           postcode=district,age=5y); every figure sees the result.\n"
+    "                           Levels: postcode unit|sector|district|area|suppressed;\n"
+    "                           age exact|5y|10y|20y|suppressed; date of birth\n"
+    "                           day|month|year|5y; other dates day|week|month|year;\n"
+    "                           ICD-10 code|category|block|chapter; sex and text\n"
+    "                           kept|suppressed; a --hierarchy file 0..L\n"
+    "      --hierarchy COL=FILE  a hierarchy for COL in ARX's CSV format (one row per value,\n"
+    "                           one column per level, ';'); repeatable\n"
+    "      --what-if[=all]      the lattice of levels: k, uniques, records at risk and the\n"
+    "                           information kept per combination, and the least coarsening\n"
+    "                           that reaches -k (pruned search; =all counts every node)\n"
+    "      --what-if-max-nodes N  largest lattice searched (default 100000)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -159,6 +176,10 @@ enum {
     OPT_MAX_SUBSET_SIZE,
     OPT_SUBSET_THRESHOLD,
     OPT_POPULATION_TABLE,
+    OPT_GENERALISE,
+    OPT_HIERARCHY,
+    OPT_WHAT_IF,
+    OPT_WHAT_IF_MAX,
 };
 
 static const struct option long_opts[] = {
@@ -197,6 +218,10 @@ static const struct option long_opts[] = {
     {"max-subset-size", required_argument, NULL, OPT_MAX_SUBSET_SIZE},
     {"subset-threshold", required_argument, NULL, OPT_SUBSET_THRESHOLD},
     {"population-table", required_argument, NULL, OPT_POPULATION_TABLE},
+    {"generalise", required_argument, NULL, OPT_GENERALISE},
+    {"hierarchy", required_argument, NULL, OPT_HIERARCHY},
+    {"what-if", optional_argument, NULL, OPT_WHAT_IF},
+    {"what-if-max-nodes", required_argument, NULL, OPT_WHAT_IF_MAX},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -300,6 +325,8 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
 {
     memset(opts, 0, sizeof *opts);
     opterr = 0;
+    reid_whatif_mode what_if = REID_WHATIF_OFF;
+    unsigned long what_if_max = 0;
     int c;
     size_t max_subset = 0; /* --max-subset-size, kept for --attribute-risks given after it */
     while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
@@ -475,6 +502,27 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 add_exe_data_dir(cfg) != 0)
                 return EXIT_USAGE_OR_INPUT;
             break;
+        case OPT_GENERALISE:
+            if (!*optarg) return usage_error("--generalise takes COL=LEVEL,... (e.g. age=5y)");
+            if (cfg_check(cfg, reid_config_set_generalise(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_HIERARCHY: {
+            int hr = cli_add_hierarchy(cfg, optarg);
+            if (hr) return hr;
+            break;
+        }
+        case OPT_WHAT_IF:
+            if (optarg && strcmp(optarg, "all") != 0)
+                return usage_error("--what-if takes no value or '=all', not '%s'", optarg);
+            what_if = optarg ? REID_WHATIF_ALL : REID_WHATIF_PRUNED;
+            break;
+        case OPT_WHAT_IF_MAX:
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 100000000)
+                return usage_error("--what-if-max-nodes takes a number from 1 to 100000000, not "
+                                   "'%s'",
+                                   optarg);
+            what_if_max = (unsigned long)u;
+            break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
@@ -528,6 +576,8 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                            "score)");
     if (opts->suda2_option && !opts->suda2)
         return usage_error("%s needs --suda2", opts->suda2_option);
+    if (what_if_max && !what_if) return usage_error("--what-if-max-nodes needs --what-if");
+    reid_config_set_what_if(cfg, what_if, what_if_max);
     if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",

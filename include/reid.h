@@ -934,6 +934,123 @@ REID_API const char *reid_gate_policy(const reid_analysis *a);
 REID_API const char *reid_gate_policy_source(const reid_analysis *a);
 
 /* ========================================================================= */
+/* Generalisation and the what-if lattice (docs/generalisation.md)            */
+/* ========================================================================= */
+
+/*
+ * Every QI has a generalisation hierarchy: levels 0 (the value as normalised) to L, each a
+ * coarsening of the one before. Built in, by the QI's type (level names in order):
+ *   postcode  unit | sector | district | area | suppressed  ("SW1A 1AA" "SW1A 1" "SW1A" "SW" "*")
+ *   age       exact | 5y | 10y | 20y | suppressed           ("42" "40-44" "40-49" "40-59" "*")
+ *   date      of birth (the column's name reads as one): day | month | year | 5y
+ *             other dates: day | week | month | year (week: days 1-7, 8-14, 15-21, 22-28,
+ *             29-31 of the month, "2023-06-W5")
+ *   code      ICD-10: code | category | block | chapter   ("A099" "A09" "A00-A09" "A00-B99")
+ *   sex, text kept | suppressed
+ * A value a hierarchy cannot read (an unrecognised postcode, an age that is not a whole number,
+ * an ICD-10 category outside the block table) stays itself, a group of its own, at every level
+ * below "suppressed"; such records are counted (unparsed_records). A missing value stays missing
+ * at every level. A user hierarchy (reid_config_add_hierarchy) replaces the built-in one; its
+ * levels are named by number, "0" to "L".
+ */
+
+/**
+ * Generalise QIs before they are counted: a comma-separated list of COLUMN=LEVEL, e.g.
+ * "postcode=district,age=5y" (a level name or number of the column's hierarchy). Every figure and
+ * model then sees the generalised values. The columns must be QIs and the levels must exist
+ * (checked when the header is read: REID_ERR_CONFIG). NULL or "" removes it.
+ */
+REID_API reid_status reid_config_set_generalise(reid_config *cfg, const char *list);
+
+/**
+ * A user hierarchy for a column, in ARX's CSV format (text[0..len): one row per value, one column
+ * per level, ';' between them, no quoting). source names it in messages (e.g. the file name).
+ * Checked now: REID_ERR_INPUT (message in reid_config_error, naming source, line and column) for
+ * rows with different numbers of levels, a value with two parents at the next level, a value
+ * given twice or an empty value. A value of the data missing from the hierarchy is an input
+ * error at reid_finish naming the column, the source and the number of such records (not the
+ * values). REID_ERR_CONFIG if the column is given a hierarchy twice.
+ */
+REID_API reid_status reid_config_add_hierarchy(reid_config *cfg, const char *column,
+                                               const char *source, const char *text, size_t len);
+
+/** What-if modes (reid_config_set_what_if). */
+typedef enum reid_whatif_mode {
+    REID_WHATIF_OFF = 0,
+    REID_WHATIF_PRUNED, /**< Flash-style search: only the nodes needed to find the minimal ones */
+    REID_WHATIF_ALL     /**< every node of the lattice */
+} reid_whatif_mode;
+
+/** Largest lattice searched by default (reid_config_set_what_if). */
+#define REID_WHATIF_MAX_NODES 100000
+
+/**
+ * The what-if lattice: after counting, every combination of hierarchy levels (one per QI) is a
+ * node; its classes are the counted classes with each value generalised, re-counted (never
+ * re-reading the input). max_nodes bounds the lattice (0 = REID_WHATIF_MAX_NODES; reid_finish
+ * fails with REID_ERR_CONFIG naming the size if it is larger). Cannot be combined with
+ * reid_config_set_generalise.
+ */
+REID_API reid_status reid_config_set_what_if(reid_config *cfg, reid_whatif_mode mode,
+                                             unsigned long max_nodes);
+
+/** A generalisation applied before counting. */
+typedef struct reid_generalisation {
+    const char *qi;            /**< the QI's name */
+    const char *hierarchy;     /**< "postcode", "age", "dob", "date", "icd10", "suppress", or the
+                                    user hierarchy's source */
+    const char *level;         /**< the level's name */
+    unsigned level_number;     /**< 0..levels-1 */
+    unsigned levels;           /**< levels of the hierarchy */
+    uint64_t unparsed_records; /**< records whose value the hierarchy could not read (kept) */
+} reid_generalisation;
+
+/** Number of generalisations applied (reid_config_set_generalise), in the order given. */
+REID_API size_t reid_generalisation_count(const reid_analysis *a);
+/** Generalisation i, or NULL (out of range, or before the header was read). */
+REID_API const reid_generalisation *reid_generalisation_get(const reid_analysis *a, size_t i);
+
+/** One node of the what-if lattice. */
+typedef struct reid_whatif_node {
+    const unsigned *levels;   /**< [q]: the level of each QI */
+    unsigned height;          /**< the sum of the levels */
+    int evaluated;            /**< 1: the figures below were counted; 0: only `passes` is known,
+                                   inferred from another node by monotonicity */
+    int passes;               /**< 1 if k >= the target */
+    uint64_t classes;         /**< equivalence classes */
+    uint64_t k;               /**< the smallest class */
+    uint64_t uniques;         /**< records in classes of size 1 */
+    uint64_t records_at_risk; /**< records in classes smaller than the target */
+    const uint64_t *distinct; /**< [q]: distinct non-missing values of each QI at its level */
+    double precision;         /**< Sweeney's Prec: 1 - mean over QIs of level / top level */
+} reid_whatif_node;
+
+/** The what-if lattice's results. */
+typedef struct reid_whatif {
+    size_t q;                        /**< QIs */
+    const char *const *qi;           /**< [q] their names */
+    const char *const *hierarchy;    /**< [q] their hierarchies' names */
+    const unsigned *levels;          /**< [q] levels of each hierarchy */
+    const uint64_t *unparsed_values; /**< [q] distinct values the hierarchy could not read */
+    uint64_t target_k;               /**< the k to reach (reid_config_set_k) */
+    reid_whatif_mode mode;
+    uint64_t lattice_size;         /**< nodes in the lattice (product of the levels) */
+    uint64_t evaluated;            /**< nodes counted */
+    uint64_t passing;              /**< nodes that reach the target (counted or inferred) */
+    const reid_whatif_node *nodes; /**< [lattice_size], in mixed-radix order of the levels (the
+                                        last QI's level changes fastest) */
+    const uint64_t *minimal;       /**< indices into nodes of the minimal passing nodes: no node
+                                        one level finer in one QI passes */
+    size_t nminimal;
+} reid_whatif;
+
+/** The what-if results, or NULL when not asked for or before a successful reid_finish. */
+REID_API const reid_whatif *reid_whatif_get(const reid_analysis *a);
+
+/** The name of level `level` of QI qi's hierarchy ("district", "5y", "2"), or NULL. */
+REID_API const char *reid_level_name(const reid_analysis *a, size_t qi, unsigned level);
+
+/* ========================================================================= */
 /* Reports                                                                   */
 /* ========================================================================= */
 

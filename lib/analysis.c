@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "columns.h"
+#include "generalise.h"
 #include "indivrisk.h"
 #include "metrics.h"
 #include "numfmt.h"
 #include "population.h"
 #include "poptable.h"
 #include "sensitive.h"
+#include "whatif.h"
 #include "wildcard.h"
 
 const char *reid_version(void)
@@ -95,6 +97,7 @@ void reid_analysis_free(reid_analysis *a)
     reid_subsets_free(&a->subsets);
     reid_pt_free(a->poptable);
     free(a->poptable);
+    reid_generalise_free(a);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -376,6 +379,7 @@ static int choose_qis(reid_analysis *a)
     if (reid_counter_use_sensitive(&a->counter, a->nsens, a->sdicts, a->spairs) != 0)
         return nomem(a);
     if (a->cfg->positions && reid_counter_use_positions(&a->counter) != 0) return nomem(a);
+    if (reid_generalise_setup(a) != 0) return -1;
     for (size_t i = 0; i < a->nq; i++)
         a->keep[a->qi[i].col] = 1;
     if (a->weighted) a->keep[a->weight_col] = 1;
@@ -724,6 +728,7 @@ static reid_status compute(reid_analysis *a)
         }
         a->have_poptable = 1;
     }
+    if (reid_whatif_compute(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
@@ -753,6 +758,7 @@ reid_status reid_finish(reid_analysis *a)
         }
         for (size_t m = 0; m < a->nsens; m++)
             a->sens[m].missing += a->counter.smissing_count[m];
+        if (reid_generalise_finish(a) != 0) return a->err.status;
     }
     if (!a->have_layout)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0, "%s: the file is empty (no rows)",
@@ -875,6 +881,7 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge analyses with different sensitive columns",
                               dst->source, src->source);
+    if (reid_generalise_merge(dst, src) != 0) return dst->err.status;
     const size_t nr = src->nq + src->nsens;
     uint32_t **remap = calloc(nr ? nr : 1, sizeof *remap);
     int rc = remap ? 0 : -1;

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dict.h"
 #include "error.h"
+#include "hierarchy.h"
 #include "normalise.h"
 #include "reader.h"
 #include "subsets.h"
@@ -89,6 +90,15 @@ struct reid_analysis {
 
     struct reid_poptable *poptable; /* the population table (docs/population-table.md), or NULL */
     int have_poptable;              /* poptable->res is computed */
+
+    /* generalisation and the what-if lattice (generalise.c, whatif.c) */
+    reid_hierarchy *hier;      /* [nq]: each QI's hierarchy (generalise.c) */
+    unsigned *gen_level;       /* [nq]: the level applied before counting (0 = none) */
+    reid_generalisation *gens; /* those given (reid_config_set_generalise), in order */
+    size_t *gen_qi;            /* [ngens]: their QI */
+    size_t ngens;
+    char (*level_names)[16];          /* [nq * REID_HIER_MAX_LEVELS]: for reid_level_name */
+    struct reid_whatif_state *whatif; /* whatif.c */
     double t0;
 };
 

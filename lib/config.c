@@ -88,6 +88,7 @@ void reid_config_free(reid_config *cfg)
     for (size_t i = 0; i < cfg->ndata_dirs; i++)
         free(cfg->data_dirs[i]);
     free(cfg->data_dirs);
+    reid_genconf_free(&cfg->gen);
     free(cfg);
 }
 
@@ -109,7 +110,9 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->population_table = NULL;
     c->data_dirs = NULL;
     c->ndata_dirs = 0;
+    memset(&c->gen, 0, sizeof c->gen);
     c->missing = strdup(cfg->missing);
+    if (reid_genconf_copy(&c->gen, &cfg->gen) != 0) goto oom;
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;

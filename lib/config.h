@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "genconf.h"
 #include "reid.h"
 
 typedef struct reid_qi_spec {
@@ -55,6 +56,7 @@ struct reid_config {
     char *population_table; /* a file or a built-in name (docs/population-table.md); NULL = none */
     char **data_dirs;       /* where built-in population tables are looked for first */
     size_t ndata_dirs;
+    reid_genconf gen;   /* --generalise, --hierarchy, --what-if (genconf.h) */
     char error[256];
 };
 

@@ -60,6 +60,8 @@ static int budget(reid_counter *c)
     return 0;
 }
 
+static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out);
+
 /* Missing or normalised: the values of column j into b->norm. -1 when out of memory. */
 static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
 {
@@ -87,6 +89,7 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
         int ok;
         size_t out = reid_normalise(type, s, len, b->norm + b->nlen, &ok);
         unrecognised += !ok;
+        if (c->gen_level && c->gen_level[j] && generalise(c, b, j, &out) != 0) return -1;
         b->noff[v] = b->nlen;
         b->nvlen[v] = out;
         b->nlen += out;
@@ -119,6 +122,34 @@ static int prepare_batch(reid_counter *c, reid_batch *b)
 
 /* Intern a prepared batch's values column by column, then add its keys. -1 when out of
  * memory. */
+/* Generalise the value just normalised at b->norm + b->nlen (length *out) in place. */
+static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out)
+{
+    char buf[REID_HIER_BUF];
+    size_t n;
+    int parsed;
+    const char *v = b->norm + b->nlen;
+    const char *g =
+        reid_hierarchy_apply(&c->gen_hier[j], c->gen_level[j], v, *out, buf, &n, &parsed);
+    c->gen_unparsed[j] += !parsed;
+    if (!g || g == v) { /* not in a user hierarchy (kept), or a prefix of the value */
+        if (g) *out = n;
+        return 0;
+    }
+    if (b->nlen + n > b->ncap) {
+        size_t cap = b->ncap;
+        while (cap < b->nlen + n)
+            cap *= 2;
+        char *p = realloc(b->norm, cap);
+        if (!p) return -1;
+        b->norm = p;
+        b->ncap = cap;
+    }
+    memcpy(b->norm + b->nlen, g, n);
+    *out = n;
+    return 0;
+}
+
 static int count_batch(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
@@ -404,7 +435,17 @@ void reid_counter_free(reid_counter *c)
     free(c->sids);
     free(c->missing_count);
     free(c->unrecognised_count);
+    free(c->gen_unparsed);
     memset(c, 0, sizeof *c);
+}
+
+int reid_counter_use_generalise(reid_counter *c, const reid_hierarchy *hier, const unsigned *level)
+{
+    c->gen_unparsed = calloc(c->q ? c->q : 1, sizeof *c->gen_unparsed);
+    if (!c->gen_unparsed) return -1;
+    c->gen_hier = hier;
+    c->gen_level = level;
+    return 0;
 }
 
 /* Hand the current batch to the counting thread and take the next free one. */

@@ -24,6 +24,7 @@
 #include "classtable.h"
 #include "dict.h"
 #include "error.h"
+#include "hierarchy.h"
 #include "normalise.h"
 #include "reid.h"
 
@@ -81,6 +82,9 @@ typedef struct reid_counter {
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint32_t *pkey;           /* q + 1 ids: a pair key being built */
     uint32_t *sids;           /* REID_BATCH x ns: a batch's sensitive value ids */
+    const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
+    const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
+    uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -101,6 +105,11 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
 /* Records carry their number and line from now on (batch.pos); a new class keeps its first
  * record's in the table's pos (the table must keep them). 0, or -1 when out of memory. */
 int reid_counter_use_positions(reid_counter *c);
+/* Values of QI j are generalised to level[j] of hier[j] (generalisation.md) after normalisation;
+ * gen_unparsed[j] counts those the hierarchy could not read (kept as they are; a user hierarchy:
+ * not in it). Both arrays are owned by the caller. Call before the first record. 0, or -1 when out
+ * of memory. */
+int reid_counter_use_generalise(reid_counter *c, const reid_hierarchy *hier, const unsigned *level);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

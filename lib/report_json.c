@@ -13,6 +13,7 @@
 
 #include "analysis.h"
 #include "report_suda2.h"
+#include "report_whatif.h"
 
 /* json_object_set_new that remembers a failure instead of returning it each time */
 typedef struct jb {
@@ -376,6 +377,9 @@ static json_t *build(const reid_analysis *a, jb *b)
 
     const reid_population_table *pt = reid_population_table_get(a);
     if (pt) put(b, root, "population_table", population_table(b, a, pt));
+    if (reid_generalisation_count(a))
+        put(b, root, "generalisation", reid_json_generalisation(a, &b->failed));
+    if (reid_whatif_get(a)) put(b, root, "what_if", reid_json_whatif(a, &b->failed));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

@@ -7,6 +7,7 @@
 #include "analysis.h"
 #include "numfmt.h"
 #include "report_suda2.h"
+#include "report_whatif.h"
 
 static void qi_list(const reid_analysis *a, char *out, size_t cap)
 {
@@ -488,6 +489,7 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             fprintf(o, "  %-20s %s values not read as %s (kept as text)\n", "",
                     reid_fmt_count(q->unrecognised, n1), reid_qi_type_name(q->type));
     }
+    reid_text_generalisation(a, o);
     if (a->nnotes) {
         fprintf(o, "\nOther columns noticed\n");
         for (size_t i = 0; i < a->nnotes; i++)
@@ -539,6 +541,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
 
     const reid_population_table *popt = reid_population_table_get(a);
     if (popt) write_poptable(a, popt, o);
+
+    reid_text_whatif(a, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
