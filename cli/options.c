@@ -70,6 +70,11 @@ static const char usage_text[] =
     "                           because everyone in their class shares it\n"
     "      --recursive-c C      the c of recursive (c,l)-diversity (a number > 0; default 2)\n"
     "\n"
+    "People (docs/people.md):\n"
+    "      --id COL             the pseudonym column: rows with the same value are one person;\n"
+    "                           classes then count people, and every figure is also given per\n"
+    "                           person (a row without a pseudonym is a person of its own)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -109,6 +114,7 @@ enum {
     OPT_MISSING_ANY,
     OPT_SENSITIVE,
     OPT_RECURSIVE_C,
+    OPT_ID,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +143,7 @@ static const struct option long_opts[] = {
     {"risk-threshold", required_argument, NULL, OPT_RISK_THRESHOLD},
     {"sensitive", required_argument, NULL, OPT_SENSITIVE},
     {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
+    {"id", required_argument, NULL, OPT_ID},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -325,6 +332,10 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_SENSITIVE:
             if (!*optarg) return usage_error("--sensitive takes a column name (or number)");
             if (cfg_check(cfg, reid_config_add_sensitive(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_ID:
+            if (!*optarg) return usage_error("--id takes a column name (or number)");
+            if (cfg_check(cfg, reid_config_set_id(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_RECURSIVE_C: {
             char *end;

@@ -90,6 +90,9 @@ void reid_analysis_free(reid_analysis *a)
     free(a->fk);
     free(a->Fk);
     free(a->fk_hist);
+    if (a->people_ready) reid_people_counter_free(&a->people_c);
+    reid_pseudo_sniff_free(&a->sniff);
+    free(a->warnings);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -265,6 +268,38 @@ static int resolve_sensitive(reid_analysis *a)
     return 0;
 }
 
+/* The pseudonym column (reid_config_set_id): found like a QI, never a QI, the weight or a
+ * sensitive column. The sex and date-of-birth columns are found by name for the linkage checks. */
+static int resolve_id(reid_analysis *a)
+{
+    a->sex_col = a->dob_col = -1;
+    const char *w = a->cfg->id_column;
+    if (!w) return 0;
+    long col = find_column(a, w, "id ", "the id column is a column number");
+    if (col < 0) return -1;
+    const char *other = NULL;
+    for (size_t j = 0; j < a->nq; j++)
+        if (a->qi[j].col == (size_t)col) other = "a quasi-identifier";
+    if (a->weighted && a->weight_col == (size_t)col) other = "the weight column";
+    for (size_t j = 0; j < a->nsens; j++)
+        if (a->sens[j].col == (size_t)col) other = "a sensitive column";
+    if (other)
+        return config_error(a, "column %ld ('%s') cannot be both the id (pseudonym) column and %s",
+                            col + 1, a->names[col], other);
+    a->have_id = 1;
+    a->id_col = (size_t)col;
+    a->people.id_column = a->names[col];
+    for (size_t i = 0; a->cfg->has_header && i < a->ncols; i++) {
+        reid_category cat = reid_category_of(a->names[i]);
+        if (cat == REID_CAT_SEX && a->sex_col < 0) a->sex_col = (long)i;
+        if (cat == REID_CAT_DOB && a->dob_col < 0) a->dob_col = (long)i;
+    }
+    if (reid_people_counter_init(&a->people_c, a->sex_col >= 0, a->dob_col >= 0) != 0)
+        return nomem(a);
+    a->people_ready = 1;
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -304,6 +339,7 @@ static int choose_qis(reid_analysis *a)
     free(det);
     if (rc == 0 && cfg->weight) rc = resolve_weight(a);
     if (rc == 0) rc = resolve_sensitive(a);
+    if (rc == 0) rc = resolve_id(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -331,6 +367,18 @@ static int choose_qis(reid_analysis *a)
     if (a->weighted) a->keep[a->weight_col] = 1;
     for (size_t i = 0; i < a->nsens; i++)
         a->keep[a->sens[i].col] = 1;
+    if (a->have_id) {
+        if (reid_counter_use_people(&a->counter, &a->people_c) != 0) return nomem(a);
+        a->keep[a->id_col] = 1;
+        if (a->sex_col >= 0) a->keep[a->sex_col] = 1;
+        if (a->dob_col >= 0) a->keep[a->dob_col] = 1;
+    } else {
+        /* no pseudonym column given: look at the others for one (pseudosniff.h) */
+        if (reid_pseudo_sniff_init(&a->sniff, a->names, a->ncols, a->keep) != 0) return nomem(a);
+        a->sniffing = 1;
+        for (size_t i = 0; i < a->sniff.n; i++)
+            a->keep[a->sniff.c[i].col] = 1;
+    }
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return 0;
 }
@@ -506,6 +554,26 @@ static int on_row(void *user, const reid_row *row)
         b->svlen[b->n * a->nsens + m] = len;
         b->blen += len;
     }
+    if (a->have_id) { /* pseudonym, sex, date of birth: trimmed, for people.c */
+        const long cols[3] = {(long)a->id_col, a->sex_col, a->dob_col};
+        for (size_t i = 0; i < 3; i++) {
+            if (cols[i] < 0) {
+                b->pvlen[b->n * 3 + i] = REID_VALUE_MISSING;
+                continue;
+            }
+            const char *s = row->ptr[cols[i]];
+            size_t len = row->len[cols[i]];
+            reid_trim(&s, &len);
+            char *out = reid_batch_room(b, len);
+            if (!out) return nomem(a);
+            if (len) memcpy(out, s, len);
+            b->pvoff[b->n * 3 + i] = b->blen;
+            b->pvlen[b->n * 3 + i] = len;
+            b->blen += len;
+        }
+    }
+    if (a->sniffing && !a->sniff.done)
+        reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
                                                     (double)a->reader.offset));
@@ -520,6 +588,40 @@ reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
                               a->source);
     reid_reader_feed(&a->reader, buf, len);
     return a->err.status;
+}
+
+/* The person-level figures (--id) and the warnings (docs/people.md). 0, or -1 after an error. */
+static int people_figures(reid_analysis *a)
+{
+    a->have_people = 0;
+    if (a->have_id) {
+        const char *col = a->people.id_column;
+        if (reid_people_compute(&a->people_c, &a->table, a->cfg->k, &a->people) != 0)
+            return nomem(a);
+        a->people.id_column = col;
+        a->have_people = 1;
+    }
+    free(a->warnings);
+    a->warnings = NULL;
+    a->nwarnings = 0;
+    for (size_t i = 0; a->sniffing && i < a->sniff.n; i++) {
+        if (!reid_pseudo_sniff_hit(&a->sniff, i)) continue;
+        const reid_sniff_col *c = &a->sniff.c[i];
+        reid_warn *w = realloc(a->warnings, (a->nwarnings + 1) * sizeof *w);
+        if (!w) return nomem(a);
+        a->warnings = w;
+        w += a->nwarnings++;
+        w->code = "pseudonym_without_id";
+        char n1[32], n2[32];
+        snprintf(w->message, sizeof w->message,
+                 "column '%s' looks like a pseudonym (%s; %s distinct values in %s, some "
+                 "repeated): a person may have several rows, and every figure counts rows, not "
+                 "people; give --id '%s' to count people",
+                 a->names[c->col], c->byname ? "its name" : "its values are tokens",
+                 reid_fmt_count(reid_dict_values(&c->seen), n1), reid_fmt_count(c->values, n2),
+                 a->names[c->col]);
+    }
+    return 0;
 }
 
 static reid_status compute(reid_analysis *a)
@@ -580,7 +682,9 @@ static reid_status compute(reid_analysis *a)
         sv->res.missing = sv->missing;
     }
     a->have_sens = 1;
+    if (people_figures(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);
+    if (a->have_id) bytes += reid_people_bytes(&a->people_c);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
     a->sum.table_bytes = bytes;
@@ -718,6 +822,11 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge an analysis with sampling weights and one "
                               "without",
+                              dst->source, src->source);
+    if (dst->have_id || src->have_id)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: analyses with a pseudonym column (--id) cannot be "
+                              "merged: a person may have rows in both",
                               dst->source, src->source);
     int same_sens = dst->nsens == src->nsens;
     for (size_t m = 0; same_sens && m < dst->nsens; m++)
@@ -944,4 +1053,24 @@ const char *reid_gate_policy(const reid_analysis *a)
 const char *reid_gate_policy_source(const reid_analysis *a)
 {
     return a->cfg->policy[0] ? a->cfg->policy_source : NULL;
+}
+
+const reid_people *reid_people_get(const reid_analysis *a)
+{
+    return a->have_people && a->hist && !a->err.status ? &a->people : NULL;
+}
+
+size_t reid_warning_count(const reid_analysis *a)
+{
+    return a->hist && !a->err.status ? a->nwarnings : 0;
+}
+
+const char *reid_warning_code(const reid_analysis *a, size_t i)
+{
+    return i < reid_warning_count(a) ? a->warnings[i].code : NULL;
+}
+
+const char *reid_warning_message(const reid_analysis *a, size_t i)
+{
+    return i < reid_warning_count(a) ? a->warnings[i].message : NULL;
 }

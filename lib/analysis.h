@@ -8,6 +8,8 @@
 #include "dict.h"
 #include "error.h"
 #include "normalise.h"
+#include "people.h"
+#include "pseudosniff.h"
 #include "reader.h"
 #include "reid.h"
 
@@ -30,6 +32,12 @@ typedef struct reid_sens {
     reid_classtable pairs; /* (QI ids..., value id) -> records */
     reid_sensitive res;
 } reid_sens;
+
+/* A warning about how to read the figures (reid_warning_count). */
+typedef struct reid_warn {
+    const char *code;
+    char message[400];
+} reid_warn;
 
 typedef struct reid_note {
     char *name;
@@ -82,6 +90,18 @@ struct reid_analysis {
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
     double t0;
+    /* people (--id; docs/people.md) */
+    int have_id;                  /* a pseudonym column was given */
+    size_t id_col;                /* its 0-based index */
+    long sex_col, dob_col;        /* 0-based sex / date-of-birth columns by name, or -1 */
+    reid_people_counter people_c; /* counted on the counter's thread */
+    int people_ready;             /* people_c is initialised */
+    reid_people people;
+    int have_people; /* people is computed */
+    reid_pseudo_sniff sniff; /* without --id: columns that look like pseudonyms */
+    int sniffing;
+    reid_warn *warnings;
+    size_t nwarnings;
 };
 
 #endif

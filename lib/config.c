@@ -82,6 +82,7 @@ void reid_config_free(reid_config *cfg)
     for (size_t i = 0; i < cfg->nsensitive; i++)
         free(cfg->sensitive[i]);
     free(cfg->sensitive);
+    free(cfg->id_column);
     free(cfg);
 }
 
@@ -100,10 +101,12 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->weight = NULL;
     c->sensitive = NULL;
     c->nsensitive = 0;
+    c->id_column = NULL;
     c->missing = strdup(cfg->missing);
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
+    if (cfg->id_column && !(c->id_column = strdup(cfg->id_column))) goto oom;
     if (cfg->nsensitive && !(c->sensitive = calloc(cfg->nsensitive, sizeof *c->sensitive)))
         goto oom;
     for (size_t i = 0; i < cfg->nsensitive; i++) {
@@ -424,5 +427,17 @@ reid_status reid_config_set_recursive_c(reid_config *cfg, double c)
     if (!(c > 0) || !isfinite(c))
         return cfg_fail(cfg, "the c of recursive (c, l)-diversity must be a number greater than 0");
     cfg->recursive_c = c;
+    return REID_OK;
+}
+
+reid_status reid_config_set_id(reid_config *cfg, const char *column)
+{
+    const char *s = column ? column : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    char *w = NULL;
+    if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
+    free(cfg->id_column);
+    cfg->id_column = w;
     return REID_OK;
 }

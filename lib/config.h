@@ -42,6 +42,7 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+    char *id_column;    /* the pseudonym column (--id; name, or number without a header) */
     char error[256];
 };
 

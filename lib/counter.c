@@ -128,8 +128,8 @@ static int count_batch(reid_counter *c, reid_batch *b)
         hash[r] = reid_classtable_hash(t, keys + r * q);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
-    if (c->ns) {
-        /* the class indices too, for the sensitive columns below */
+    if (c->ns || c->people) {
+        /* the class indices too, for the sensitive columns and the people below */
         const double *const w = b->weight;
         uint32_t *const cls = b->cls;
         for (size_t r = 0; r < n; r++) {
@@ -180,6 +180,17 @@ static int count_batch(reid_counter *c, reid_batch *b)
                 if (reid_classtable_add(pt, pk, 1) != 0) return -1;
             }
         }
+    }
+    /* people (--id): each record's pseudonym with its class, in record order */
+    for (size_t r = 0; c->people && r < n; r++) {
+        const size_t *po = b->pvoff + r * 3, *pl = b->pvlen + r * 3;
+        const char *id = b->bytes + po[0];
+        int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
+        const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
+        const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
+        if (reid_people_add(c->people, c->missing, b->cls[r], id, pl[0], idmiss, sx,
+                            sx ? pl[1] : 0, db, db ? pl[2] : 0) != 0)
+            return -1;
     }
     b->n = 0;
     b->blen = 0;
@@ -306,6 +317,18 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     return 0;
 }
 
+int reid_counter_use_people(reid_counter *c, reid_people_counter *people)
+{
+    c->people = people;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        if (!b->pvoff && !(b->pvoff = malloc(REID_BATCH * 3 * sizeof *b->pvoff))) return -1;
+        if (!b->pvlen && !(b->pvlen = malloc(REID_BATCH * 3 * sizeof *b->pvlen))) return -1;
+        if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
+    }
+    return 0;
+}
+
 static void stop_thread(reid_counter *c)
 {
     if (!c->threaded) return;
@@ -342,6 +365,8 @@ void reid_counter_free(reid_counter *c)
         free(b->svoff);
         free(b->svlen);
         free(b->cls);
+        free(b->pvoff);
+        free(b->pvlen);
     }
     free(c->smissing_count);
     free(c->pkey);

@@ -25,6 +25,7 @@
 #include "dict.h"
 #include "error.h"
 #include "normalise.h"
+#include "people.h"
 #include "reid.h"
 
 #define REID_BATCH 4096
@@ -50,6 +51,8 @@ typedef struct reid_batch {
     size_t *svoff;  /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
     size_t *svlen;  /* NULL unless sensitive columns are used */
     uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
+    size_t *pvoff;  /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
+    size_t *pvlen;  /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -79,6 +82,7 @@ typedef struct reid_counter {
                                * class' first (table->sfirst), owned by the caller */
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint32_t *pkey;           /* q + 1 ids: a pair key being built */
+    reid_people_counter *people; /* distinct people per class (--id); NULL = none */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -96,6 +100,10 @@ int reid_counter_use_weights(reid_counter *c);
  * record. 0, or -1 when out of memory. */
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
                                reid_classtable **spairs);
+/* Records carry a pseudonym (and the sex and date of birth, when the input has them) from now
+ * on (batch.pvoff/pvlen): each record is added to people after its class is known. Call before
+ * the first record. 0, or -1 when out of memory. */
+int reid_counter_use_people(reid_counter *c, reid_people_counter *people);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

@@ -258,6 +258,66 @@ static void write_sensitive(const reid_analysis *a, const reid_sensitive *r, FIL
     (void)a;
 }
 
+/* Person-level figures (--id; docs/people.md), one plain sentence each. */
+static void write_people(const reid_people *p, FILE *o)
+{
+    char n1[32], n2[32], n3[32], p1[32];
+    fprintf(o, "\nPeople (pseudonym column '%s'; docs/people.md)\n", p->id_column);
+    fprintf(o, "  The %s rows belong to %s people (%.3g rows per person on average, at most %s);\n",
+            reid_fmt_count(p->rows, n1), reid_fmt_count(p->count, n2),
+            p->count ? (double)p->rows / (double)p->count : 0.0, reid_fmt_count(p->max_rows, n3));
+    fprintf(o, "  %s people have more than one row, and %s have rows in more than one class.\n",
+            reid_fmt_count(p->several_rows, n1), reid_fmt_count(p->several_classes, n2));
+    if (p->anonymous_rows)
+        fprintf(o, "  %s rows have no pseudonym; each is counted as a person of its own.\n",
+                reid_fmt_count(p->anonymous_rows, n1));
+    fprintf(o,
+            "  %s of %s people (%s) are unique: at least one of their rows is in a class of one "
+            "person.\n",
+            reid_fmt_count(p->unique, n1), reid_fmt_count(p->count, n2),
+            reid_fmt_percent(p->unique_fraction, p1, sizeof p1));
+    fprintf(o,
+            "  Counting people, not rows, the extract is %s-anonymous: the smallest class holds "
+            "%s %s.\n",
+            reid_fmt_count(p->k_anonymity, n1), reid_fmt_count(p->k_anonymity, n2),
+            p->k_anonymity == 1 ? "person" : "people");
+    fprintf(o, "  %s people (%s) have a row in a class of fewer than k = %s people.\n",
+            reid_fmt_count(p->at_risk, n1), reid_fmt_percent(p->at_risk_fraction, p1, sizeof p1),
+            reid_fmt_count(p->threshold_k, n2));
+    fprintf(o,
+            "  The most exposed people (%s of them) have a risk of %.6g; the average person's "
+            "risk is %.6g.\n",
+            reid_fmt_count(p->highest_risk_people, n1), p->prosecutor_highest,
+            p->prosecutor_average);
+    fprintf(o, "  A class holds %.3g people on average, at most %s.\n", p->mean_size,
+            reid_fmt_count(p->max_size, n1));
+    fprintf(o, "\n  %-10s %14s %14s %10s\n", "people", "classes", "people with", "of people");
+    fprintf(o, "  %-10s %14s %14s %10s\n", "in class", "", "this smallest", "");
+    for (int b = 0; b < REID_NBUCKETS; b++) {
+        uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
+        char label[48];
+        if (lo == hi)
+            snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
+        else if (hi == UINT64_MAX)
+            snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
+        else
+            snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo,
+                     (unsigned long long)hi);
+        fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(p->bucket_classes[b], n1),
+                reid_fmt_count(p->bucket_people[b], n2),
+                reid_fmt_percent(p->count ? (double)p->bucket_people[b] / (double)p->count : 0,
+                                 p1, sizeof p1));
+    }
+    if (p->sex_checked || p->dob_checked) fprintf(o, "\n  Linkage checks (counts, not values):\n");
+    if (p->sex_checked)
+        fprintf(o, "  %s pseudonyms have more than one sex.\n",
+                reid_fmt_count(p->sex_inconsistent, n1));
+    if (p->dob_checked)
+        fprintf(o, "  %s pseudonyms have more than one date of birth.\n",
+                reid_fmt_count(p->dob_inconsistent, n1));
+    fprintf(o, "  The figures below count rows (records), not people.\n");
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -274,6 +334,10 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             reid_fmt_count(s->records_at_risk, n1),
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n2));
+    for (size_t i = 0; i < reid_warning_count(a); i++)
+        fprintf(o, "\nWarning: %s.\n", reid_warning_message(a, i));
+    const reid_people *pp = reid_people_get(a);
+    if (pp) write_people(pp, o);
 
     reid_gate_check checks[3];
     size_t nchecks = reid_gate_checks(a, checks, 3);
