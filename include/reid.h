@@ -650,29 +650,29 @@ REID_API reid_status reid_config_set_id(reid_config *cfg, const char *column);
  * end in later versions; the struct is owned by the analysis.
  */
 typedef struct reid_people {
-    const char *id_column;    /**< the pseudonym column's name */
-    uint64_t count;           /**< P: people (distinct pseudonyms + rows without one) */
-    uint64_t rows;            /**< n: records counted */
-    uint64_t anonymous_rows;  /**< rows without a pseudonym (each counted as a person) */
-    uint64_t max_rows;        /**< the most rows of one person */
-    uint64_t several_rows;    /**< people with more than one row */
-    uint64_t several_classes; /**< people whose rows lie in more than one class */
-    uint64_t classes;         /**< u: classes (as in reid_summary) */
-    uint64_t pairs;           /**< distinct (class, person) pairs = sum of m_c */
-    uint64_t k_anonymity;     /**< min m_c: the extract is k-anonymous over people */
-    uint64_t max_size;        /**< max m_c */
-    double mean_size;         /**< pairs / u */
-    uint64_t unique;          /**< people with m_p = 1: a row in a class of one person */
-    double unique_fraction;   /**< unique / P */
-    uint64_t threshold_k;     /**< K */
-    uint64_t at_risk;         /**< people with m_p < K */
-    double at_risk_fraction;  /**< at_risk / P */
+    const char *id_column;        /**< the pseudonym column's name */
+    uint64_t count;               /**< P: people (distinct pseudonyms + rows without one) */
+    uint64_t rows;                /**< n: records counted */
+    uint64_t anonymous_rows;      /**< rows without a pseudonym (each counted as a person) */
+    uint64_t max_rows;            /**< the most rows of one person */
+    uint64_t several_rows;        /**< people with more than one row */
+    uint64_t several_classes;     /**< people whose rows lie in more than one class */
+    uint64_t classes;             /**< u: classes (as in reid_summary) */
+    uint64_t pairs;               /**< distinct (class, person) pairs = sum of m_c */
+    uint64_t k_anonymity;         /**< min m_c: the extract is k-anonymous over people */
+    uint64_t max_size;            /**< max m_c */
+    double mean_size;             /**< pairs / u */
+    uint64_t unique;              /**< people with m_p = 1: a row in a class of one person */
+    double unique_fraction;       /**< unique / P */
+    uint64_t threshold_k;         /**< K */
+    uint64_t at_risk;             /**< people with m_p < K */
+    double at_risk_fraction;      /**< at_risk / P */
     double prosecutor_highest;    /**< 1 / k_anonymity */
     uint64_t highest_risk_people; /**< people with m_p = k_anonymity */
     double prosecutor_average;    /**< mean over people of 1 / m_p */
     uint64_t bucket_classes[REID_NBUCKETS]; /**< classes per bucket of m_c (reid_bucket_low) */
     uint64_t bucket_people[REID_NBUCKETS];  /**< people per bucket of m_p */
-    int sex_checked;           /**< the input has a sex column (recognised by name) */
+    int sex_checked;                        /**< the input has a sex column (recognised by name) */
     uint64_t sex_inconsistent; /**< pseudonyms with more than one distinct non-missing sex */
     int dob_checked;           /**< the input has a date-of-birth column (by name) */
     uint64_t dob_inconsistent; /**< pseudonyms with more than one distinct date of birth */

@@ -97,7 +97,7 @@ struct reid_analysis {
     reid_people_counter people_c; /* counted on the counter's thread */
     int people_ready;             /* people_c is initialised */
     reid_people people;
-    int have_people; /* people is computed */
+    int have_people;         /* people is computed */
     reid_pseudo_sniff sniff; /* without --id: columns that look like pseudonyms */
     int sniffing;
     reid_warn *warnings;

@@ -188,8 +188,8 @@ static int count_batch(reid_counter *c, reid_batch *b)
         int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
         const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
         const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
-        if (reid_people_add(c->people, c->missing, b->cls[r], id, pl[0], idmiss, sx,
-                            sx ? pl[1] : 0, db, db ? pl[2] : 0) != 0)
+        if (reid_people_add(c->people, c->missing, b->cls[r], id, pl[0], idmiss, sx, sx ? pl[1] : 0,
+                            db, db ? pl[2] : 0) != 0)
             return -1;
     }
     b->n = 0;

@@ -163,10 +163,10 @@ int reid_people_compute(const reid_people_counter *pc, const reid_classtable *cl
     o->count = (uint64_t)(D - 1) + pc->anon;
     o->sex_checked = pc->have_sex;
     o->dob_checked = pc->have_dob;
-    if (U != classes->nclasses) return -1; /* every class has its first person */
-    uint32_t *size = malloc((U ? U : 1) * sizeof *size);      /* m_c */
-    uint32_t *least = malloc((size_t)D * sizeof *least);      /* m_p, real people */
-    uint32_t *ncls = calloc((size_t)D, sizeof *ncls);         /* classes per real person */
+    if (U != classes->nclasses) return -1;               /* every class has its first person */
+    uint32_t *size = malloc((U ? U : 1) * sizeof *size); /* m_c */
+    uint32_t *least = malloc((size_t)D * sizeof *least); /* m_p, real people */
+    uint32_t *ncls = calloc((size_t)D, sizeof *ncls);    /* classes per real person */
     if (!size || !least || !ncls) {
         free(size);
         free(least);

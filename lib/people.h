@@ -35,8 +35,8 @@
 #define REID_PEOPLE_ANON_TOP (UINT32_MAX - 1u)
 
 typedef struct reid_people_counter {
-    reid_dict ids;         /* pseudonym -> person id (0 unused: missing ids are anonymous) */
-    uint32_t *first;       /* [nfirst]: the first person of each class */
+    reid_dict ids;   /* pseudonym -> person id (0 unused: missing ids are anonymous) */
+    uint32_t *first; /* [nfirst]: the first person of each class */
     uint64_t nfirst, capfirst;
     reid_classtable pairs; /* (class index, person id): people other than a class's first */
     uint64_t anon;         /* rows without a pseudonym so far */

@@ -305,8 +305,8 @@ static void write_people(const reid_people *p, FILE *o)
                      (unsigned long long)hi);
         fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(p->bucket_classes[b], n1),
                 reid_fmt_count(p->bucket_people[b], n2),
-                reid_fmt_percent(p->count ? (double)p->bucket_people[b] / (double)p->count : 0,
-                                 p1, sizeof p1));
+                reid_fmt_percent(p->count ? (double)p->bucket_people[b] / (double)p->count : 0, p1,
+                                 sizeof p1));
     }
     if (p->sex_checked || p->dob_checked) fprintf(o, "\n  Linkage checks (counts, not values):\n");
     if (p->sex_checked)
