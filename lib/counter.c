@@ -181,16 +181,25 @@ static int count_batch(reid_counter *c, reid_batch *b)
             }
         }
     }
-    /* people (--id): each record's pseudonym with its class, in record order */
-    for (size_t r = 0; c->people && r < n; r++) {
-        const size_t *po = b->pvoff + r * 3, *pl = b->pvlen + r * 3;
-        const char *id = b->bytes + po[0];
-        int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
-        const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
-        const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
-        if (reid_people_add(c->people, c->missing, b->cls[r], id, pl[0], idmiss, sx, sx ? pl[1] : 0,
-                            db, db ? pl[2] : 0) != 0)
-            return -1;
+    /* people (--id): each record's pseudonym with its class, in record order; the pseudonyms are
+     * hashed first (hash[] is free again) and their dictionary slots prefetched ahead */
+    if (c->people) {
+        const reid_dict *pd = &c->people->ids;
+        const size_t D = REID_PREFETCH_AHEAD / 2;
+        for (size_t r = 0; r < n; r++)
+            hash[r] = reid_dict_hash(b->bytes + b->pvoff[r * 3], b->pvlen[r * 3]);
+        for (size_t r = 0; r < n; r++) {
+            if (r + 2 * D < n) reid_dict_prefetch(pd, hash[r + 2 * D]);
+            if (r + D < n) reid_dict_prefetch_entry(pd, hash[r + D]);
+            const size_t *po = b->pvoff + r * 3, *pl = b->pvlen + r * 3;
+            const char *id = b->bytes + po[0];
+            int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
+            const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
+            const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
+            if (reid_people_add_hashed(c->people, c->missing, b->cls[r], id, pl[0], idmiss, hash[r],
+                                       sx, sx ? pl[1] : 0, db, db ? pl[2] : 0) != 0)
+                return -1;
+        }
     }
     b->n = 0;
     b->blen = 0;

@@ -97,12 +97,21 @@ int reid_people_add(reid_people_counter *pc, const reid_missing_set *missing, ui
                     const char *id, size_t idlen, int id_missing, const char *sex, size_t sexlen,
                     const char *dob, size_t doblen)
 {
+    uint64_t h = id_missing ? 0 : reid_dict_hash(id, idlen);
+    return reid_people_add_hashed(pc, missing, cls, id, idlen, id_missing, h, sex, sexlen, dob,
+                                  doblen);
+}
+
+int reid_people_add_hashed(reid_people_counter *pc, const reid_missing_set *missing, uint32_t cls,
+                           const char *id, size_t idlen, int id_missing, uint64_t h,
+                           const char *sex, size_t sexlen, const char *dob, size_t doblen)
+{
     uint32_t person;
     if (id_missing) {
         if (pc->anon + pc->ids.count >= REID_PEOPLE_ANON_TOP) return -1;
         person = REID_PEOPLE_ANON_TOP - (uint32_t)pc->anon++;
     } else {
-        if (reid_dict_intern(&pc->ids, id, idlen, &person) != 0) return -1;
+        if (reid_dict_intern_hashed(&pc->ids, id, idlen, h, &person) != 0) return -1;
         if (person >= REID_PEOPLE_ANON_TOP - pc->anon) return -1;
         if (grow_people(pc, person) != 0) return -1;
         if (pc->rows[person] < UINT32_MAX) pc->rows[person]++;
