@@ -74,6 +74,13 @@ static const char usage_text[] =
     "      --id COL             the pseudonym column: rows with the same value are one person;\n"
     "                           classes then count people, and every figure is also given per\n"
     "                           person (a row without a pseudonym is a person of its own)\n"
+    "      --events COL[,COL...]  event columns (needs --id; docs/longitudinal.md): each row's\n"
+    "                           values are one event of its person (COL:month cuts a date to\n"
+    "                           its month). Reports the share of people unique on p = 1..5\n"
+    "                           events of their own trail, alone and with the QIs, and on their\n"
+    "                           whole set of events\n"
+    "      --events-sample N    people sampled for that estimate (default 10000)\n"
+    "      --seed N             seed of its random choices (default 1; same seed, same report)\n"
     "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
@@ -115,6 +122,9 @@ enum {
     OPT_SENSITIVE,
     OPT_RECURSIVE_C,
     OPT_ID,
+    OPT_EVENTS,
+    OPT_EVENTS_SAMPLE,
+    OPT_SEED,
 };
 
 static const struct option long_opts[] = {
@@ -144,6 +154,9 @@ static const struct option long_opts[] = {
     {"sensitive", required_argument, NULL, OPT_SENSITIVE},
     {"recursive-c", required_argument, NULL, OPT_RECURSIVE_C},
     {"id", required_argument, NULL, OPT_ID},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"events-sample", required_argument, NULL, OPT_EVENTS_SAMPLE},
+    {"seed", required_argument, NULL, OPT_SEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -229,7 +242,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
 {
     memset(opts, 0, sizeof *opts);
     opterr = 0;
-    int c;
+    int c, has_id = 0, has_events = 0;
     while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
         uint64_t u;
         size_t sz;
@@ -335,7 +348,26 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             break;
         case OPT_ID:
             if (!*optarg) return usage_error("--id takes a column name (or number)");
+            has_id = 1;
             if (cfg_check(cfg, reid_config_set_id(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_EVENTS:
+            if (!*optarg) return usage_error("--events takes column names (COL[,COL...])");
+            if (reid_config_set_events(cfg, optarg) != REID_OK)
+                return usage_error("--events: %s", reid_config_error(cfg));
+            has_events = 1;
+            break;
+        case OPT_EVENTS_SAMPLE:
+            if (parse_u64(optarg, &u) != 0 || u < 1)
+                return usage_error("--events-sample takes a whole number of people (at least 1), "
+                                   "not '%s'",
+                                   optarg);
+            reid_config_set_events_sample(cfg, u);
+            break;
+        case OPT_SEED:
+            if (parse_u64(optarg, &u) != 0)
+                return usage_error("--seed takes a whole number (0 to 2^64 - 1), not '%s'", optarg);
+            reid_config_set_seed(cfg, u);
             break;
         case OPT_RECURSIVE_C: {
             char *end;
@@ -393,6 +425,9 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (has_events && !has_id)
+        return usage_error("--events needs --id COL, the pseudonym column: a trail is the events "
+                           "of one person");
     if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",

@@ -682,6 +682,72 @@ typedef struct reid_people {
  * reid_finish. */
 REID_API const reid_people *reid_people_get(const reid_analysis *a);
 
+/* ========================================================================= */
+/* Longitudinal unicity: trails of events (docs/longitudinal.md)             */
+/* ========================================================================= */
+
+/**
+ * The event columns (docs/longitudinal.md), "COL[:TYPE],...": each row's
+ * values of them make one event of its person (e.g. "admission_date,diagnosis";
+ * TYPE as for the QIs, or "month": a date cut to year and month). Needs a
+ * pseudonym column (reid_config_set_id; reid_analysis_new's first rows fail
+ * with REID_ERR_CONFIG without one). An event column is not used as an
+ * auto-detected QI. NULL or "" = none. REID_ERR_CONFIG for an empty entry or
+ * an unknown type.
+ */
+REID_API reid_status reid_config_set_events(reid_config *cfg, const char *list);
+
+/** The seed of the random choices of the unicity estimate (default 1). */
+REID_API reid_status reid_config_set_seed(reid_config *cfg, uint64_t seed);
+
+/** Default of reid_config_set_events_sample. */
+#define REID_DEFAULT_EVENTS_SAMPLE 10000
+
+/** People sampled for the unicity estimate (at least 1; default 10,000; all when fewer). */
+REID_API reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n);
+
+/** Largest number of events drawn per person: p = 1 .. REID_UNICITY_MAX_P. */
+#define REID_UNICITY_MAX_P 5
+
+/** The unicity of p events drawn from the sampled people's own trails. */
+typedef struct reid_unicity {
+    uint64_t p;       /**< events drawn */
+    uint64_t sampled; /**< sampled people with at least p distinct events (points) */
+    uint64_t unique;  /**< ... whom no one else's trail matches on all p */
+    double fraction;  /**< unique / sampled (NaN when sampled = 0) */
+    double ci_low;    /**< Wilson 95% interval of the fraction (NaN when sampled = 0) */
+    double ci_high;
+} reid_unicity;
+
+/**
+ * Longitudinal unicity (de Montjoye et al., Sci. Rep. 2013). "events": the
+ * points are the events alone; "with_qis": the points are (event, the row's QI
+ * class): the intruder also knows the static QIs. Fields may be added at the
+ * end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_longitudinal {
+    const char *columns;          /**< the event columns, as given */
+    uint64_t seed;                /**< reid_config_set_seed */
+    uint64_t sample_requested;    /**< reid_config_set_events_sample */
+    uint64_t people;              /**< people with at least one event */
+    uint64_t people_without;      /**< people with no complete event */
+    uint64_t rows_without_event;  /**< rows with a missing event value (no event) */
+    uint64_t distinct_events;     /**< distinct events (tuples of values) */
+    uint64_t points;              /**< distinct (person, event) pairs */
+    uint64_t points_with_qis;     /**< distinct (person, event, class) triples */
+    uint64_t max_points;          /**< most distinct events of one person */
+    uint64_t sampled;             /**< people sampled (min(sample_requested, people)) */
+    reid_unicity events[REID_UNICITY_MAX_P];   /**< p = 1..5, events alone */
+    reid_unicity with_qis[REID_UNICITY_MAX_P]; /**< p = 1..5, events with the QIs */
+    uint64_t set_unique;                       /**< people whose set of events is unique */
+    double set_unique_fraction;                /**< set_unique / people */
+    uint64_t set_unique_with_qis;              /**< ... set of (event, class) points */
+    double set_unique_with_qis_fraction;       /**< set_unique_with_qis / people */
+} reid_longitudinal;
+
+/** The longitudinal figures, or NULL without event columns or before a successful reid_finish. */
+REID_API const reid_longitudinal *reid_longitudinal_get(const reid_analysis *a);
+
 /**
  * Warnings about the input that change how the figures must be read, e.g. a
  * column that looks like a pseudonym when no pseudonym column was given (code

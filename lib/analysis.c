@@ -91,6 +91,8 @@ void reid_analysis_free(reid_analysis *a)
     free(a->Fk);
     free(a->fk_hist);
     if (a->people_ready) reid_people_counter_free(&a->people_c);
+    if (a->events_ready) reid_events_counter_free(&a->events_c);
+    reid_events_cols_free(a->evcols, a->nevcols);
     reid_pseudo_sniff_free(&a->sniff);
     free(a->warnings);
     reid_config_free(a->cfg);
@@ -300,6 +302,60 @@ static int resolve_id(reid_analysis *a)
     return 0;
 }
 
+/* Is column col one of the event columns (--events), by name? */
+static int is_event_column(const reid_analysis *a, size_t col)
+{
+    for (size_t i = 0; i < a->nevcols; i++)
+        if (reid_column_find(a->names + col, 1, a->evcols[i].name) == 0) return 1;
+    return 0;
+}
+
+/* The event columns (reid_config_set_events): parsed before the QIs are chosen (an event column
+ * is not an auto-detected QI), found like a QI after; they need the pseudonym column. */
+static int parse_events(reid_analysis *a)
+{
+    if (!a->cfg->events) return 0;
+    char err[200];
+    int rc = reid_events_parse(a->cfg->events, &a->evcols, &a->nevcols, err, sizeof err);
+    if (rc == -2) return nomem(a);
+    if (rc != 0) return config_error(a, "%s", err);
+    if (a->nevcols > 64) return config_error(a, "at most 64 event columns");
+    return 0;
+}
+
+static int resolve_events(reid_analysis *a)
+{
+    if (!a->nevcols) return 0;
+    if (!a->have_id)
+        return config_error(a, "event columns need the pseudonym column (--id): a trail is the "
+                               "events of one person");
+    for (size_t i = 0; i < a->nevcols; i++) {
+        reid_event_col *e = &a->evcols[i];
+        long col = find_column(a, e->name, "event ", "an event column is a column number");
+        if (col < 0) return -1;
+        if ((size_t)col == a->id_col)
+            return config_error(a,
+                                "column %ld ('%s') cannot be both the id (pseudonym) column and "
+                                "an event column",
+                                col + 1, a->names[col]);
+        for (size_t j = 0; j < i; j++)
+            if (a->evcols[j].col == (size_t)col)
+                return config_error(a, "column %ld ('%s') is listed twice as an event column",
+                                    col + 1, a->names[col]);
+        e->col = (size_t)col;
+        if (e->type == REID_TYPE_AUTO)
+            e->type = a->cfg->has_header ? reid_category_type(reid_category_of(a->names[col]))
+                                         : REID_TYPE_TEXT;
+    }
+    reid_event_col *cols = a->evcols;
+    size_t n = a->nevcols;
+    a->evcols = NULL; /* the counter owns them from here on, also when its init fails */
+    a->nevcols = 0;
+    if (reid_events_counter_init(&a->events_c, cols, n) != 0) return nomem(a);
+    a->events_ready = 1;
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -311,7 +367,14 @@ static int choose_qis(reid_analysis *a)
         return nomem(a);
     }
     size_t nd = cfg->has_header ? reid_autodetect(a->names, a->ncols, det) : 0;
-    int rc = 0;
+    int rc = parse_events(a);
+    for (size_t i = 0; rc == 0 && !cfg->nqis && i < nd; i++)
+        if (det[i].use && is_event_column(a, det[i].column)) {
+            det[i].use = 0;
+            snprintf(det[i].why, sizeof det[i].why,
+                     "an event column (--events): part of each person's trail, not a "
+                     "quasi-identifier");
+        }
     if (cfg->nqis) {
         rc = resolve_given(a);
         for (size_t i = 0; rc == 0 && i < nd; i++)
@@ -340,6 +403,7 @@ static int choose_qis(reid_analysis *a)
     if (rc == 0 && cfg->weight) rc = resolve_weight(a);
     if (rc == 0) rc = resolve_sensitive(a);
     if (rc == 0) rc = resolve_id(a);
+    if (rc == 0) rc = resolve_events(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -372,6 +436,11 @@ static int choose_qis(reid_analysis *a)
         a->keep[a->id_col] = 1;
         if (a->sex_col >= 0) a->keep[a->sex_col] = 1;
         if (a->dob_col >= 0) a->keep[a->dob_col] = 1;
+        if (a->events_ready) {
+            if (reid_counter_use_events(&a->counter, &a->events_c) != 0) return nomem(a);
+            for (size_t i = 0; i < a->events_c.ne; i++)
+                a->keep[a->events_c.cols[i].col] = 1;
+        }
     } else {
         /* no pseudonym column given: look at the others for one (pseudosniff.h) */
         if (reid_pseudo_sniff_init(&a->sniff, a->names, a->ncols, a->keep) != 0) return nomem(a);
@@ -572,6 +641,17 @@ static int on_row(void *user, const reid_row *row)
             b->blen += len;
         }
     }
+    for (size_t m = 0; a->events_ready && m < a->events_c.ne; m++) { /* event values, trimmed */
+        const char *s = row->ptr[a->events_c.cols[m].col];
+        size_t len = row->len[a->events_c.cols[m].col];
+        reid_trim(&s, &len);
+        char *out = reid_batch_room(b, len);
+        if (!out) return nomem(a);
+        if (len) memcpy(out, s, len);
+        b->evoff[b->n * a->events_c.ne + m] = b->blen;
+        b->evlen[b->n * a->events_c.ne + m] = len;
+        b->blen += len;
+    }
     if (a->sniffing && !a->sniff.done)
         reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
@@ -600,6 +680,13 @@ static int people_figures(reid_analysis *a)
             return nomem(a);
         a->people.id_column = col;
         a->have_people = 1;
+    }
+    if (a->events_ready && !a->have_lon) {
+        if (reid_longitudinal_compute(&a->events_c, a->people_c.ids.count, a->people_c.anon,
+                                      a->cfg->seed, a->cfg->events_sample, &a->lon) != 0)
+            return nomem(a);
+        a->lon.columns = a->cfg->events;
+        a->have_lon = 1;
     }
     free(a->warnings);
     a->warnings = NULL;
@@ -685,6 +772,7 @@ static reid_status compute(reid_analysis *a)
     if (people_figures(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);
     if (a->have_id) bytes += reid_people_bytes(&a->people_c);
+    if (a->events_ready) bytes += reid_events_bytes(&a->events_c);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
     a->sum.table_bytes = bytes;
@@ -1073,4 +1161,9 @@ const char *reid_warning_code(const reid_analysis *a, size_t i)
 const char *reid_warning_message(const reid_analysis *a, size_t i)
 {
     return i < reid_warning_count(a) ? a->warnings[i].message : NULL;
+}
+
+const reid_longitudinal *reid_longitudinal_get(const reid_analysis *a)
+{
+    return a->have_lon && a->hist && !a->err.status ? &a->lon : NULL;
 }

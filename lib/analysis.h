@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dict.h"
 #include "error.h"
+#include "longitudinal.h"
 #include "normalise.h"
 #include "people.h"
 #include "pseudosniff.h"
@@ -102,6 +103,13 @@ struct reid_analysis {
     int sniffing;
     reid_warn *warnings;
     size_t nwarnings;
+    /* trails of events (--events; docs/longitudinal.md) */
+    reid_event_col *evcols; /* parsed from the configuration, until the counter takes them */
+    size_t nevcols;
+    reid_events_counter events_c;
+    int events_ready; /* events_c is initialised */
+    reid_longitudinal lon;
+    int have_lon; /* lon is computed (once: the triples are sorted in place) */
 };
 
 #endif

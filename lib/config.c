@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "longitudinal.h"
 #include "normalise.h"
 
 #define DEFAULT_MISSING "NA,N/A,NULL,?"
@@ -56,6 +57,8 @@ reid_config *reid_config_new(void)
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing_alpha = 1;
     cfg->recursive_c = REID_DEFAULT_RECURSIVE_C;
+    cfg->seed = 1;
+    cfg->events_sample = REID_DEFAULT_EVENTS_SAMPLE;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -83,6 +86,7 @@ void reid_config_free(reid_config *cfg)
         free(cfg->sensitive[i]);
     free(cfg->sensitive);
     free(cfg->id_column);
+    free(cfg->events);
     free(cfg);
 }
 
@@ -102,11 +106,13 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->sensitive = NULL;
     c->nsensitive = 0;
     c->id_column = NULL;
+    c->events = NULL;
     c->missing = strdup(cfg->missing);
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
     if (cfg->id_column && !(c->id_column = strdup(cfg->id_column))) goto oom;
+    if (cfg->events && !(c->events = strdup(cfg->events))) goto oom;
     if (cfg->nsensitive && !(c->sensitive = calloc(cfg->nsensitive, sizeof *c->sensitive)))
         goto oom;
     for (size_t i = 0; i < cfg->nsensitive; i++) {
@@ -439,5 +445,44 @@ reid_status reid_config_set_id(reid_config *cfg, const char *column)
     if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
     free(cfg->id_column);
     cfg->id_column = w;
+    return REID_OK;
+}
+
+reid_status reid_config_set_events(reid_config *cfg, const char *list)
+{
+    const char *s = list ? list : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    if (!len) {
+        free(cfg->events);
+        cfg->events = NULL;
+        return REID_OK;
+    }
+    char *copy = strndup(s, len);
+    if (!copy) return REID_ERR_NOMEM;
+    reid_event_col *cols;
+    size_t n;
+    char err[200];
+    int rc = reid_events_parse(copy, &cols, &n, err, sizeof err);
+    if (rc != 0) {
+        free(copy);
+        return rc == -2 ? REID_ERR_NOMEM : cfg_fail(cfg, "%s", err);
+    }
+    reid_events_cols_free(cols, n);
+    free(cfg->events);
+    cfg->events = copy;
+    return REID_OK;
+}
+
+reid_status reid_config_set_seed(reid_config *cfg, uint64_t seed)
+{
+    cfg->seed = seed;
+    return REID_OK;
+}
+
+reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n)
+{
+    if (n < 1) return cfg_fail(cfg, "the unicity sample must hold at least 1 person");
+    cfg->events_sample = n;
     return REID_OK;
 }

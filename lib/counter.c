@@ -196,9 +196,19 @@ static int count_batch(reid_counter *c, reid_batch *b)
             int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
             const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
             const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
+            uint32_t person;
             if (reid_people_add_hashed(c->people, c->missing, b->cls[r], id, pl[0], idmiss, hash[r],
-                                       sx, sx ? pl[1] : 0, db, db ? pl[2] : 0) != 0)
+                                       sx, sx ? pl[1] : 0, db, db ? pl[2] : 0, &person) != 0)
                 return -1;
+            if (c->events) { /* the record's event values (--events) */
+                const size_t ne = c->events->ne;
+                const char *vals[64];
+                for (size_t m = 0; m < ne; m++)
+                    vals[m] = b->bytes + b->evoff[r * ne + m];
+                if (reid_events_add(c->events, c->missing, person, b->cls[r], vals,
+                                    b->evlen + r * ne) != 0)
+                    return -1;
+            }
         }
     }
     b->n = 0;
@@ -338,6 +348,19 @@ int reid_counter_use_people(reid_counter *c, reid_people_counter *people)
     return 0;
 }
 
+int reid_counter_use_events(reid_counter *c, reid_events_counter *events)
+{
+    if (!c->people || events->ne > 64) return -1;
+    c->events = events;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        size_t ne = events->ne;
+        if (!b->evoff && !(b->evoff = malloc(REID_BATCH * ne * sizeof *b->evoff))) return -1;
+        if (!b->evlen && !(b->evlen = malloc(REID_BATCH * ne * sizeof *b->evlen))) return -1;
+    }
+    return 0;
+}
+
 static void stop_thread(reid_counter *c)
 {
     if (!c->threaded) return;
@@ -376,6 +399,8 @@ void reid_counter_free(reid_counter *c)
         free(b->cls);
         free(b->pvoff);
         free(b->pvlen);
+        free(b->evoff);
+        free(b->evlen);
     }
     free(c->smissing_count);
     free(c->pkey);

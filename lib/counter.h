@@ -25,6 +25,7 @@
 #include "dict.h"
 #include "error.h"
 #include "normalise.h"
+#include "longitudinal.h"
 #include "people.h"
 #include "reid.h"
 
@@ -53,6 +54,8 @@ typedef struct reid_batch {
     uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
     size_t *pvoff;  /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
     size_t *pvlen;  /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
+    size_t *evoff;  /* [n * ne]: event value m of record r at bytes + evoff[r*ne+m] */
+    size_t *evlen;  /* NULL unless event columns are used */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -83,6 +86,7 @@ typedef struct reid_counter {
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint32_t *pkey;           /* q + 1 ids: a pair key being built */
     reid_people_counter *people; /* distinct people per class (--id); NULL = none */
+    reid_events_counter *events; /* trails of events (--events, with people); NULL = none */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -104,6 +108,9 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
  * on (batch.pvoff/pvlen): each record is added to people after its class is known. Call before
  * the first record. 0, or -1 when out of memory. */
 int reid_counter_use_people(reid_counter *c, reid_people_counter *people);
+/* Records carry the values of events->ne event columns from now on (batch.evoff/evlen), added
+ * with each record's person and class (needs reid_counter_use_people). 0, or -1. */
+int reid_counter_use_events(reid_counter *c, reid_events_counter *events);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

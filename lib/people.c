@@ -98,13 +98,15 @@ int reid_people_add(reid_people_counter *pc, const reid_missing_set *missing, ui
                     const char *dob, size_t doblen)
 {
     uint64_t h = id_missing ? 0 : reid_dict_hash(id, idlen);
+    uint32_t person;
     return reid_people_add_hashed(pc, missing, cls, id, idlen, id_missing, h, sex, sexlen, dob,
-                                  doblen);
+                                  doblen, &person);
 }
 
 int reid_people_add_hashed(reid_people_counter *pc, const reid_missing_set *missing, uint32_t cls,
                            const char *id, size_t idlen, int id_missing, uint64_t h,
-                           const char *sex, size_t sexlen, const char *dob, size_t doblen)
+                           const char *sex, size_t sexlen, const char *dob, size_t doblen,
+                           uint32_t *person_out)
 {
     uint32_t person;
     if (id_missing) {
@@ -125,6 +127,7 @@ int reid_people_add_hashed(reid_people_counter *pc, const reid_missing_set *miss
             check_value(&pc->dob[person], &pc->flags[person], PEOPLE_MULTI_DOB, v);
         }
     }
+    *person_out = person;
     if (cls >= pc->nfirst) { /* a new class: the next number */
         if (cls != pc->nfirst) return -1;
         if (pc->nfirst == pc->capfirst) {

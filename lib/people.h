@@ -68,7 +68,8 @@ int reid_people_add(reid_people_counter *pc, const reid_missing_set *missing, ui
  * prefetches the ids dictionary's slots and entries ahead, reid_dict_prefetch). */
 int reid_people_add_hashed(reid_people_counter *pc, const reid_missing_set *missing, uint32_t cls,
                            const char *id, size_t idlen, int id_missing, uint64_t h,
-                           const char *sex, size_t sexlen, const char *dob, size_t doblen);
+                           const char *sex, size_t sexlen, const char *dob, size_t doblen,
+                           uint32_t *person_out);
 
 /* Memory held, in bytes. */
 uint64_t reid_people_bytes(const reid_people_counter *pc);

@@ -189,6 +189,51 @@ static json_t *people(jb *b, const reid_people *p)
     return o;
 }
 
+static json_t *unicity(jb *b, const reid_unicity *u)
+{
+    json_t *arr = json_array();
+    for (int p = 0; p < REID_UNICITY_MAX_P; p++) {
+        json_t *e = json_object();
+        put(b, e, "p", u64(u[p].p));
+        put(b, e, "sampled", u64(u[p].sampled));
+        put(b, e, "unique", u64(u[p].unique));
+        put(b, e, "fraction", real_or_null(u[p].fraction));
+        put(b, e, "ci_low", real_or_null(u[p].ci_low));
+        put(b, e, "ci_high", real_or_null(u[p].ci_high));
+        push(b, arr, e);
+    }
+    return arr;
+}
+
+/* longitudinal (docs/longitudinal.md): only with --events. */
+static json_t *longitudinal(jb *b, const reid_longitudinal *l)
+{
+    json_t *o = json_object(), *un = json_object(), *set = json_object();
+    json_t *s1 = json_object(), *s2 = json_object();
+    put(b, o, "columns", json_string(l->columns));
+    put(b, o, "seed", u64(l->seed));
+    put(b, o, "sample_requested", u64(l->sample_requested));
+    put(b, o, "sampled", u64(l->sampled));
+    put(b, o, "people", u64(l->people));
+    put(b, o, "people_without_events", u64(l->people_without));
+    put(b, o, "rows_without_event", u64(l->rows_without_event));
+    put(b, o, "distinct_events", u64(l->distinct_events));
+    put(b, o, "points", u64(l->points));
+    put(b, o, "points_with_qis", u64(l->points_with_qis));
+    put(b, o, "max_points_per_person", u64(l->max_points));
+    put(b, un, "events", unicity(b, l->events));
+    put(b, un, "events_and_qis", unicity(b, l->with_qis));
+    put(b, o, "unicity", un);
+    put(b, s1, "people", u64(l->set_unique));
+    put(b, s1, "fraction", real_or_null(l->set_unique_fraction));
+    put(b, s2, "people", u64(l->set_unique_with_qis));
+    put(b, s2, "fraction", real_or_null(l->set_unique_with_qis_fraction));
+    put(b, set, "events", s1);
+    put(b, set, "events_and_qis", s2);
+    put(b, o, "set_unique", set);
+    return o;
+}
+
 static json_t *build(const reid_analysis *a, jb *b)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -311,6 +356,8 @@ static json_t *build(const reid_analysis *a, jb *b)
 
     const reid_people *pp = reid_people_get(a);
     if (pp) put(b, root, "people", people(b, pp));
+    const reid_longitudinal *lon = reid_longitudinal_get(a);
+    if (lon) put(b, root, "longitudinal", longitudinal(b, lon));
     json_t *warns = json_array();
     for (size_t i = 0; i < reid_warning_count(a); i++) {
         json_t *w = json_object();

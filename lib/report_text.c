@@ -318,6 +318,54 @@ static void write_people(const reid_people *p, FILE *o)
     fprintf(o, "  The figures below count rows (records), not people.\n");
 }
 
+/* "95.1% (94.5-95.6%)": a unicity and its interval, or "no one sampled has p events". */
+static const char *unicity_cell(const reid_unicity *u, char *out, size_t cap)
+{
+    if (!u->sampled) {
+        snprintf(out, cap, "(no one with %llu)", (unsigned long long)u->p);
+        return out;
+    }
+    char f[32], lo[32], hi[32], n[32];
+    snprintf(out, cap, "%s (%s to %s) of %s", reid_fmt_percent(u->fraction, f, sizeof f),
+             reid_fmt_percent(u->ci_low, lo, sizeof lo), reid_fmt_percent(u->ci_high, hi, sizeof hi),
+             reid_fmt_count(u->sampled, n));
+    return out;
+}
+
+/* Trails of events (--events; docs/longitudinal.md). */
+static void write_longitudinal(const reid_analysis *a, const reid_longitudinal *l, FILE *o)
+{
+    char n1[32], n2[32], n3[32], p1[32], p2[32], qis[1024];
+    qi_list(a, qis, sizeof qis);
+    fprintf(o, "\nTrails of events (%s; docs/longitudinal.md)\n", l->columns);
+    fprintf(o,
+            "  %s people have at least one event: %s distinct events, %s (person, event) points, "
+            "at most %s per person.\n",
+            reid_fmt_count(l->people, n1), reid_fmt_count(l->distinct_events, n2),
+            reid_fmt_count(l->points, n3), reid_fmt_count(l->max_points, p1));
+    if (l->rows_without_event)
+        fprintf(o, "  %s rows have a missing event value and give no event.\n",
+                reid_fmt_count(l->rows_without_event, n1));
+    fprintf(o,
+            "  An intruder who knows p of a person's events (alone, or with their %s):\n"
+            "  the share of people no one else matches, from %s people drawn at random (seed "
+            "%llu),\n  with a 95%% interval:\n",
+            qis, reid_fmt_count(l->sampled, n1), (unsigned long long)l->seed);
+    fprintf(o, "  %-3s %-38s %s\n", "p", "events alone", "events and quasi-identifiers");
+    for (int p = 0; p < REID_UNICITY_MAX_P; p++) {
+        char c1[96], c2[96];
+        fprintf(o, "  %-3d %-38s %s\n", p + 1, unicity_cell(&l->events[p], c1, sizeof c1),
+                unicity_cell(&l->with_qis[p], c2, sizeof c2));
+    }
+    fprintf(o,
+            "  %s of the people (%s) have a set of events no one else has; with the "
+            "quasi-identifiers, %s (%s).\n",
+            reid_fmt_percent(l->set_unique_fraction, p1, sizeof p1),
+            reid_fmt_count(l->set_unique, n1),
+            reid_fmt_percent(l->set_unique_with_qis_fraction, p2, sizeof p2),
+            reid_fmt_count(l->set_unique_with_qis, n2));
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -338,6 +386,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
         fprintf(o, "\nWarning: %s.\n", reid_warning_message(a, i));
     const reid_people *pp = reid_people_get(a);
     if (pp) write_people(pp, o);
+    const reid_longitudinal *lon = reid_longitudinal_get(a);
+    if (lon) write_longitudinal(a, lon, o);
 
     reid_gate_check checks[3];
     size_t nchecks = reid_gate_checks(a, checks, 3);
