@@ -146,8 +146,8 @@ int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, ui
         if (c->month && ok && out == 10) out = 7; /* 1970-01-31 -> 1970-01 */
         if (reid_dict_intern(&c->dict, ec->norm, out, &ec->key[i]) != 0) return -1;
     }
-    int64_t ev = reid_classtable_add_indexed(
-        &ec->events, ec->key, reid_classtable_hash(&ec->events, ec->key), 1, 0);
+    int64_t ev = reid_classtable_add_indexed(&ec->events, ec->key,
+                                             reid_classtable_hash(&ec->events, ec->key), 1, 0);
     if (ev < 0) return -1;
     if (ec->nrows == ec->caprows) {
         uint64_t cap = ec->caprows ? ec->caprows * 2 : 4096;
@@ -252,8 +252,7 @@ static int holds(const trails *tr, uint32_t c, uint32_t e, uint32_t cls)
 
 /* Is person `self` the only one whose trail holds every drawn point? ev[j] (and cls[j] unless
  * cls is NULL). */
-static int only_one(const trails *tr, uint32_t self, const uint32_t *ev, const uint32_t *cls,
-                    int p)
+static int only_one(const trails *tr, uint32_t self, const uint32_t *ev, const uint32_t *cls, int p)
 {
     int best = 0;
     for (int j = 1; j < p; j++)
