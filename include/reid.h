@@ -726,18 +726,18 @@ typedef struct reid_unicity {
  * end in later versions; the struct is owned by the analysis.
  */
 typedef struct reid_longitudinal {
-    const char *columns;          /**< the event columns, as given */
-    uint64_t seed;                /**< reid_config_set_seed */
-    uint64_t sample_requested;    /**< reid_config_set_events_sample */
-    uint64_t people;              /**< people with at least one event */
-    uint64_t people_without;      /**< people with no complete event */
-    uint64_t rows_without_event;  /**< rows with a missing event value (no event) */
-    uint64_t distinct_events;     /**< distinct events (tuples of values) */
-    uint64_t points;              /**< distinct (person, event) pairs */
-    uint64_t points_with_qis;     /**< distinct (person, event, class) triples */
-    uint64_t max_points;          /**< most distinct events of one person */
-    uint64_t sampled;             /**< people sampled (min(sample_requested, people)) */
-    reid_unicity events[REID_UNICITY_MAX_P];   /**< p = 1..5, events alone */
+    const char *columns;                     /**< the event columns, as given */
+    uint64_t seed;                           /**< reid_config_set_seed */
+    uint64_t sample_requested;               /**< reid_config_set_events_sample */
+    uint64_t people;                         /**< people with at least one event */
+    uint64_t people_without;                 /**< people with no complete event */
+    uint64_t rows_without_event;             /**< rows with a missing event value (no event) */
+    uint64_t distinct_events;                /**< distinct events (tuples of values) */
+    uint64_t points;                         /**< distinct (person, event) pairs */
+    uint64_t points_with_qis;                /**< distinct (person, event, class) triples */
+    uint64_t max_points;                     /**< most distinct events of one person */
+    uint64_t sampled;                        /**< people sampled (min(sample_requested, people)) */
+    reid_unicity events[REID_UNICITY_MAX_P]; /**< p = 1..5, events alone */
     reid_unicity with_qis[REID_UNICITY_MAX_P]; /**< p = 1..5, events with the QIs */
     uint64_t set_unique;                       /**< people whose set of events is unique */
     double set_unique_fraction;                /**< set_unique / people */

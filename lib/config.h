@@ -42,7 +42,8 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
-    char *id_column;    /* the pseudonym column (--id; name, or number without a header) */
+
+    char *id_column;        /* the pseudonym column (--id; name, or number without a header) */
     char *events;           /* event columns "COL[:TYPE],..." (--events), NULL = none */
     uint64_t seed;          /* of the unicity estimate's random choices (default 1) */
     uint64_t events_sample; /* people sampled for it (default REID_DEFAULT_EVENTS_SAMPLE) */

@@ -327,8 +327,8 @@ static const char *unicity_cell(const reid_unicity *u, char *out, size_t cap)
     }
     char f[32], lo[32], hi[32], n[32];
     snprintf(out, cap, "%s (%s to %s) of %s", reid_fmt_percent(u->fraction, f, sizeof f),
-             reid_fmt_percent(u->ci_low, lo, sizeof lo), reid_fmt_percent(u->ci_high, hi, sizeof hi),
-             reid_fmt_count(u->sampled, n));
+             reid_fmt_percent(u->ci_low, lo, sizeof lo),
+             reid_fmt_percent(u->ci_high, hi, sizeof hi), reid_fmt_count(u->sampled, n));
     return out;
 }
 
