@@ -290,6 +290,10 @@ static int resolve_id(reid_analysis *a)
                             col + 1, a->names[col], other);
     a->have_id = 1;
     a->id_col = (size_t)col;
+    for (size_t i = 0; i < a->nnotes; i++) /* noted as a pseudonym: now it is the id */
+        if (strcmp(a->notes[i].name, a->names[col]) == 0)
+            snprintf(a->notes[i].note, sizeof a->notes[i].note,
+                     "the pseudonym column (--id): rows with the same value are one person");
     a->people.id_column = a->names[col];
     for (size_t i = 0; a->cfg->has_header && i < a->ncols; i++) {
         reid_category cat = reid_category_of(a->names[i]);

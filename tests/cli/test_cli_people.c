@@ -115,6 +115,8 @@ static void test_people_warning_privacy(void **state)
     OUT_LACKS("Warning:");
     OUT_LACKS(pseudonym);
     OUT_HAS("The 10,000 rows belong to 6,247 people");
+    OUT_HAS("the pseudonym column (--id): rows with the same value are one person");
+    OUT_LACKS("so a person with several rows is counted several times");
     RUN("--id", "pseudonym", "-f", "json", sample());
     EXPECT_STATUS(0);
     OUT_LACKS(pseudonym);
