@@ -210,7 +210,7 @@ static json_t *longitudinal(jb *b, const reid_longitudinal *l)
 {
     json_t *o = json_object(), *un = json_object(), *set = json_object();
     json_t *s1 = json_object(), *s2 = json_object();
-    put(b, o, "columns", json_string(l->columns));
+    put(b, o, "columns", str_lossy(l->columns));
     put(b, o, "seed", u64(l->seed));
     put(b, o, "sample_requested", u64(l->sample_requested));
     put(b, o, "sampled", u64(l->sampled));
