@@ -374,6 +374,14 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     qi_list(a, qis, sizeof qis);
 
     fprintf(o, "reid-check %s: %s\n\n", reid_version(), a->source);
+    const reid_people *hp = reid_people_get(a);
+    if (hp) /* people first (--id); the row figures follow, labelled "records" */
+        fprintf(o,
+                "%s of %s people (%s) are unique on %s; counting people, the extract is "
+                "%s-anonymous.\n",
+                reid_fmt_count(hp->unique, n1), reid_fmt_count(hp->count, n2),
+                reid_fmt_percent(hp->unique_fraction, p1, sizeof p1), qis,
+                reid_fmt_count(hp->k_anonymity, n3));
     fprintf(o, "%s of %s records (%s) are unique on %s; the extract is %s-anonymous.\n",
             reid_fmt_count(s->uniques, n1), reid_fmt_count(s->records, n2),
             reid_fmt_percent(s->uniques_fraction, p1, sizeof p1), qis,

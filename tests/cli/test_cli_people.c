@@ -80,6 +80,8 @@ static void test_people_text(void **state)
     (void)state;
     RUN("--qi", "zip,sex", "--id", "pid", fixture("people_basic.csv"));
     EXPECT_STATUS(0);
+    OUT_HAS("2 of 7 people (28.57%) are unique on zip, sex; counting people, the extract is "
+            "1-anonymous.\n2 of 13 records (15.38%) are unique on zip, sex");
     OUT_HAS("People (pseudonym column 'pid'; docs/people.md)");
     OUT_HAS("The 13 rows belong to 7 people (1.86 rows per person on average, at most 3);");
     OUT_HAS("5 people have more than one row, and 2 have rows in more than one class.");
