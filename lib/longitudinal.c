@@ -218,11 +218,36 @@ typedef struct hashed {
     uint32_t person;
 } hashed;
 
-static int cmp_hashed(const void *x, const void *y)
+/* Stable LSD radix sort by h, 16 bits a pass. -1 when out of memory. */
+static int sort_hashed(hashed *a, uint64_t n)
 {
-    const hashed *a = x, *b = y;
-    if (a->h != b->h) return a->h < b->h ? -1 : 1;
-    return a->person < b->person ? -1 : a->person > b->person;
+    hashed *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    uint64_t *cnt = malloc(65536 * sizeof *cnt);
+    if (!tmp || !cnt) {
+        free(tmp);
+        free(cnt);
+        return -1;
+    }
+    hashed *src = a, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 16) {
+        memset(cnt, 0, 65536 * sizeof *cnt);
+        for (uint64_t i = 0; i < n; i++)
+            cnt[(src[i].h >> shift) & 0xFFFF]++;
+        uint64_t sum = 0;
+        for (int d = 0; d < 65536; d++) {
+            uint64_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
+        }
+        for (uint64_t i = 0; i < n; i++)
+            dst[cnt[(src[i].h >> shift) & 0xFFFF]++] = src[i];
+        hashed *t = src;
+        src = dst;
+        dst = t;
+    }
+    free(tmp); /* four passes: the sorted array is back in a */
+    free(cnt);
+    return 0;
 }
 
 /* ---- the index ---- */
@@ -345,7 +370,10 @@ static int unique_sets(const trails *tr, const uint32_t *who, uint64_t np, int w
         }
         h[i] = (hashed){XXH3_64bits(buf, m * sizeof *buf), p};
     }
-    qsort(h, np, sizeof *h, cmp_hashed);
+    if (sort_hashed(h, np) != 0) {
+        free(h);
+        return -1;
+    }
     uint64_t unique = 0;
     for (uint64_t i = 0; i < np;) {
         uint64_t j = i + 1;
