@@ -200,15 +200,33 @@ static int count_batch(reid_counter *c, reid_batch *b)
             if (reid_people_add_hashed(c->people, c->missing, b->cls[r], id, pl[0], idmiss, hash[r],
                                        sx, sx ? pl[1] : 0, db, db ? pl[2] : 0, &person) != 0)
                 return -1;
-            if (c->events) { /* the record's event values (--events) */
-                const size_t ne = c->events->ne;
-                const char *vals[64];
-                for (size_t m = 0; m < ne; m++)
-                    vals[m] = b->bytes + b->evoff[r * ne + m];
-                if (reid_events_add(c->events, c->missing, person, b->cls[r], vals,
-                                    b->evlen + r * ne) != 0)
-                    return -1;
-            }
+            if (c->events) b->evperson[r] = person;
+        }
+    }
+    /* events (--events): each record's event key, then its (person, event, class) triple with the
+     * event table's slots prefetched ahead (hash[] is free again); UINT32_MAX = no event */
+    if (c->events) {
+        reid_events_counter *ev = c->events;
+        const size_t ne = ev->ne;
+        for (size_t r = 0; r < n; r++) {
+            const char *vals[64];
+            for (size_t m = 0; m < ne; m++)
+                vals[m] = b->bytes + b->evoff[r * ne + m];
+            int k = reid_events_key(ev, c->missing, vals, b->evlen + r * ne, b->evkeys + r * ne);
+            if (k < 0) return -1;
+            if (k == 0)
+                b->evperson[r] = UINT32_MAX;
+            else
+                hash[r] = reid_classtable_hash(&ev->events, b->evkeys + r * ne);
+        }
+        for (size_t r = 0; r < n; r++) {
+            size_t ahead = r + REID_PREFETCH_AHEAD;
+            if (ahead < n && b->evperson[ahead] != UINT32_MAX)
+                reid_classtable_prefetch(&ev->events, hash[ahead]);
+            if (b->evperson[r] != UINT32_MAX &&
+                reid_events_add_key(ev, b->evperson[r], b->cls[r], b->evkeys + r * ne, hash[r]) !=
+                    0)
+                return -1;
         }
     }
     b->n = 0;
@@ -357,6 +375,8 @@ int reid_counter_use_events(reid_counter *c, reid_events_counter *events)
         size_t ne = events->ne;
         if (!b->evoff && !(b->evoff = malloc(REID_BATCH * ne * sizeof *b->evoff))) return -1;
         if (!b->evlen && !(b->evlen = malloc(REID_BATCH * ne * sizeof *b->evlen))) return -1;
+        if (!b->evkeys && !(b->evkeys = malloc(REID_BATCH * ne * sizeof *b->evkeys))) return -1;
+        if (!b->evperson && !(b->evperson = malloc(REID_BATCH * sizeof *b->evperson))) return -1;
     }
     return 0;
 }
@@ -401,6 +421,8 @@ void reid_counter_free(reid_counter *c)
         free(b->pvlen);
         free(b->evoff);
         free(b->evlen);
+        free(b->evkeys);
+        free(b->evperson);
     }
     free(c->smissing_count);
     free(c->pkey);

@@ -56,6 +56,8 @@ typedef struct reid_batch {
     size_t *pvlen;  /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
     size_t *evoff;  /* [n * ne]: event value m of record r at bytes + evoff[r*ne+m] */
     size_t *evlen;  /* NULL unless event columns are used */
+    uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
+    uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
 } reid_batch;
 
 typedef struct reid_counter {

@@ -123,8 +123,8 @@ void reid_events_counter_free(reid_events_counter *ec)
     memset(ec, 0, sizeof *ec);
 }
 
-int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, uint32_t person,
-                    uint32_t cls, const char *const *vals, const size_t *lens)
+int reid_events_key(reid_events_counter *ec, const reid_missing_set *missing,
+                    const char *const *vals, const size_t *lens, uint32_t *key)
 {
     for (size_t i = 0; i < ec->ne; i++)
         if (reid_missing_set_has(missing, vals[i], lens[i])) {
@@ -144,10 +144,15 @@ int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, ui
         int ok;
         size_t out = reid_normalise(c->type, vals[i], len, ec->norm, &ok);
         if (c->month && ok && out == 10) out = 7; /* 1970-01-31 -> 1970-01 */
-        if (reid_dict_intern(&c->dict, ec->norm, out, &ec->key[i]) != 0) return -1;
+        if (reid_dict_intern(&c->dict, ec->norm, out, &key[i]) != 0) return -1;
     }
-    int64_t ev = reid_classtable_add_indexed(&ec->events, ec->key,
-                                             reid_classtable_hash(&ec->events, ec->key), 1, 0);
+    return 1;
+}
+
+int reid_events_add_key(reid_events_counter *ec, uint32_t person, uint32_t cls, const uint32_t *key,
+                        uint64_t h)
+{
+    int64_t ev = reid_classtable_add_indexed(&ec->events, key, h, 1, 0);
     if (ev < 0) return -1;
     if (ec->nrows == ec->caprows) {
         uint64_t cap = ec->caprows ? ec->caprows * 2 : 4096;
@@ -158,6 +163,15 @@ int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, ui
     }
     ec->rows[ec->nrows++] = (reid_event_triple){person, (uint32_t)ev, cls};
     return 0;
+}
+
+int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, uint32_t person,
+                    uint32_t cls, const char *const *vals, const size_t *lens)
+{
+    int k = reid_events_key(ec, missing, vals, lens, ec->key);
+    if (k <= 0) return k;
+    return reid_events_add_key(ec, person, cls, ec->key,
+                               reid_classtable_hash(&ec->events, ec->key));
 }
 
 uint64_t reid_events_bytes(const reid_events_counter *ec)

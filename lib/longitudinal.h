@@ -72,6 +72,14 @@ void reid_events_counter_free(reid_events_counter *ec);
 int reid_events_add(reid_events_counter *ec, const reid_missing_set *missing, uint32_t person,
                     uint32_t cls, const char *const *vals, const size_t *lens);
 
+/* The same in two steps, for batches: a record's event key (ne value ids) into key: 1, or 0
+ * when one of its values is missing (no event; counted), -1 when out of memory; then, with
+ * h = reid_classtable_hash(&ec->events, key) (its slot prefetched), the record's triple. */
+int reid_events_key(reid_events_counter *ec, const reid_missing_set *missing,
+                    const char *const *vals, const size_t *lens, uint32_t *key);
+int reid_events_add_key(reid_events_counter *ec, uint32_t person, uint32_t cls, const uint32_t *key,
+                        uint64_t h);
+
 uint64_t reid_events_bytes(const reid_events_counter *ec);
 
 /*
