@@ -23,6 +23,8 @@ static uint64_t dict_bytes(const reid_counter *c)
     uint64_t b = 0;
     for (size_t j = 0; j < c->q; j++)
         b += reid_dict_bytes(c->dicts[j]);
+    if (c->people) b += reid_people_bytes(c->people); /* --id, --events: within the limit too */
+    if (c->events) b += reid_events_bytes(c->events);
     return b;
 }
 

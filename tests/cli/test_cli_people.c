@@ -170,6 +170,30 @@ static void test_people_errors(void **state)
     ERR_HAS("without a header row, the id column is a column number from 1 to 9; '12' is not one");
 }
 
+/* --max-memory bounds the pseudonym tables too: 100,000 people in 3 classes */
+static void test_people_max_memory(void **state)
+{
+    (void)state;
+    size_t cap = 2u << 20, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf, cap, "id,a\n");
+    for (unsigned i = 0; i < 100000; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "person-%u,%u\n", i, i % 3);
+    const char *p = scratch_file("people_many.csv", buf, len);
+    free(buf);
+    RUN("--qi", "a", "--max-memory", "2M", "-q", p);
+    EXPECT_STATUS(0);
+    RUN("--qi", "a", "--id", "id", "--max-memory", "2M", "-q", p);
+    EXPECT_STATUS(3);
+    ERR_HAS("memory limit of 2.0 MiB (--max-memory)");
+    RUN("--qi", "a", "--id", "id", "--max-memory", "1G", "-f", "json", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("people.count", 100000);
+    JINT("people.k_anonymity", 33333);
+}
+
 static const struct CMUnitTest people_tests[] = {
     T(test_people_json),    T(test_people_text),   T(test_people_warning_privacy),
     T(test_people_threads), T(test_people_errors),
