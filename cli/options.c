@@ -124,6 +124,20 @@ static const char usage_text[] =
     "                           that reaches -k (pruned search; =all counts every node)\n"
     "      --what-if-max-nodes N  largest lattice searched (default 100000)\n"
     "\n"
+    "People (docs/people.md):\n"
+    "      --id COL             the pseudonym column: rows with the same value are one person;\n"
+    "                           classes then count people: k, uniques, people at risk and risks\n"
+    "                           are also given per person, with pseudonyms that have more than\n"
+    "                           one sex or date of birth (a row without a pseudonym is a person\n"
+    "                           of its own)\n"
+    "      --events COL[,COL...]  event columns (needs --id; docs/longitudinal.md): each row's\n"
+    "                           values are one event of its person (COL:month cuts a date to\n"
+    "                           its month). Reports the share of people unique on p = 1..5\n"
+    "                           events of their own trail, alone and with the QIs, and on their\n"
+    "                           whole set of events\n"
+    "      --events-sample N    people sampled for that estimate (default 10000)\n"
+    "      --seed N             seed of its random choices (default 1; same seed, same report)\n"
+    "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
     "  -o, --output FILE        write the report to FILE (atomically) instead of stdout\n"
@@ -180,6 +194,10 @@ enum {
     OPT_HIERARCHY,
     OPT_WHAT_IF,
     OPT_WHAT_IF_MAX,
+    OPT_ID,
+    OPT_EVENTS,
+    OPT_EVENTS_SAMPLE,
+    OPT_SEED,
 };
 
 static const struct option long_opts[] = {
@@ -222,6 +240,10 @@ static const struct option long_opts[] = {
     {"hierarchy", required_argument, NULL, OPT_HIERARCHY},
     {"what-if", optional_argument, NULL, OPT_WHAT_IF},
     {"what-if-max-nodes", required_argument, NULL, OPT_WHAT_IF_MAX},
+    {"id", required_argument, NULL, OPT_ID},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"events-sample", required_argument, NULL, OPT_EVENTS_SAMPLE},
+    {"seed", required_argument, NULL, OPT_SEED},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -327,7 +349,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
     opterr = 0;
     reid_whatif_mode what_if = REID_WHATIF_OFF;
     unsigned long what_if_max = 0;
-    int c;
+    int c, has_id = 0, has_events = 0;
     size_t max_subset = 0; /* --max-subset-size, kept for --attribute-risks given after it */
     while ((c = getopt_long(argc, argv, ":d:k:f:o:j:qhV", long_opts, NULL)) != -1) {
         uint64_t u;
@@ -434,6 +456,29 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_SENSITIVE:
             if (!*optarg) return usage_error("--sensitive takes a column name (or number)");
             if (cfg_check(cfg, reid_config_add_sensitive(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_ID:
+            if (!*optarg) return usage_error("--id takes a column name (or number)");
+            has_id = 1;
+            if (cfg_check(cfg, reid_config_set_id(cfg, optarg))) return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_EVENTS:
+            if (!*optarg) return usage_error("--events takes column names (COL[,COL...])");
+            if (reid_config_set_events(cfg, optarg) != REID_OK)
+                return usage_error("--events: %s", reid_config_error(cfg));
+            has_events = 1;
+            break;
+        case OPT_EVENTS_SAMPLE:
+            if (parse_u64(optarg, &u) != 0 || u < 1)
+                return usage_error("--events-sample takes a whole number of people (at least 1), "
+                                   "not '%s'",
+                                   optarg);
+            reid_config_set_events_sample(cfg, u);
+            break;
+        case OPT_SEED:
+            if (parse_u64(optarg, &u) != 0)
+                return usage_error("--seed takes a whole number (0 to 2^64 - 1), not '%s'", optarg);
+            reid_config_set_seed(cfg, u);
             break;
         case OPT_RECURSIVE_C: {
             char *end;
@@ -578,6 +623,9 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         return usage_error("%s needs --suda2", opts->suda2_option);
     if (what_if_max && !what_if) return usage_error("--what-if-max-nodes needs --what-if");
     reid_config_set_what_if(cfg, what_if, what_if_max);
+    if (has_events && !has_id)
+        return usage_error("--events needs --id COL, the pseudonym column: a trail is the events "
+                           "of one person");
     if (optind >= argc) return usage_error("%s", "no input file given (use - for standard input)");
     if (optind + 1 < argc)
         return usage_error("only one input file is analysed at a time; got also '%s'",

@@ -903,6 +903,138 @@ REID_API const reid_attribute_risk *reid_attribute_risk_get(const reid_analysis 
 REID_API size_t reid_attribute_risk_max_size(const reid_analysis *a);
 
 /* ========================================================================= */
+/* People: several rows per person (docs/people.md)                          */
+/* ========================================================================= */
+
+/**
+ * The pseudonym column (docs/people.md): rows with the same value belong to
+ * one person (name, matched like the QIs; a 1-based number without a header).
+ * NULL or "" (the default) = none: every row is counted as a person. The
+ * column must not also be a QI, the weight or a sensitive column
+ * (reid_analysis_new's first rows then fail with REID_ERR_CONFIG). Values are
+ * trimmed and compared as bytes. A row whose pseudonym is missing (empty or a
+ * missing spelling) is a person of its own. reid_people_get() then gives every
+ * figure of the summary over people.
+ */
+REID_API reid_status reid_config_set_id(reid_config *cfg, const char *column);
+
+/**
+ * Person-level figures. A class's size m_c is the number of distinct people
+ * with at least one row in it; a person's smallest class m_p is the least m_c
+ * over the classes of their rows, and their risk is 1 / m_p (the largest
+ * 1 / m_c over their rows). K is reid_config_set_k. Fields may be added at the
+ * end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_people {
+    const char *id_column;        /**< the pseudonym column's name */
+    uint64_t count;               /**< P: people (distinct pseudonyms + rows without one) */
+    uint64_t rows;                /**< n: records counted */
+    uint64_t anonymous_rows;      /**< rows without a pseudonym (each counted as a person) */
+    uint64_t max_rows;            /**< the most rows of one person */
+    uint64_t several_rows;        /**< people with more than one row */
+    uint64_t several_classes;     /**< people whose rows lie in more than one class */
+    uint64_t classes;             /**< u: classes (as in reid_summary) */
+    uint64_t pairs;               /**< distinct (class, person) pairs = sum of m_c */
+    uint64_t k_anonymity;         /**< min m_c: the extract is k-anonymous over people */
+    uint64_t max_size;            /**< max m_c */
+    double mean_size;             /**< pairs / u */
+    uint64_t unique;              /**< people with m_p = 1: a row in a class of one person */
+    double unique_fraction;       /**< unique / P */
+    uint64_t threshold_k;         /**< K */
+    uint64_t at_risk;             /**< people with m_p < K */
+    double at_risk_fraction;      /**< at_risk / P */
+    double prosecutor_highest;    /**< 1 / k_anonymity */
+    uint64_t highest_risk_people; /**< people with m_p = k_anonymity */
+    double prosecutor_average;    /**< mean over people of 1 / m_p */
+    uint64_t bucket_classes[REID_NBUCKETS]; /**< classes per bucket of m_c (reid_bucket_low) */
+    uint64_t bucket_people[REID_NBUCKETS];  /**< people per bucket of m_p */
+    int sex_checked;                        /**< the input has a sex column (recognised by name) */
+    uint64_t sex_inconsistent; /**< pseudonyms with more than one distinct non-missing sex */
+    int dob_checked;           /**< the input has a date-of-birth column (by name) */
+    uint64_t dob_inconsistent; /**< pseudonyms with more than one distinct date of birth */
+} reid_people;
+
+/** The person-level figures, or NULL without a pseudonym column or before a successful
+ * reid_finish. */
+REID_API const reid_people *reid_people_get(const reid_analysis *a);
+
+/* ========================================================================= */
+/* Longitudinal unicity: trails of events (docs/longitudinal.md)             */
+/* ========================================================================= */
+
+/**
+ * The event columns (docs/longitudinal.md), "COL[:TYPE],...": each row's
+ * values of them make one event of its person (e.g. "admission_date,diagnosis";
+ * TYPE as for the QIs, or "month": a date cut to year and month). Needs a
+ * pseudonym column (reid_config_set_id; reid_analysis_new's first rows fail
+ * with REID_ERR_CONFIG without one). An event column is not used as an
+ * auto-detected QI. NULL or "" = none. REID_ERR_CONFIG for an empty entry or
+ * an unknown type.
+ */
+REID_API reid_status reid_config_set_events(reid_config *cfg, const char *list);
+
+/** The seed of the random choices of the unicity estimate (default 1). */
+REID_API reid_status reid_config_set_seed(reid_config *cfg, uint64_t seed);
+
+/** Default of reid_config_set_events_sample. */
+#define REID_DEFAULT_EVENTS_SAMPLE 10000
+
+/** People sampled for the unicity estimate (at least 1; default 10,000; all when fewer). */
+REID_API reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n);
+
+/** Largest number of events drawn per person: p = 1 .. REID_UNICITY_MAX_P. */
+#define REID_UNICITY_MAX_P 5
+
+/** The unicity of p events drawn from the sampled people's own trails. */
+typedef struct reid_unicity {
+    uint64_t p;       /**< events drawn */
+    uint64_t sampled; /**< sampled people with at least p distinct events (points) */
+    uint64_t unique;  /**< ... whom no one else's trail matches on all p */
+    double fraction;  /**< unique / sampled (NaN when sampled = 0) */
+    double ci_low;    /**< Wilson 95% interval of the fraction (NaN when sampled = 0) */
+    double ci_high;
+} reid_unicity;
+
+/**
+ * Longitudinal unicity (de Montjoye et al., Sci. Rep. 2013). "events": the
+ * points are the events alone; "with_qis": the points are (event, the row's QI
+ * class): the intruder also knows the static QIs. Fields may be added at the
+ * end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_longitudinal {
+    const char *columns;                     /**< the event columns, as given */
+    uint64_t seed;                           /**< reid_config_set_seed */
+    uint64_t sample_requested;               /**< reid_config_set_events_sample */
+    uint64_t people;                         /**< people with at least one event */
+    uint64_t people_without;                 /**< people with no complete event */
+    uint64_t rows_without_event;             /**< rows with a missing event value (no event) */
+    uint64_t distinct_events;                /**< distinct events (tuples of values) */
+    uint64_t points;                         /**< distinct (person, event) pairs */
+    uint64_t points_with_qis;                /**< distinct (person, event, class) triples */
+    uint64_t max_points;                     /**< most distinct events of one person */
+    uint64_t sampled;                        /**< people sampled (min(sample_requested, people)) */
+    reid_unicity events[REID_UNICITY_MAX_P]; /**< p = 1..5, events alone */
+    reid_unicity with_qis[REID_UNICITY_MAX_P]; /**< p = 1..5, events with the QIs */
+    uint64_t set_unique;                       /**< people whose set of events is unique */
+    double set_unique_fraction;                /**< set_unique / people */
+    uint64_t set_unique_with_qis;              /**< ... set of (event, class) points */
+    double set_unique_with_qis_fraction;       /**< set_unique_with_qis / people */
+} reid_longitudinal;
+
+/** The longitudinal figures, or NULL without event columns or before a successful reid_finish. */
+REID_API const reid_longitudinal *reid_longitudinal_get(const reid_analysis *a);
+
+/**
+ * Warnings about the input that change how the figures must be read, e.g. a
+ * column that looks like a pseudonym when no pseudonym column was given (code
+ * "pseudonym_without_id"). For i in 0..reid_warning_count()-1: a stable code
+ * and a sentence. Valid after a successful reid_finish.
+ */
+REID_API size_t reid_warning_count(const reid_analysis *a);
+REID_API const char *reid_warning_code(const reid_analysis *a, size_t i);
+REID_API const char *reid_warning_message(const reid_analysis *a, size_t i);
+
+/* ========================================================================= */
 /* Release gate                                                              */
 /* ========================================================================= */
 

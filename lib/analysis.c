@@ -98,6 +98,11 @@ void reid_analysis_free(reid_analysis *a)
     reid_pt_free(a->poptable);
     free(a->poptable);
     reid_generalise_free(a);
+    if (a->people_ready) reid_people_counter_free(&a->people_c);
+    if (a->events_ready) reid_events_counter_free(&a->events_c);
+    reid_events_cols_free(a->evcols, a->nevcols);
+    reid_pseudo_sniff_free(&a->sniff);
+    free(a->warnings);
     reid_config_free(a->cfg);
     free(a->source);
     free(a);
@@ -315,6 +320,96 @@ static int load_poptable(reid_analysis *a)
     return rc;
 }
 
+/* The pseudonym column (reid_config_set_id): found like a QI, never a QI, the weight or a
+ * sensitive column. The sex and date-of-birth columns are found by name for the linkage checks. */
+static int resolve_id(reid_analysis *a)
+{
+    a->sex_col = a->dob_col = -1;
+    const char *w = a->cfg->id_column;
+    if (!w) return 0;
+    long col = find_column(a, w, "id ", "the id column is a column number");
+    if (col < 0) return -1;
+    const char *other = NULL;
+    for (size_t j = 0; j < a->nq; j++)
+        if (a->qi[j].col == (size_t)col) other = "a quasi-identifier";
+    if (a->weighted && a->weight_col == (size_t)col) other = "the weight column";
+    for (size_t j = 0; j < a->nsens; j++)
+        if (a->sens[j].col == (size_t)col) other = "a sensitive column";
+    if (other)
+        return config_error(a, "column %ld ('%s') cannot be both the id (pseudonym) column and %s",
+                            col + 1, a->names[col], other);
+    a->have_id = 1;
+    a->id_col = (size_t)col;
+    for (size_t i = 0; i < a->nnotes; i++) /* noted as a pseudonym: now it is the id */
+        if (strcmp(a->notes[i].name, a->names[col]) == 0)
+            snprintf(a->notes[i].note, sizeof a->notes[i].note,
+                     "the pseudonym column (--id): rows with the same value are one person");
+    a->people.id_column = a->names[col];
+    for (size_t i = 0; a->cfg->has_header && i < a->ncols; i++) {
+        reid_category cat = reid_category_of(a->names[i]);
+        if (cat == REID_CAT_SEX && a->sex_col < 0) a->sex_col = (long)i;
+        if (cat == REID_CAT_DOB && a->dob_col < 0) a->dob_col = (long)i;
+    }
+    if (reid_people_counter_init(&a->people_c, a->sex_col >= 0, a->dob_col >= 0) != 0)
+        return nomem(a);
+    a->people_ready = 1;
+    return 0;
+}
+
+/* Is column col one of the event columns (--events), by name? */
+static int is_event_column(const reid_analysis *a, size_t col)
+{
+    for (size_t i = 0; i < a->nevcols; i++)
+        if (reid_column_find(a->names + col, 1, a->evcols[i].name) == 0) return 1;
+    return 0;
+}
+
+/* The event columns (reid_config_set_events): parsed before the QIs are chosen (an event column
+ * is not an auto-detected QI), found like a QI after; they need the pseudonym column. */
+static int parse_events(reid_analysis *a)
+{
+    if (!a->cfg->events) return 0;
+    char err[200];
+    int rc = reid_events_parse(a->cfg->events, &a->evcols, &a->nevcols, err, sizeof err);
+    if (rc == -2) return nomem(a);
+    if (rc != 0) return config_error(a, "%s", err);
+    if (a->nevcols > 64) return config_error(a, "at most 64 event columns");
+    return 0;
+}
+
+static int resolve_events(reid_analysis *a)
+{
+    if (!a->nevcols) return 0;
+    if (!a->have_id)
+        return config_error(a, "event columns need the pseudonym column (--id): a trail is the "
+                               "events of one person");
+    for (size_t i = 0; i < a->nevcols; i++) {
+        reid_event_col *e = &a->evcols[i];
+        long col = find_column(a, e->name, "event ", "an event column is a column number");
+        if (col < 0) return -1;
+        if ((size_t)col == a->id_col)
+            return config_error(a,
+                                "column %ld ('%s') cannot be both the id (pseudonym) column and "
+                                "an event column",
+                                col + 1, a->names[col]);
+        for (size_t j = 0; j < i; j++)
+            if (a->evcols[j].col == (size_t)col)
+                return config_error(a, "column %ld ('%s') is listed twice as an event column",
+                                    col + 1, a->names[col]);
+        e->col = (size_t)col;
+        if (e->type == REID_TYPE_AUTO)
+            e->type = a->cfg->has_header ? reid_category_type(reid_category_of(a->names[col]))
+                                         : REID_TYPE_TEXT;
+    }
+    reid_event_col *cols = a->evcols;
+    size_t n = a->nevcols;
+    a->evcols = NULL; /* the counter owns them from here on, also when its init fails */
+    a->nevcols = 0;
+    if (reid_events_counter_init(&a->events_c, cols, n) != 0) return nomem(a);
+    a->events_ready = 1;
+    return 0;
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -326,7 +421,14 @@ static int choose_qis(reid_analysis *a)
         return nomem(a);
     }
     size_t nd = cfg->has_header ? reid_autodetect(a->names, a->ncols, det) : 0;
-    int rc = 0;
+    int rc = parse_events(a);
+    for (size_t i = 0; rc == 0 && !cfg->nqis && i < nd; i++)
+        if (det[i].use && is_event_column(a, det[i].column)) {
+            det[i].use = 0;
+            snprintf(det[i].why, sizeof det[i].why,
+                     "an event column (--events): part of each person's trail, not a "
+                     "quasi-identifier");
+        }
     if (cfg->nqis) {
         rc = resolve_given(a);
         for (size_t i = 0; rc == 0 && i < nd; i++)
@@ -355,6 +457,8 @@ static int choose_qis(reid_analysis *a)
     if (rc == 0 && cfg->weight) rc = resolve_weight(a);
     if (rc == 0) rc = resolve_sensitive(a);
     if (rc == 0) rc = check_attribute_risks(a);
+    if (rc == 0) rc = resolve_id(a);
+    if (rc == 0) rc = resolve_events(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -385,6 +489,23 @@ static int choose_qis(reid_analysis *a)
     if (a->weighted) a->keep[a->weight_col] = 1;
     for (size_t i = 0; i < a->nsens; i++)
         a->keep[a->sens[i].col] = 1;
+    if (a->have_id) {
+        if (reid_counter_use_people(&a->counter, &a->people_c) != 0) return nomem(a);
+        a->keep[a->id_col] = 1;
+        if (a->sex_col >= 0) a->keep[a->sex_col] = 1;
+        if (a->dob_col >= 0) a->keep[a->dob_col] = 1;
+        if (a->events_ready) {
+            if (reid_counter_use_events(&a->counter, &a->events_c) != 0) return nomem(a);
+            for (size_t i = 0; i < a->events_c.ne; i++)
+                a->keep[a->events_c.cols[i].col] = 1;
+        }
+    } else {
+        /* no pseudonym column given: look at the others for one (pseudosniff.h) */
+        if (reid_pseudo_sniff_init(&a->sniff, a->names, a->ncols, a->keep) != 0) return nomem(a);
+        a->sniffing = 1;
+        for (size_t i = 0; i < a->sniff.n; i++)
+            a->keep[a->sniff.c[i].col] = 1;
+    }
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return a->cfg->population_table ? load_poptable(a) : 0;
 }
@@ -608,6 +729,37 @@ static int on_row(void *user, const reid_row *row)
         b->pos[2 * b->n] = a->data_rows + a->skipped + 1;
         b->pos[2 * b->n + 1] = row->line;
     }
+    if (a->have_id) { /* pseudonym, sex, date of birth: trimmed, for people.c */
+        const long cols[3] = {(long)a->id_col, a->sex_col, a->dob_col};
+        for (size_t i = 0; i < 3; i++) {
+            if (cols[i] < 0) {
+                b->pvlen[b->n * 3 + i] = REID_VALUE_MISSING;
+                continue;
+            }
+            const char *s = row->ptr[cols[i]];
+            size_t len = row->len[cols[i]];
+            reid_trim(&s, &len);
+            char *out = reid_batch_room(b, len);
+            if (!out) return nomem(a);
+            if (len) memcpy(out, s, len);
+            b->pvoff[b->n * 3 + i] = b->blen;
+            b->pvlen[b->n * 3 + i] = len;
+            b->blen += len;
+        }
+    }
+    for (size_t m = 0; a->events_ready && m < a->events_c.ne; m++) { /* event values, trimmed */
+        const char *s = row->ptr[a->events_c.cols[m].col];
+        size_t len = row->len[a->events_c.cols[m].col];
+        reid_trim(&s, &len);
+        char *out = reid_batch_room(b, len);
+        if (!out) return nomem(a);
+        if (len) memcpy(out, s, len);
+        b->evoff[b->n * a->events_c.ne + m] = b->blen;
+        b->evlen[b->n * a->events_c.ne + m] = len;
+        b->blen += len;
+    }
+    if (a->sniffing && !a->sniff.done)
+        reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
                                                     (double)a->reader.offset));
@@ -622,6 +774,47 @@ reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
                               a->source);
     reid_reader_feed(&a->reader, buf, len);
     return a->err.status;
+}
+
+/* The person-level figures (--id) and the warnings (docs/people.md). 0, or -1 after an error. */
+static int people_figures(reid_analysis *a)
+{
+    a->have_people = 0;
+    if (a->have_id) {
+        const char *col = a->people.id_column;
+        if (reid_people_compute(&a->people_c, &a->table, a->cfg->k, &a->people) != 0)
+            return nomem(a);
+        a->people.id_column = col;
+        a->have_people = 1;
+    }
+    if (a->events_ready && !a->have_lon) {
+        if (reid_longitudinal_compute(&a->events_c, a->people_c.ids.count, a->people_c.anon,
+                                      a->cfg->seed, a->cfg->events_sample, &a->lon) != 0)
+            return nomem(a);
+        a->lon.columns = a->cfg->events;
+        a->have_lon = 1;
+    }
+    free(a->warnings);
+    a->warnings = NULL;
+    a->nwarnings = 0;
+    for (size_t i = 0; a->sniffing && i < a->sniff.n; i++) {
+        if (!reid_pseudo_sniff_hit(&a->sniff, i)) continue;
+        const reid_sniff_col *c = &a->sniff.c[i];
+        reid_warn *w = realloc(a->warnings, (a->nwarnings + 1) * sizeof *w);
+        if (!w) return nomem(a);
+        a->warnings = w;
+        w += a->nwarnings++;
+        w->code = "pseudonym_without_id";
+        char n1[32], n2[32];
+        snprintf(w->message, sizeof w->message,
+                 "column '%s' looks like a pseudonym (%s; %s distinct values in %s, some "
+                 "repeated): a person may have several rows, and every figure counts rows, not "
+                 "people; give --id '%s' to count people",
+                 a->names[c->col], c->byname ? "its name" : "its values are tokens",
+                 reid_fmt_count(reid_dict_values(&c->seen), n1), reid_fmt_count(c->values, n2),
+                 a->names[c->col]);
+    }
+    return 0;
 }
 
 static reid_status compute(reid_analysis *a)
@@ -729,7 +922,10 @@ static reid_status compute(reid_analysis *a)
         a->have_poptable = 1;
     }
     if (reid_whatif_compute(a) != 0) return a->err.status;
+    if (people_figures(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);
+    if (a->have_id) bytes += reid_people_bytes(&a->people_c);
+    if (a->events_ready) bytes += reid_events_bytes(&a->events_c);
     for (size_t i = 0; i < a->nq; i++)
         bytes += reid_dict_bytes(&a->qi[i].dict);
     a->sum.table_bytes = bytes;
@@ -873,6 +1069,11 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
         return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
                               "%s and %s: cannot merge analyses that keep record positions: the "
                               "record numbers would refer to two inputs",
+                              dst->source, src->source);
+    if (dst->have_id || src->have_id)
+        return reid_error_set(&dst->err, REID_ERR_CONFIG, 0, 0,
+                              "%s and %s: analyses with a pseudonym column (--id) cannot be "
+                              "merged: a person may have rows in both",
                               dst->source, src->source);
     int same_sens = dst->nsens == src->nsens;
     for (size_t m = 0; same_sens && m < dst->nsens; m++)
@@ -1130,4 +1331,29 @@ const char *reid_gate_policy(const reid_analysis *a)
 const char *reid_gate_policy_source(const reid_analysis *a)
 {
     return a->cfg->policy[0] ? a->cfg->policy_source : NULL;
+}
+
+const reid_people *reid_people_get(const reid_analysis *a)
+{
+    return a->have_people && a->hist && !a->err.status ? &a->people : NULL;
+}
+
+size_t reid_warning_count(const reid_analysis *a)
+{
+    return a->hist && !a->err.status ? a->nwarnings : 0;
+}
+
+const char *reid_warning_code(const reid_analysis *a, size_t i)
+{
+    return i < reid_warning_count(a) ? a->warnings[i].code : NULL;
+}
+
+const char *reid_warning_message(const reid_analysis *a, size_t i)
+{
+    return i < reid_warning_count(a) ? a->warnings[i].message : NULL;
+}
+
+const reid_longitudinal *reid_longitudinal_get(const reid_analysis *a)
+{
+    return a->have_lon && a->hist && !a->err.status ? &a->lon : NULL;
 }

@@ -8,7 +8,10 @@
 #include "dict.h"
 #include "error.h"
 #include "hierarchy.h"
+#include "longitudinal.h"
 #include "normalise.h"
+#include "people.h"
+#include "pseudosniff.h"
 #include "reader.h"
 #include "subsets.h"
 #include "reid.h"
@@ -33,6 +36,12 @@ typedef struct reid_sens {
     reid_classtable pairs; /* (QI ids..., value id) -> records */
     reid_sensitive res;
 } reid_sens;
+
+/* A warning about how to read the figures (reid_warning_count). */
+typedef struct reid_warn {
+    const char *code;
+    char message[400];
+} reid_warn;
 
 typedef struct reid_note {
     char *name;
@@ -100,6 +109,25 @@ struct reid_analysis {
     char (*level_names)[16];          /* [nq * REID_HIER_MAX_LEVELS]: for reid_level_name */
     struct reid_whatif_state *whatif; /* whatif.c */
     double t0;
+    /* people (--id; docs/people.md) */
+    int have_id;                  /* a pseudonym column was given */
+    size_t id_col;                /* its 0-based index */
+    long sex_col, dob_col;        /* 0-based sex / date-of-birth columns by name, or -1 */
+    reid_people_counter people_c; /* counted on the counter's thread */
+    int people_ready;             /* people_c is initialised */
+    reid_people people;
+    int have_people;         /* people is computed */
+    reid_pseudo_sniff sniff; /* without --id: columns that look like pseudonyms */
+    int sniffing;
+    reid_warn *warnings;
+    size_t nwarnings;
+    /* trails of events (--events; docs/longitudinal.md) */
+    reid_event_col *evcols; /* parsed from the configuration, until the counter takes them */
+    size_t nevcols;
+    reid_events_counter events_c;
+    int events_ready; /* events_c is initialised */
+    reid_longitudinal lon;
+    int have_lon; /* lon is computed (once: the triples are sorted in place) */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "longitudinal.h"
 #include "normalise.h"
 
 #define DEFAULT_MISSING "NA,N/A,NULL,?"
@@ -58,6 +59,8 @@ reid_config *reid_config_new(void)
     cfg->recursive_c = REID_DEFAULT_RECURSIVE_C;
     cfg->suda2_fraction = REID_DEFAULT_SUDA2_DIS_FRACTION;
     cfg->subset_threshold = REID_DEFAULT_SUBSET_THRESHOLD;
+    cfg->seed = 1;
+    cfg->events_sample = REID_DEFAULT_EVENTS_SAMPLE;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -89,6 +92,8 @@ void reid_config_free(reid_config *cfg)
         free(cfg->data_dirs[i]);
     free(cfg->data_dirs);
     reid_genconf_free(&cfg->gen);
+    free(cfg->id_column);
+    free(cfg->events);
     free(cfg);
 }
 
@@ -111,11 +116,15 @@ reid_config *reid_config_copy(const reid_config *cfg)
     c->data_dirs = NULL;
     c->ndata_dirs = 0;
     memset(&c->gen, 0, sizeof c->gen);
+    c->id_column = NULL;
+    c->events = NULL;
     c->missing = strdup(cfg->missing);
     if (reid_genconf_copy(&c->gen, &cfg->gen) != 0) goto oom;
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
     if (!c->missing || (cfg->nqis && !c->qis)) goto oom;
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
+    if (cfg->id_column && !(c->id_column = strdup(cfg->id_column))) goto oom;
+    if (cfg->events && !(c->events = strdup(cfg->events))) goto oom;
     if (cfg->nsensitive && !(c->sensitive = calloc(cfg->nsensitive, sizeof *c->sensitive)))
         goto oom;
     for (size_t i = 0; i < cfg->nsensitive; i++) {
@@ -511,5 +520,56 @@ reid_status reid_config_add_data_dir(reid_config *cfg, const char *dir)
     cfg->data_dirs = v;
     if (!(v[cfg->ndata_dirs] = strdup(dir))) return REID_ERR_NOMEM;
     cfg->ndata_dirs++;
+    return REID_OK;
+}
+
+reid_status reid_config_set_id(reid_config *cfg, const char *column)
+{
+    const char *s = column ? column : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    char *w = NULL;
+    if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
+    free(cfg->id_column);
+    cfg->id_column = w;
+    return REID_OK;
+}
+
+reid_status reid_config_set_events(reid_config *cfg, const char *list)
+{
+    const char *s = list ? list : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    if (!len) {
+        free(cfg->events);
+        cfg->events = NULL;
+        return REID_OK;
+    }
+    char *copy = strndup(s, len);
+    if (!copy) return REID_ERR_NOMEM;
+    reid_event_col *cols;
+    size_t n;
+    char err[200];
+    int rc = reid_events_parse(copy, &cols, &n, err, sizeof err);
+    if (rc != 0) {
+        free(copy);
+        return rc == -2 ? REID_ERR_NOMEM : cfg_fail(cfg, "%s", err);
+    }
+    reid_events_cols_free(cols, n);
+    free(cfg->events);
+    cfg->events = copy;
+    return REID_OK;
+}
+
+reid_status reid_config_set_seed(reid_config *cfg, uint64_t seed)
+{
+    cfg->seed = seed;
+    return REID_OK;
+}
+
+reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n)
+{
+    if (n < 1) return cfg_fail(cfg, "the unicity sample must hold at least 1 person");
+    cfg->events_sample = n;
     return REID_OK;
 }

@@ -57,6 +57,11 @@ struct reid_config {
     char **data_dirs;       /* where built-in population tables are looked for first */
     size_t ndata_dirs;
     reid_genconf gen;   /* --generalise, --hierarchy, --what-if (genconf.h) */
+
+    char *id_column;        /* the pseudonym column (--id; name, or number without a header) */
+    char *events;           /* event columns "COL[:TYPE],..." (--events), NULL = none */
+    uint64_t seed;          /* of the unicity estimate's random choices (default 1) */
+    uint64_t events_sample; /* people sampled for it (default REID_DEFAULT_EVENTS_SAMPLE) */
     char error[256];
 };
 

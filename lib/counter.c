@@ -27,6 +27,8 @@ static uint64_t dict_bytes(const reid_counter *c)
         b += reid_dict_bytes(c->dicts[j]);
     for (size_t m = 0; m < c->ns; m++)
         b += reid_dict_bytes(c->sdicts[m]) + reid_classtable_bytes(c->spairs[m]);
+    if (c->people) b += reid_people_bytes(c->people); /* --id, --events: within the limit too */
+    if (c->events) b += reid_events_bytes(c->events);
     return b;
 }
 
@@ -183,8 +185,9 @@ static int count_batch(reid_counter *c, reid_batch *b)
         hash[r] = reid_classtable_hash(t, keys + r * q);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
-    if (c->ns || b->pos) {
-        /* the class indices too, for the sensitive columns below (and a new class' position) */
+    if (c->ns || b->pos || c->people) {
+        /* the class indices too, for the sensitive columns and the people below (and a new
+         * class' position) */
         const double *const w = b->weight;
         uint32_t *const cls = b->cls;
         for (size_t r = 0; r < n; r++) {
@@ -254,6 +257,54 @@ static int count_batch(reid_counter *c, reid_batch *b)
                     if (reid_classtable_add(c->spairs[m], pk, 1) != 0) return -1;
                 }
             }
+        }
+    }
+    /* people (--id): each record's pseudonym with its class, in record order; the pseudonyms are
+     * hashed first (hash[] is free again) and their dictionary slots prefetched ahead */
+    if (c->people) {
+        const reid_dict *pd = &c->people->ids;
+        const size_t D = REID_PREFETCH_AHEAD / 2;
+        for (size_t r = 0; r < n; r++)
+            hash[r] = reid_dict_hash(b->bytes + b->pvoff[r * 3], b->pvlen[r * 3]);
+        for (size_t r = 0; r < n; r++) {
+            if (r + 2 * D < n) reid_dict_prefetch(pd, hash[r + 2 * D]);
+            if (r + D < n) reid_dict_prefetch_entry(pd, hash[r + D]);
+            const size_t *po = b->pvoff + r * 3, *pl = b->pvlen + r * 3;
+            const char *id = b->bytes + po[0];
+            int idmiss = reid_missing_set_has(c->missing, id, pl[0]);
+            const char *sx = pl[1] == REID_VALUE_MISSING ? NULL : b->bytes + po[1];
+            const char *db = pl[2] == REID_VALUE_MISSING ? NULL : b->bytes + po[2];
+            uint32_t person;
+            if (reid_people_add_hashed(c->people, c->missing, b->cls[r], id, pl[0], idmiss, hash[r],
+                                       sx, sx ? pl[1] : 0, db, db ? pl[2] : 0, &person) != 0)
+                return -1;
+            if (c->events) b->evperson[r] = person;
+        }
+    }
+    /* events (--events): each record's event key, then its (person, event, class) triple with the
+     * event table's slots prefetched ahead (hash[] is free again); UINT32_MAX = no event */
+    if (c->events) {
+        reid_events_counter *ev = c->events;
+        const size_t ne = ev->ne;
+        for (size_t r = 0; r < n; r++) {
+            const char *vals[64];
+            for (size_t m = 0; m < ne; m++)
+                vals[m] = b->bytes + b->evoff[r * ne + m];
+            int k = reid_events_key(ev, c->missing, vals, b->evlen + r * ne, b->evkeys + r * ne);
+            if (k < 0) return -1;
+            if (k == 0)
+                b->evperson[r] = UINT32_MAX;
+            else
+                hash[r] = reid_classtable_hash(&ev->events, b->evkeys + r * ne);
+        }
+        for (size_t r = 0; r < n; r++) {
+            size_t ahead = r + REID_PREFETCH_AHEAD;
+            if (ahead < n && b->evperson[ahead] != UINT32_MAX)
+                reid_classtable_prefetch(&ev->events, hash[ahead]);
+            if (b->evperson[r] != UINT32_MAX &&
+                reid_events_add_key(ev, b->evperson[r], b->cls[r], b->evkeys + r * ne, hash[r]) !=
+                    0)
+                return -1;
         }
     }
     b->n = 0;
@@ -392,6 +443,33 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     return 0;
 }
 
+int reid_counter_use_people(reid_counter *c, reid_people_counter *people)
+{
+    c->people = people;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        if (!b->pvoff && !(b->pvoff = malloc(REID_BATCH * 3 * sizeof *b->pvoff))) return -1;
+        if (!b->pvlen && !(b->pvlen = malloc(REID_BATCH * 3 * sizeof *b->pvlen))) return -1;
+        if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
+    }
+    return 0;
+}
+
+int reid_counter_use_events(reid_counter *c, reid_events_counter *events)
+{
+    if (!c->people || events->ne > 64) return -1;
+    c->events = events;
+    for (int i = 0; i < REID_RING; i++) {
+        reid_batch *b = &c->ring[i];
+        size_t ne = events->ne;
+        if (!b->evoff && !(b->evoff = malloc(REID_BATCH * ne * sizeof *b->evoff))) return -1;
+        if (!b->evlen && !(b->evlen = malloc(REID_BATCH * ne * sizeof *b->evlen))) return -1;
+        if (!b->evkeys && !(b->evkeys = malloc(REID_BATCH * ne * sizeof *b->evkeys))) return -1;
+        if (!b->evperson && !(b->evperson = malloc(REID_BATCH * sizeof *b->evperson))) return -1;
+    }
+    return 0;
+}
+
 static void stop_thread(reid_counter *c)
 {
     if (!c->threaded) return;
@@ -429,6 +507,12 @@ void reid_counter_free(reid_counter *c)
         free(b->svlen);
         free(b->cls);
         free(b->pos);
+        free(b->pvoff);
+        free(b->pvlen);
+        free(b->evoff);
+        free(b->evlen);
+        free(b->evkeys);
+        free(b->evperson);
     }
     free(c->smissing_count);
     free(c->pkey);

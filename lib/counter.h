@@ -26,6 +26,8 @@
 #include "error.h"
 #include "hierarchy.h"
 #include "normalise.h"
+#include "longitudinal.h"
+#include "people.h"
 #include "reid.h"
 
 #define REID_BATCH 4096
@@ -52,6 +54,12 @@ typedef struct reid_batch {
     size_t *svlen;  /* NULL unless sensitive columns are used */
     uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
     uint64_t *pos;  /* [n * 2]: each record's number and line; NULL unless positions are kept */
+    size_t *pvoff;  /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
+    size_t *pvlen;  /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
+    size_t *evoff;  /* [n * ne]: event value m of record r at bytes + evoff[r*ne+m] */
+    size_t *evlen;  /* NULL unless event columns are used */
+    uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
+    uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -85,6 +93,8 @@ typedef struct reid_counter {
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
+    reid_people_counter *people; /* distinct people per class (--id); NULL = none */
+    reid_events_counter *events; /* trails of events (--events, with people); NULL = none */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -110,6 +120,13 @@ int reid_counter_use_positions(reid_counter *c);
  * not in it). Both arrays are owned by the caller. Call before the first record. 0, or -1 when out
  * of memory. */
 int reid_counter_use_generalise(reid_counter *c, const reid_hierarchy *hier, const unsigned *level);
+/* Records carry a pseudonym (and the sex and date of birth, when the input has them) from now
+ * on (batch.pvoff/pvlen): each record is added to people after its class is known. Call before
+ * the first record. 0, or -1 when out of memory. */
+int reid_counter_use_people(reid_counter *c, reid_people_counter *people);
+/* Records carry the values of events->ne event columns from now on (batch.evoff/evlen), added
+ * with each record's person and class (needs reid_counter_use_people). 0, or -1. */
+int reid_counter_use_events(reid_counter *c, reid_events_counter *events);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
 

@@ -249,6 +249,93 @@ static json_t *population_table(jb *b, const reid_analysis *a, const reid_popula
     return o;
 }
 
+/* people (docs/people.md): only with a pseudonym column (--id). */
+static json_t *people(jb *b, const reid_people *p)
+{
+    json_t *o = json_object(), *pros = json_object(), *dist = json_array(), *inc = json_object();
+    double P = p->count ? (double)p->count : 1;
+    put(b, o, "id_column", json_string(p->id_column));
+    put(b, o, "count", u64(p->count));
+    put(b, o, "k_anonymity", u64(p->k_anonymity));
+    put(b, o, "unique", u64(p->unique));
+    put(b, o, "unique_fraction", json_real(p->unique_fraction));
+    put(b, o, "threshold_k", u64(p->threshold_k));
+    put(b, o, "at_risk", u64(p->at_risk));
+    put(b, o, "records_at_risk_fraction", json_real(p->at_risk_fraction));
+    put(b, o, "rows", u64(p->rows));
+    put(b, o, "anonymous_rows", u64(p->anonymous_rows));
+    put(b, o, "max_rows_per_person", u64(p->max_rows));
+    put(b, o, "people_with_several_rows", u64(p->several_rows));
+    put(b, o, "people_in_several_classes", u64(p->several_classes));
+    put(b, o, "classes", u64(p->classes));
+    put(b, o, "class_person_pairs", u64(p->pairs));
+    put(b, o, "max_size", u64(p->max_size));
+    put(b, o, "mean_size", json_real(p->mean_size));
+    put(b, pros, "highest", json_real(p->prosecutor_highest));
+    put(b, pros, "highest_risk_people", u64(p->highest_risk_people));
+    put(b, pros, "average", json_real(p->prosecutor_average));
+    put(b, o, "prosecutor", pros);
+    for (int k = 0; k < REID_NBUCKETS; k++) {
+        json_t *e = json_object();
+        put(b, e, "min_size", u64(reid_bucket_low(k)));
+        put(b, e, "max_size", k == REID_NBUCKETS - 1 ? json_null() : u64(reid_bucket_high(k)));
+        put(b, e, "classes", u64(p->bucket_classes[k]));
+        put(b, e, "people", u64(p->bucket_people[k]));
+        put(b, e, "people_fraction", json_real((double)p->bucket_people[k] / P));
+        push(b, dist, e);
+    }
+    put(b, o, "size_distribution", dist);
+    put(b, inc, "sex", p->sex_checked ? u64(p->sex_inconsistent) : json_null());
+    put(b, inc, "date_of_birth", p->dob_checked ? u64(p->dob_inconsistent) : json_null());
+    put(b, o, "inconsistent_pseudonyms", inc);
+    return o;
+}
+
+static json_t *unicity(jb *b, const reid_unicity *u)
+{
+    json_t *arr = json_array();
+    for (int p = 0; p < REID_UNICITY_MAX_P; p++) {
+        json_t *e = json_object();
+        put(b, e, "p", u64(u[p].p));
+        put(b, e, "sampled", u64(u[p].sampled));
+        put(b, e, "unique", u64(u[p].unique));
+        put(b, e, "fraction", real_or_null(u[p].fraction));
+        put(b, e, "ci_low", real_or_null(u[p].ci_low));
+        put(b, e, "ci_high", real_or_null(u[p].ci_high));
+        push(b, arr, e);
+    }
+    return arr;
+}
+
+/* longitudinal (docs/longitudinal.md): only with --events. */
+static json_t *longitudinal(jb *b, const reid_longitudinal *l)
+{
+    json_t *o = json_object(), *un = json_object(), *set = json_object();
+    json_t *s1 = json_object(), *s2 = json_object();
+    put(b, o, "columns", str_lossy(l->columns));
+    put(b, o, "seed", u64(l->seed));
+    put(b, o, "sample_requested", u64(l->sample_requested));
+    put(b, o, "sampled", u64(l->sampled));
+    put(b, o, "people", u64(l->people));
+    put(b, o, "people_without_events", u64(l->people_without));
+    put(b, o, "rows_without_event", u64(l->rows_without_event));
+    put(b, o, "distinct_events", u64(l->distinct_events));
+    put(b, o, "points", u64(l->points));
+    put(b, o, "points_with_qis", u64(l->points_with_qis));
+    put(b, o, "max_points_per_person", u64(l->max_points));
+    put(b, un, "events", unicity(b, l->events));
+    put(b, un, "events_and_qis", unicity(b, l->with_qis));
+    put(b, o, "unicity", un);
+    put(b, s1, "people", u64(l->set_unique));
+    put(b, s1, "fraction", real_or_null(l->set_unique_fraction));
+    put(b, s2, "people", u64(l->set_unique_with_qis));
+    put(b, s2, "fraction", real_or_null(l->set_unique_with_qis_fraction));
+    put(b, set, "events", s1);
+    put(b, set, "events_and_qis", s2);
+    put(b, o, "set_unique", set);
+    return o;
+}
+
 static json_t *build(const reid_analysis *a, jb *b)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -380,6 +467,19 @@ static json_t *build(const reid_analysis *a, jb *b)
     if (reid_generalisation_count(a))
         put(b, root, "generalisation", reid_json_generalisation(a, &b->failed));
     if (reid_whatif_get(a)) put(b, root, "what_if", reid_json_whatif(a, &b->failed));
+
+    const reid_people *pp = reid_people_get(a);
+    if (pp) put(b, root, "people", people(b, pp));
+    const reid_longitudinal *lon = reid_longitudinal_get(a);
+    if (lon) put(b, root, "longitudinal", longitudinal(b, lon));
+    json_t *warns = json_array();
+    for (size_t i = 0; i < reid_warning_count(a); i++) {
+        json_t *w = json_object();
+        put(b, w, "code", json_string(reid_warning_code(a, i)));
+        put(b, w, "message", str_lossy(reid_warning_message(a, i)));
+        push(b, warns, w);
+    }
+    put(b, root, "warnings", warns);
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

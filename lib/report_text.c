@@ -416,6 +416,114 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
                 reid_fmt_count(t->below_sample_records, n2));
 }
 
+/* Person-level figures (--id; docs/people.md), one plain sentence each. */
+static void write_people(const reid_people *p, FILE *o)
+{
+    char n1[32], n2[32], n3[32], p1[32];
+    fprintf(o, "\nPeople (pseudonym column '%s'; docs/people.md)\n", p->id_column);
+    fprintf(o, "  The %s rows belong to %s people (%.3g rows per person on average, at most %s);\n",
+            reid_fmt_count(p->rows, n1), reid_fmt_count(p->count, n2),
+            p->count ? (double)p->rows / (double)p->count : 0.0, reid_fmt_count(p->max_rows, n3));
+    fprintf(o, "  %s people have more than one row, and %s have rows in more than one class.\n",
+            reid_fmt_count(p->several_rows, n1), reid_fmt_count(p->several_classes, n2));
+    if (p->anonymous_rows)
+        fprintf(o, "  %s rows have no pseudonym; each is counted as a person of its own.\n",
+                reid_fmt_count(p->anonymous_rows, n1));
+    fprintf(o,
+            "  %s of %s people (%s) are unique: at least one of their rows is in a class of one "
+            "person.\n",
+            reid_fmt_count(p->unique, n1), reid_fmt_count(p->count, n2),
+            reid_fmt_percent(p->unique_fraction, p1, sizeof p1));
+    fprintf(o,
+            "  Counting people, not rows, the extract is %s-anonymous: the smallest class holds "
+            "%s %s.\n",
+            reid_fmt_count(p->k_anonymity, n1), reid_fmt_count(p->k_anonymity, n2),
+            p->k_anonymity == 1 ? "person" : "people");
+    fprintf(o, "  %s people (%s) have a row in a class of fewer than k = %s people.\n",
+            reid_fmt_count(p->at_risk, n1), reid_fmt_percent(p->at_risk_fraction, p1, sizeof p1),
+            reid_fmt_count(p->threshold_k, n2));
+    fprintf(o,
+            "  The most exposed people (%s of them) have a risk of %.6g; the average person's "
+            "risk is %.6g.\n",
+            reid_fmt_count(p->highest_risk_people, n1), p->prosecutor_highest,
+            p->prosecutor_average);
+    fprintf(o, "  A class holds %.3g people on average, at most %s.\n", p->mean_size,
+            reid_fmt_count(p->max_size, n1));
+    fprintf(o, "\n  %-10s %14s %14s %10s\n", "people", "classes", "people with", "of people");
+    fprintf(o, "  %-10s %14s %14s %10s\n", "in class", "", "this smallest", "");
+    for (int b = 0; b < REID_NBUCKETS; b++) {
+        uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
+        char label[48];
+        if (lo == hi)
+            snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
+        else if (hi == UINT64_MAX)
+            snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
+        else
+            snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo,
+                     (unsigned long long)hi);
+        fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(p->bucket_classes[b], n1),
+                reid_fmt_count(p->bucket_people[b], n2),
+                reid_fmt_percent(p->count ? (double)p->bucket_people[b] / (double)p->count : 0, p1,
+                                 sizeof p1));
+    }
+    if (p->sex_checked || p->dob_checked) fprintf(o, "\n  Linkage checks (counts, not values):\n");
+    if (p->sex_checked)
+        fprintf(o, "  %s pseudonyms have more than one sex.\n",
+                reid_fmt_count(p->sex_inconsistent, n1));
+    if (p->dob_checked)
+        fprintf(o, "  %s pseudonyms have more than one date of birth.\n",
+                reid_fmt_count(p->dob_inconsistent, n1));
+    fprintf(o, "  The figures below count rows (records), not people.\n");
+}
+
+/* "95.1% (94.5-95.6%)": a unicity and its interval, or "no one sampled has p events". */
+static const char *unicity_cell(const reid_unicity *u, char *out, size_t cap)
+{
+    if (!u->sampled) {
+        snprintf(out, cap, "(no one with %llu)", (unsigned long long)u->p);
+        return out;
+    }
+    char f[32], lo[32], hi[32], n[32];
+    snprintf(out, cap, "%s (%s to %s) of %s", reid_fmt_percent(u->fraction, f, sizeof f),
+             reid_fmt_percent(u->ci_low, lo, sizeof lo),
+             reid_fmt_percent(u->ci_high, hi, sizeof hi), reid_fmt_count(u->sampled, n));
+    return out;
+}
+
+/* Trails of events (--events; docs/longitudinal.md). */
+static void write_longitudinal(const reid_analysis *a, const reid_longitudinal *l, FILE *o)
+{
+    char n1[32], n2[32], n3[32], p1[32], p2[32], qis[1024];
+    qi_list(a, qis, sizeof qis);
+    fprintf(o, "\nTrails of events (%s; docs/longitudinal.md)\n", l->columns);
+    fprintf(o,
+            "  %s people have at least one event: %s distinct events, %s (person, event) points, "
+            "at most %s per person.\n",
+            reid_fmt_count(l->people, n1), reid_fmt_count(l->distinct_events, n2),
+            reid_fmt_count(l->points, n3), reid_fmt_count(l->max_points, p1));
+    if (l->rows_without_event)
+        fprintf(o, "  %s rows have a missing event value and give no event.\n",
+                reid_fmt_count(l->rows_without_event, n1));
+    fprintf(o,
+            "  An intruder who knows p of a person's events (alone, or with their %s):\n"
+            "  the share of people no one else matches, from %s people drawn at random (seed "
+            "%llu),\n  with a 95%% interval:\n",
+            qis, reid_fmt_count(l->sampled, n1), (unsigned long long)l->seed);
+    fprintf(o, "  %-3s %-38s %s\n", "p", "events alone", "events and quasi-identifiers");
+    for (int p = 0; p < REID_UNICITY_MAX_P; p++) {
+        char c1[96], c2[96];
+        fprintf(o, "  %-3d %-38s %s\n", p + 1, unicity_cell(&l->events[p], c1, sizeof c1),
+                unicity_cell(&l->with_qis[p], c2, sizeof c2));
+    }
+    fprintf(o,
+            "  %s of the people (%s) have a set of events no one else has; with the "
+            "quasi-identifiers, %s (%s).\n",
+            reid_fmt_percent(l->set_unique_fraction, p1, sizeof p1),
+            reid_fmt_count(l->set_unique, n1),
+            reid_fmt_percent(l->set_unique_with_qis_fraction, p2, sizeof p2),
+            reid_fmt_count(l->set_unique_with_qis, n2));
+}
+
 reid_status reid_write_text(const reid_analysis *a, FILE *o)
 {
     const reid_summary *s = reid_summary_get(a);
@@ -424,6 +532,14 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     qi_list(a, qis, sizeof qis);
 
     fprintf(o, "reid-check %s: %s\n\n", reid_version(), a->source);
+    const reid_people *hp = reid_people_get(a);
+    if (hp) /* people first (--id); the row figures follow, labelled "records" */
+        fprintf(o,
+                "%s of %s people (%s) are unique on %s; counting people, the extract is "
+                "%s-anonymous.\n",
+                reid_fmt_count(hp->unique, n1), reid_fmt_count(hp->count, n2),
+                reid_fmt_percent(hp->unique_fraction, p1, sizeof p1), qis,
+                reid_fmt_count(hp->k_anonymity, n3));
     fprintf(o, "%s of %s records (%s) are unique on %s; the extract is %s-anonymous.\n",
             reid_fmt_count(s->uniques, n1), reid_fmt_count(s->records, n2),
             reid_fmt_percent(s->uniques_fraction, p1, sizeof p1), qis,
@@ -432,6 +548,12 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             reid_fmt_count(s->records_at_risk, n1),
             reid_fmt_percent(s->records_at_risk_fraction, p1, sizeof p1),
             reid_fmt_count(s->threshold_k, n2));
+    for (size_t i = 0; i < reid_warning_count(a); i++)
+        fprintf(o, "\nWarning: %s.\n", reid_warning_message(a, i));
+    const reid_people *pp = reid_people_get(a);
+    if (pp) write_people(pp, o);
+    const reid_longitudinal *lon = reid_longitudinal_get(a);
+    if (lon) write_longitudinal(a, lon, o);
 
     reid_gate_check checks[3];
     size_t nchecks = reid_gate_checks(a, checks, 3);

@@ -404,6 +404,7 @@ static void test_json_report(void **state)
                                        "records_at_risk",
                                        "risk",
                                        "population",
+                                       "warnings",
                                        "gate",
                                        "run"};
     size_t i = 0;
