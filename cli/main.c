@@ -1,10 +1,12 @@
 /* main.c - reid-check: parse options, stream the input, write the report, exit with a status. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "options.h"
 #include "output.h"
+#include "progress.h"
 #include "reid.h"
 
 static int exit_for(reid_status st)
@@ -27,6 +29,8 @@ int main(int argc, char **argv)
     }
     const char *name = strcmp(opts.input, "-") == 0 ? "<stdin>" : opts.input;
     reid_config_set_input_size(cfg, cli_input_size(opts.input));
+    if (!opts.no_progress && isatty(STDERR_FILENO))
+        reid_config_set_pseudonym_progress(cfg, cli_progress, NULL);
     reid_analysis *a = reid_analysis_new(cfg, name);
     reid_config_free(cfg);
     if (!a) {

@@ -14,6 +14,7 @@ typedef struct cli_options {
     const char *output; /* NULL: standard output */
     int json;
     int quiet;
+    int no_progress; /* --no-progress: no bar for the NHS-number search */
 } cli_options;
 
 /*

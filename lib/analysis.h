@@ -8,6 +8,7 @@
 #include "dict.h"
 #include "error.h"
 #include "normalise.h"
+#include "pseudonym.h"
 #include "reader.h"
 #include "reid.h"
 
@@ -81,6 +82,8 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+    reid_pcheck *pcheck; /* the pseudonym reversal check (docs/pseudonyms.md), or NULL */
+    int have_pcheck;     /* pcheck->res is computed */
     double t0;
 };
 

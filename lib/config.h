@@ -42,6 +42,13 @@ struct reid_config {
     char **sensitive;         /* sensitive columns (names, or numbers without a header) */
     size_t nsensitive;
     double recursive_c; /* c of recursive (c, l)-diversity (default 2) */
+    char *pseudonym_col;           /* the pseudonym column to check (docs/pseudonyms.md), or NULL */
+    uint64_t pseudonym_sample;     /* distinct values sampled */
+    uint64_t pseudonym_seed;       /* the sample's seed */
+    uint64_t nhs_first, nhs_last;  /* the NHS numbers searched; 0, 0 = all */
+    int pseudonym_reveal;          /* the writers print the numbers found */
+    reid_progress_fn progress;     /* the search's progress, or NULL */
+    void *progress_user;
     char error[256];
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "report_pseudonyms.h"
 #include "numfmt.h"
 
 static void qi_list(const reid_analysis *a, char *out, size_t cap)
@@ -375,6 +376,9 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
         const reid_sensitive *r = reid_sensitive_get(a, i);
         if (r) write_sensitive(a, r, o);
     }
+
+    const reid_pseudonyms *ps = reid_pseudonyms_get(a);
+    if (ps) reid_write_pseudonyms_text(a, ps, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
