@@ -36,7 +36,8 @@ typedef struct reid_search {
     uint64_t first, last; /* 10-digit range, or 0, 0 for the whole space */
     reid_progress_fn progress;
     void *user;
-    int calibrate; /* 1: hash the range even without targets, no progress (to measure the rate) */
+    int calibrate;     /* 1: hash the range even without targets, no progress (to time it) */
+    double time_limit; /* > 0: stop after this many seconds */
     /* out */
     size_t found;
     uint64_t stems_total, stems_done, candidates, hashes;
@@ -53,8 +54,7 @@ int reid_search_run(reid_search *s);
 
 /*
  * The hashing rate (digests per second, all threads) of algorithms mds: a search without targets
- * over the first 1,100 heads (1.1 million stems: about 2 million digests per algorithm), 0.1 to
- * 0.5 s on a 2-core machine. -1 when out of memory, -2 when libcrypto fails.
+ * stopped after 0.25 s. -1 when out of memory, -2 when libcrypto fails.
  */
 int reid_search_rate(unsigned mds, unsigned threads, double *rate, char *err, size_t cap);
 
