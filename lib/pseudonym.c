@@ -57,8 +57,8 @@ static int dominant(const reid_psample *s, tclass *best)
     for (size_t i = 0; i < s->n; i++) {
         uint64_t num;
         reid_cheap ch = reid_token_cheap(s->v[i], s->len[i], &num);
-        reid_enc e = ch == REID_CHEAP_NONE ? reid_token_encoding(s->v[i], s->len[i])
-                                           : REID_ENC_OTHER;
+        reid_enc e =
+            ch == REID_CHEAP_NONE ? reid_token_encoding(s->v[i], s->len[i]) : REID_ENC_OTHER;
         size_t len = ch == REID_CHEAP_NONE ? s->len[i] : 0;
         size_t j = 0;
         while (j < nc && !(c[j].enc == e && c[j].len == len && c[j].cheap == ch))

@@ -19,9 +19,9 @@ typedef struct reid_pcheck {
     char format[64];
     char algorithms[32];
     /* per sampled value, after the check */
-    uint64_t *number;   /* the NHS number found (0: none) */
-    const char **how;   /* how it was found (static strings), NULL: not found */
-    size_t *reversal;   /* the sampled values reversed, in order */
+    uint64_t *number; /* the NHS number found (0: none) */
+    const char **how; /* how it was found (static strings), NULL: not found */
+    size_t *reversal; /* the sampled values reversed, in order */
 } reid_pcheck;
 
 /* A new check of column col (name copied), sampling cap values with seed; NULL when out of

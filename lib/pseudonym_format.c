@@ -5,8 +5,8 @@
 
 #include "nhsnumber.h"
 
-static const char *const enc_names[REID_ENC_COUNT] = {
-    "other", "hex-lower", "hex-upper", "hex-mixed", "base64", "base64url"};
+static const char *const enc_names[REID_ENC_COUNT] = {"other",     "hex-lower", "hex-upper",
+                                                      "hex-mixed", "base64",    "base64url"};
 
 const char *reid_enc_name(reid_enc e)
 {
@@ -82,8 +82,10 @@ reid_enc reid_token_encoding(const char *s, size_t len)
         else if (s[i] >= 'A')
             upper = 1;
     }
-    if (hex) return lower && upper ? REID_ENC_HEX_MIXED : upper ? REID_ENC_HEX_UPPER
-                                                                : REID_ENC_HEX_LOWER;
+    if (hex)
+        return lower && upper ? REID_ENC_HEX_MIXED
+               : upper        ? REID_ENC_HEX_UPPER
+                              : REID_ENC_HEX_LOWER;
     long body = b64_body(s, len);
     if (body < 0) return REID_ENC_OTHER;
     int seen = 0;

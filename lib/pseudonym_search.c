@@ -24,13 +24,13 @@ typedef struct shared {
     uint32_t *idx;
     unsigned tbits;
     unsigned keybits;
-    atomic_size_t next;      /* next head (index into order) to take */
-    atomic_uint_fast64_t done;  /* stems searched */
-    atomic_int stop;         /* every target found */
-    atomic_int running;      /* workers still running */
-    atomic_int failed;       /* a worker could not compute a digest */
-    pthread_mutex_t lock;    /* guards the targets' results and s->found */
-    pthread_cond_t ended;    /* signalled (under lock) when a worker ends */
+    atomic_size_t next;        /* next head (index into order) to take */
+    atomic_uint_fast64_t done; /* stems searched */
+    atomic_int stop;           /* every target found */
+    atomic_int running;        /* workers still running */
+    atomic_int failed;         /* a worker could not compute a digest */
+    pthread_mutex_t lock;      /* guards the targets' results and s->found */
+    pthread_cond_t ended;      /* signalled (under lock) when a worker ends */
 } shared;
 
 typedef struct worker {
@@ -122,8 +122,8 @@ static void *work(void *arg)
                     for (unsigned c = 0; c < 10; c++, sum += 2) {
                         int check = reid_nhs_check_of_sum(sum);
                         if (check < 0) continue;
-                        uint64_t number = ((uint64_t)head * 1000 + a * 100 + b * 10 + c) * 10 +
-                                          (uint64_t)check;
+                        uint64_t number =
+                            ((uint64_t)head * 1000 + a * 100 + b * 10 + c) * 10 + (uint64_t)check;
                         if (ranged && (number < s->first || number > s->last)) continue;
                         plain[8] = spaced[10] = (char)('0' + c);
                         plain[9] = spaced[11] = (char)('0' + check);

@@ -21,18 +21,18 @@
 /* One digest to find: its first nibbles (the token decoded). */
 typedef struct reid_target {
     unsigned char bytes[64];
-    uint64_t number;       /* out: the NHS number (0: not found) */
-    signed char md;        /* out: reid_md that made it (-1: not found) */
-    unsigned char spaced;  /* out: 1 if the "nnn nnn nnnn" form */
+    uint64_t number;      /* out: the NHS number (0: not found) */
+    signed char md;       /* out: reid_md that made it (-1: not found) */
+    unsigned char spaced; /* out: 1 if the "nnn nnn nnnn" form */
 } reid_target;
 
 typedef struct reid_search {
     /* in */
     reid_target *targets;
     size_t ntargets;
-    unsigned nibbles;  /* how many leading nibbles of a digest every target gives */
-    unsigned mds;      /* bit m set: algorithm m (reid_md) is tried */
-    unsigned threads;  /* >= 1 */
+    unsigned nibbles;     /* how many leading nibbles of a digest every target gives */
+    unsigned mds;         /* bit m set: algorithm m (reid_md) is tried */
+    unsigned threads;     /* >= 1 */
     uint64_t first, last; /* 10-digit range, or 0, 0 for the whole space */
     reid_progress_fn progress;
     void *user;

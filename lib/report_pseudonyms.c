@@ -45,9 +45,8 @@ static const char *nhs_spaced(uint64_t v, char *out, size_t cap)
 static void headline(const reid_analysis *a, const reid_pseudonyms *r, FILE *o)
 {
     char n1[32], n2[32], n3[32], n4[32], n5[32], t[64], lo[16], hi[16];
-    const char *what = r->digest && strcmp(r->digest, "truncated") == 0
-                           ? "truncated hashes"
-                           : md_title(r->digest);
+    const char *what =
+        r->digest && strcmp(r->digest, "truncated") == 0 ? "truncated hashes" : md_title(r->digest);
     uint64_t cheap = r->cheap[0] + r->cheap[1] + r->cheap[2];
     if (cheap)
         fprintf(o,
@@ -77,7 +76,8 @@ static void headline(const reid_analysis *a, const reid_pseudonyms *r, FILE *o)
                 "%s to %s; the rest of the space was not searched (--nhs-range).\n",
                 reid_fmt_count(r->in_format, n1), what,
                 r->digest && strcmp(r->digest, "truncated") == 0 ? "" : " hash",
-                nhs_spaced(r->range_first, lo, sizeof lo), nhs_spaced(r->range_last, hi, sizeof hi));
+                nhs_spaced(r->range_first, lo, sizeof lo),
+                nhs_spaced(r->range_last, hi, sizeof hi));
     else
         fprintf(o,
                 "  None of the %s sampled pseudonyms is an unsalted %s%s of a valid NHS number "

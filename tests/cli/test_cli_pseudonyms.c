@@ -202,8 +202,7 @@ static void test_pseudonyms_cheap(void **state)
     JBOOL("pseudonyms.searched", 0);
     JNULL("pseudonyms.algorithms");
     JNULL("pseudonyms.full_space_seconds");
-    RUN("--qi", "sex,age", "--check-pseudonyms", "nhs", "--pseudonym-sample", "2", "-f", "json",
-        f);
+    RUN("--qi", "sex,age", "--check-pseudonyms", "nhs", "--pseudonym-sample", "2", "-f", "json", f);
     EXPECT_STATUS(0);
     PARSE_JSON();
     JINT("pseudonyms.sampled", 2);
@@ -244,15 +243,15 @@ static void test_pseudonyms_errors(void **state)
     OUT_HAS("--reveal");
     OUT_HAS("--no-progress");
     /* --no-progress is accepted (the bar is only drawn on a terminal anyway) */
-    RUN("--qi", "sex,age", "--check-pseudonyms", "pseudonym", "--nhs-range", RANGE,
-        "--no-progress", "-q", f);
+    RUN("--qi", "sex,age", "--check-pseudonyms", "pseudonym", "--nhs-range", RANGE, "--no-progress",
+        "-q", f);
     EXPECT_STATUS(0);
     ERR_EMPTY();
 }
 
 static const struct CMUnitTest pseudonyms_tests[] = {
-    T(test_pseudonyms_json),    T(test_pseudonyms_text),   T(test_pseudonyms_privacy),
-    T(test_pseudonyms_cheap),   T(test_pseudonyms_errors),
+    T(test_pseudonyms_json),  T(test_pseudonyms_text),   T(test_pseudonyms_privacy),
+    T(test_pseudonyms_cheap), T(test_pseudonyms_errors),
 };
 
 static const cli_group groups[] = {

@@ -447,10 +447,10 @@ static void test_cheap_cases(void **state)
 {
     (void)state;
     const char *csv = "pseudonym,age\n"
-                      "9434765919,30\n"       /* the number */
-                      "943 476 5919,31\n"     /* spaced: another distinct value, same number */
-                      "9990000379,32\n"       /* 999 000 0379 (check digit above) */
-                      "OTQzNDc2NTkxOQ==,33\n" /* base64 of 9434765919 */
+                      "9434765919,30\n"           /* the number */
+                      "943 476 5919,31\n"         /* spaced: another distinct value, same number */
+                      "9990000379,32\n"           /* 999 000 0379 (check digit above) */
+                      "OTQzNDc2NTkxOQ==,33\n"     /* base64 of 9434765919 */
                       "39343334373635393139,34\n" /* hex of 9434765919 */
                       "9876544321,35\n"           /* not valid: not a cheap case */
                       "NA,36\n";                  /* missing: not sampled */
