@@ -42,11 +42,40 @@ static const char *nhs_spaced(uint64_t v, char *out, size_t cap)
     return out;
 }
 
-static void headline(const reid_analysis *a, const reid_pseudonyms *r, FILE *o)
+/* "SHA-256 hash" / "MD5, SHA-1 or SHA-256 hash, cut to 16 hex digits," (plural with s = "es"). */
+static const char *hash_phrase(const reid_pseudonyms *r, const char *es, char *out, size_t cap)
 {
-    char n1[32], n2[32], n3[32], n4[32], n5[32], t[64], lo[16], hi[16];
-    const char *what =
-        r->digest && strcmp(r->digest, "truncated") == 0 ? "truncated hashes" : md_title(r->digest);
+    if (r->digest && strcmp(r->digest, "truncated") == 0) {
+        char list[64] = "";
+        size_t used = 0;
+        const char *p = r->algorithms ? r->algorithms : "";
+        int n = 0, total = 1;
+        for (const char *q = p; *q; q++)
+            total += *q == ',';
+        while (*p && used < sizeof list) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char name[16];
+            snprintf(name, sizeof name, "%.*s", (int)len, p);
+            n++;
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                     n == 1       ? ""
+                                     : n == total ? " or "
+                                                  : ", ",
+                                     md_title(name));
+            p += len + (e != NULL);
+        }
+        snprintf(out, cap, "%s hash%s, cut to %llu hex digits,", list, es,
+                 (unsigned long long)r->token_length);
+    } else {
+        snprintf(out, cap, "%s hash%s", md_title(r->digest), es);
+    }
+    return out;
+}
+
+static void headline(const reid_pseudonyms *r, FILE *o)
+{
+    char n1[32], n2[32], n3[32], n4[32], n5[32], t[64], lo[16], hi[16], what[128];
     uint64_t cheap = r->cheap[0] + r->cheap[1] + r->cheap[2];
     if (cheap)
         fprintf(o,
@@ -65,30 +94,27 @@ static void headline(const reid_analysis *a, const reid_pseudonyms *r, FILE *o)
     }
     if (r->reversed_by_hash)
         fprintf(o,
-                "  %s of %s sampled pseudonyms are unsalted %s%s of NHS numbers: anyone can "
+                "  %s of %s sampled pseudonyms are unsalted %s of NHS numbers: anyone can "
                 "reverse them in %s.\n",
-                reid_fmt_count(r->reversed_by_hash, n1), reid_fmt_count(r->sampled, n2), what,
-                r->digest && strcmp(r->digest, "truncated") == 0 ? "" : " hashes",
+                reid_fmt_count(r->reversed_by_hash, n1), reid_fmt_count(r->sampled, n2),
+                hash_phrase(r, "es", what, sizeof what),
                 duration(r->full_space_seconds, t, sizeof t));
     else if (r->range_first || r->range_last)
         fprintf(o,
-                "  None of the %s sampled pseudonyms is an unsalted %s%s of an NHS number from "
+                "  None of the %s sampled pseudonyms is an unsalted %s of an NHS number from "
                 "%s to %s; the rest of the space was not searched (--nhs-range).\n",
-                reid_fmt_count(r->in_format, n1), what,
-                r->digest && strcmp(r->digest, "truncated") == 0 ? "" : " hash",
+                reid_fmt_count(r->in_format, n1), hash_phrase(r, "", what, sizeof what),
                 nhs_spaced(r->range_first, lo, sizeof lo),
                 nhs_spaced(r->range_last, hi, sizeof hi));
     else
         fprintf(o,
-                "  None of the %s sampled pseudonyms is an unsalted %s%s of a valid NHS number "
+                "  None of the %s sampled pseudonyms is an unsalted %s of a valid NHS number "
                 "(all %s searched, with and without spaces).\n",
-                reid_fmt_count(r->in_format, n1), what,
-                r->digest && strcmp(r->digest, "truncated") == 0 ? "" : " hash",
+                reid_fmt_count(r->in_format, n1), hash_phrase(r, "", what, sizeof what),
                 reid_fmt_count(r->candidates, n2));
     if (!r->reversed_by_hash)
         fprintf(o, "  That does not make them safe: a salted or keyed hash (HMAC), or a random "
                    "token, cannot be tested this way.\n");
-    (void)a;
 }
 
 void reid_write_pseudonyms_text(const reid_analysis *a, const reid_pseudonyms *r, FILE *o)
@@ -102,7 +128,7 @@ void reid_write_pseudonyms_text(const reid_analysis *a, const reid_pseudonyms *r
             reid_fmt_count(r->values, n2), reid_fmt_count(r->in_format, t), r->format);
     if (r->token_length) fprintf(o, " (%llu characters)", (unsigned long long)r->token_length);
     fprintf(o, ".\n");
-    headline(a, r, o);
+    headline(r, o);
     if (r->searched) {
         fprintf(o,
                 "  The search hashed %s valid NHS numbers (%s digests: %s, written \"nnnnnnnnnn\" "
