@@ -321,6 +321,7 @@ REID_API reid_status reid_config_set_recursive_c(reid_config *cfg, double c);
  * on reid_config_set_threads threads, most likely ranges first, until every
  * sampled digest is found or the space is exhausted. reid_pseudonyms_get()
  * gives the result. Without this setting nothing is sampled and nothing costs.
+ * reid_merge does not combine samples: the merged analysis keeps dst's result.
  */
 REID_API reid_status reid_config_set_pseudonym_check(reid_config *cfg, const char *column);
 

@@ -23,12 +23,12 @@ static int check_digit(uint32_t stem)
 }
 
 /* The k-th valid NHS number from 999 000 0000 (k < 900), as 10 digits. */
-static void number_k(unsigned k, char out[11])
+static void number_k(unsigned k, char out[16])
 {
     for (uint32_t stem = 999000000u;; stem++) {
         int c = check_digit(stem);
         if (c >= 0 && k-- == 0) {
-            snprintf(out, 11, "%09u%d", stem, c);
+            snprintf(out, 16, "%09u%u", stem % 1000000000u, (unsigned)c % 10u);
             return;
         }
     }
@@ -50,7 +50,7 @@ static const char *make_csv(const char *name, const char *alg, unsigned n, unsig
     char *p = csv;
     p += sprintf(p, "pseudonym,sex,age\n");
     for (unsigned k = 0; k < n; k++) {
-        char num[11], msg[64], tok[160];
+        char num[16], msg[64], tok[160];
         number_k(k, num);
         snprintf(msg, sizeof msg, "%s%s", k < unsalted ? "" : "NaCl", num);
         hex_digest(alg, msg, tok);
@@ -136,7 +136,7 @@ static void test_pseudonyms_privacy(void **state)
 {
     (void)state;
     const char *f = make_csv("priv.csv", "SHA256", 6, 6);
-    char num[11], spaced[16], tok[160];
+    char num[16], spaced[16], tok[160];
     number_k(0, num);
     snprintf(spaced, sizeof spaced, "%.3s %.3s %.4s", num, num + 3, num + 6);
     hex_digest("SHA256", num, tok);
