@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "numfmt.h"
+#include "pseudonym_search.h"
 
 /* "SHA-256" from "sha256" (also "sha256 spaced"). */
 static const char *md_title(const char *name)
@@ -132,11 +133,14 @@ void reid_write_pseudonyms_text(const reid_analysis *a, const reid_pseudonyms *r
     if (r->searched) {
         fprintf(o,
                 "  The search hashed %s valid NHS numbers (%s digests: %s, written \"nnnnnnnnnn\" "
-                "and \"nnn nnn nnnn\")\n  in %.2f s on %u thread%s: %.3g million hashes per "
-                "second.\n",
+                "and \"nnn nnn nnnn\")\n  in %.2f s on %u thread%s",
                 reid_fmt_count(r->candidates, n1), reid_fmt_count(r->hashes, n2), r->algorithms,
-                r->search_seconds, r->threads, r->threads == 1 ? "" : "s",
-                r->hashes_per_second / 1e6);
+                r->search_seconds, r->threads, r->threads == 1 ? "" : "s");
+        if (r->hashes < REID_RATE_MIN_HASHES) /* too few to time: a timing run measured it */
+            fprintf(o, "; a 0.25 s timing run hashed %.3g million per second.\n",
+                    r->hashes_per_second / 1e6);
+        else
+            fprintf(o, ": %.3g million hashes per second.\n", r->hashes_per_second / 1e6);
         if (!r->exhausted && r->reversed_by_hash)
             fprintf(o, "  It stopped once every sampled digest was found.\n");
         fprintf(o,
