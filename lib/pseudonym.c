@@ -41,15 +41,28 @@ void reid_pcheck_free(reid_pcheck *p)
     free(p);
 }
 
-/* A token's class: its encoding and length. */
+/* Hex of either case is one family, and base64 of either alphabet another: a class is a family
+ * and a length, so that a digest column is one class whatever its tokens happen to contain. */
+static reid_enc family(reid_enc e)
+{
+    if (e == REID_ENC_HEX_UPPER || e == REID_ENC_HEX_MIXED) return REID_ENC_HEX_LOWER;
+    if (e == REID_ENC_BASE64URL) return REID_ENC_BASE64;
+    return e;
+}
+
+/* A token's class: its encoding family and length, or a cheap case. */
 typedef struct tclass {
-    reid_enc enc;
+    reid_enc enc; /* the family; in the result, the class' encoding (see dominant) */
     size_t len;
     reid_cheap cheap; /* REID_CHEAP_NONE unless the class is a cheap case */
     uint64_t count;
+    uint64_t sub[REID_ENC_COUNT]; /* tokens by their own encoding */
+    uint64_t std, url;            /* tokens with '+' or '/', with '-' or '_' */
 } tclass;
 
-/* The most common class of the sample (the first seen on a tie), into *best. -1 if OOM. */
+/* The most common class of the sample (the first seen on a tie), into *best, with best->enc the
+ * class' encoding: hex-lower, -upper or -mixed by the most tokens; base64url if more tokens hold
+ * '-' or '_' than '+' or '/', else base64. -1 when out of memory. */
 static int dominant(const reid_psample *s, tclass *best)
 {
     tclass *c = NULL;
@@ -61,7 +74,7 @@ static int dominant(const reid_psample *s, tclass *best)
             ch == REID_CHEAP_NONE ? reid_token_encoding(s->v[i], s->len[i]) : REID_ENC_OTHER;
         size_t len = ch == REID_CHEAP_NONE ? s->len[i] : 0;
         size_t j = 0;
-        while (j < nc && !(c[j].enc == e && c[j].len == len && c[j].cheap == ch))
+        while (j < nc && !(c[j].enc == family(e) && c[j].len == len && c[j].cheap == ch))
             j++;
         if (j == nc) {
             tclass *g = realloc(c, (nc + 1) * sizeof *c);
@@ -70,14 +83,26 @@ static int dominant(const reid_psample *s, tclass *best)
                 return -1;
             }
             c = g;
-            c[nc++] = (tclass){e, len, ch, 0};
+            memset(&c[nc], 0, sizeof c[nc]);
+            c[nc].enc = family(e);
+            c[nc].len = len;
+            c[nc++].cheap = ch;
         }
         c[j].count++;
+        c[j].sub[e]++;
+        c[j].std += strpbrk(s->v[i], "+/") != NULL;
+        c[j].url += strpbrk(s->v[i], "-_") != NULL;
     }
     memset(best, 0, sizeof *best);
     for (size_t j = 0; j < nc; j++)
         if (c[j].count > best->count) *best = c[j];
     free(c);
+    if (best->enc == REID_ENC_BASE64) {
+        best->enc = best->url > best->std ? REID_ENC_BASE64URL : REID_ENC_BASE64;
+    } else if (best->enc == REID_ENC_HEX_LOWER) {
+        for (int e = REID_ENC_HEX_UPPER; e <= REID_ENC_HEX_MIXED; e++)
+            if (best->sub[e] > best->sub[best->enc]) best->enc = (reid_enc)e;
+    }
     return 0;
 }
 
@@ -189,7 +214,7 @@ int reid_pcheck_run(reid_pcheck *p, unsigned threads, uint64_t first, uint64_t l
         }
         for (size_t i = 0; i < n; i++) {
             if (p->how[i] || s->len[i] != best.len ||
-                reid_token_encoding(s->v[i], s->len[i]) != best.enc)
+                family(reid_token_encoding(s->v[i], s->len[i])) != family(best.enc))
                 continue;
             long got = best.enc == REID_ENC_BASE64 || best.enc == REID_ENC_BASE64URL
                            ? reid_base64_decode(s->v[i], s->len[i], se.targets[se.ntargets].bytes)
