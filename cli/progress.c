@@ -5,7 +5,7 @@
 
 void cli_progress(uint64_t done, uint64_t total, double seconds, void *user)
 {
-    (void)user;
+    cli_progress_state *st = user;
     enum { WIDTH = 30 };
     double f = total ? (double)done / (double)total : 1;
     if (f > 1) f = 1;
@@ -20,6 +20,14 @@ void cli_progress(uint64_t done, uint64_t total, double seconds, void *user)
         snprintf(eta, sizeof eta, "  ETA %dm%02ds", (int)(left / 60), (int)left % 60);
     }
     fprintf(stderr, "\rNHS-number search [%s] %3.0f%%%-16s", bar, f * 100, eta);
-    if (done >= total) fputc('\n', stderr);
+    st->open = 1;
+    if (done >= total) cli_progress_end(st);
     fflush(stderr);
+}
+
+void cli_progress_end(cli_progress_state *st)
+{
+    if (!st->open) return;
+    fputc('\n', stderr);
+    st->open = 0;
 }

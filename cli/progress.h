@@ -4,8 +4,16 @@
 
 #include <stdint.h>
 
-/* A reid_progress_fn: draws "[#####.....]  45%  ETA 1m20s" over itself on stderr; user unused.
- * At done == total it ends the line. */
+/* Whether a bar is on the screen, unfinished (its line not yet ended). */
+typedef struct cli_progress_state {
+    int open;
+} cli_progress_state;
+
+/* A reid_progress_fn (user: a cli_progress_state): draws "[#####.....]  45%  ETA 1m20s" over
+ * itself on stderr, and ends the line at done == total. */
 void cli_progress(uint64_t done, uint64_t total, double seconds, void *user);
+
+/* End the bar's line if it is still open (the search stopped early, having found everything). */
+void cli_progress_end(cli_progress_state *st);
 
 #endif
