@@ -709,16 +709,20 @@ typedef struct reid_pseudonyms {
     uint64_t reversed_by_hash;   /**< sampled digests matched by the search */
     uint64_t stems_searched;     /**< 9-digit stems covered (every 10-digit number is a stem and
                                       its check digit) */
-    uint64_t stems_total;        /**< stems in scope (1,000,000,000, or the range's) */
+    uint64_t stems_total;        /**< stems in scope: 1,000,000,000, or 1,000 per six-digit
+                                      head that overlaps the range */
     uint64_t candidates;         /**< valid NHS numbers hashed */
     uint64_t hashes;             /**< digests computed: candidates x 2 forms x algorithms */
     int exhausted;               /**< 1 if every stem in scope was searched */
     uint64_t range_first;        /**< reid_config_set_nhs_range (0, 0: the whole space) */
     uint64_t range_last;
     unsigned threads;            /**< threads that hashed */
-    double seconds;              /**< wall time of the check (sorting, cheap cases, search) */
+    double seconds;              /**< wall time of the check (sorting, cheap cases, search,
+                                      timing run) */
     double search_seconds;       /**< wall time of the search alone */
-    double hashes_per_second;    /**< hashes / search_seconds, all threads */
+    double hashes_per_second;    /**< hashes / search_seconds, all threads; after a search of
+                                      fewer than 2,000,000 digests, measured by a 0.25 s timing
+                                      run instead */
     double full_space_seconds;   /**< projected time to hash all 909,090,910 valid numbers in
                                       both forms with these algorithms at that rate; NaN if no
                                       search ran */
