@@ -410,6 +410,18 @@ static void test_sha256_base64url(void **state)
     one_format("SHA256", F_BASE64URL_BARE, 1, 0, "sha256-base64url", "sha256 spaced", "sha256");
 }
 
+static void test_sha1_base64(void **state)
+{
+    (void)state;
+    one_format("SHA1", F_BASE64, 1, 0, "sha1-base64", "sha1 spaced", "sha1");
+}
+
+static void test_sha512_hex_upper(void **state)
+{
+    (void)state;
+    one_format("SHA512", F_HEX_UPPER, 0, 0, "sha512-hex-upper", "sha512", "sha512");
+}
+
 /* Standard base64 without padding: a token without '+' or '/' reads as base64url on its own
  * (the alphabets agree on it); the class still holds every token (here 3 of the 15 have neither).
  */
@@ -638,6 +650,8 @@ int main(void)
         cmocka_unit_test(test_md5_hex_upper_spaced),
         cmocka_unit_test(test_md5_base64),
         cmocka_unit_test(test_sha256_base64url),
+        cmocka_unit_test(test_sha1_base64),
+        cmocka_unit_test(test_sha512_hex_upper),
         cmocka_unit_test(test_sha256_base64_bare),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_hmac_not_reversed),
