@@ -134,7 +134,7 @@ static void *work(void *arg)
                                     !EVP_DigestUpdate(ctx, form ? spaced : plain, form ? 12 : 10) ||
                                     !EVP_DigestFinal_ex(ctx, d, NULL)) {
                                     ok = 0;
-                                    break;
+                                    goto end;
                                 }
                                 w->hashes++;
                                 uint64_t key = key_of(d, sh->keybits);
@@ -154,6 +154,7 @@ static void *work(void *arg)
         }
         atomic_fetch_add(&sh->done, (uint64_t)(to - from) * 1000);
     }
+end:
     if (!ok) atomic_store(&sh->failed, 1);
     EVP_MD_CTX_free(ctx);
     pthread_mutex_lock(&sh->lock);
