@@ -608,6 +608,42 @@ static void test_threads_and_seed(void **state)
     free(csv);
 }
 
+/*
+ * The whole space, in its order: numbers of 01/01/00 (head 010100, a CHI date: the first head
+ * searched) are found in the first heads and the search stops there (not exhausted), long before
+ * the 10^9 stems; the text then projects the whole space.
+ */
+static void test_whole_space_stops_early(void **state)
+{
+    (void)state;
+    char tokens[5][160];
+    uint64_t nums[5];
+    unsigned found = 0;
+    for (uint32_t stem = 10100000u; found < 5; stem += 7) {
+        int c = reid_nhs_check_digit(stem);
+        if (c < 0) continue;
+        nums[found] = (uint64_t)stem * 10 + (uint64_t)c;
+        make_token(tokens[found], "SHA256", "", 0, nums[found], 0, F_HEX_LOWER, 0);
+        found++;
+    }
+    char *csv = csv_of(tokens, 5);
+    reid_config *cfg = cfg_qis("age");
+    assert_int_equal(reid_config_set_pseudonym_check(cfg, "pseudonym"), REID_OK);
+    reid_analysis *a = run_csv(cfg, csv);
+    reid_config_free(cfg);
+    assert_analysis_ok(a);
+    const reid_pseudonyms *r = reid_pseudonyms_get(a);
+    assert_int_equal(r->reversed, 5);
+    assert_int_equal(r->exhausted, 0);
+    assert_int_equal(r->stems_total, 1000000000ull);
+    assert_true(r->stems_searched >= 16000); /* at least the first take of 16 heads */
+    assert_true(r->stems_searched <= 16000ull * 4 * r->threads); /* a take or two per thread */
+    assert_null(reid_pseudonyms_get(a)->cheap_case);
+    expect_reversals(a, tokens, nums, 5, "sha256");
+    reid_analysis_free(a);
+    free(csv);
+}
+
 static void test_config_errors(void **state)
 {
     (void)state;
@@ -659,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_reveal),
         cmocka_unit_test(test_progress),
         cmocka_unit_test(test_threads_and_seed),
+        cmocka_unit_test(test_whole_space_stops_early),
         cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
