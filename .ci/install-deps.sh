@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages reid-check needs to build and test, if any is missing.
 set -euo pipefail
-pkgs=(gcc make cmake pkg-config libcsv-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev)
+pkgs=(gcc make cmake pkg-config libcsv-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev
+  libssl-dev)
 [ "${1:-}" = "--with-valgrind" ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do

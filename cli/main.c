@@ -1,11 +1,13 @@
 /* main.c - reid-check: parse options, stream the input, write the report, exit with a status. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input.h"
 #include "link.h"
 #include "options.h"
 #include "output.h"
+#include "progress.h"
 #include "reid.h"
 
 static int exit_for(reid_status st)
@@ -29,6 +31,9 @@ int main(int argc, char **argv)
     }
     const char *name = strcmp(opts.input, "-") == 0 ? "<stdin>" : opts.input;
     reid_config_set_input_size(cfg, cli_input_size(opts.input));
+    cli_progress_state bar = {0};
+    if (!opts.no_progress && isatty(STDERR_FILENO))
+        reid_config_set_pseudonym_progress(cfg, cli_progress, &bar);
     reid_analysis *a = reid_analysis_new(cfg, name);
     reid_config_free(cfg);
     if (!a) {
@@ -40,6 +45,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE_OR_INPUT;
     }
     if (reid_status_of(a) == REID_OK) reid_finish(a);
+    cli_progress_end(&bar);
     reid_status st = reid_status_of(a);
     if (st != REID_OK) {
         fprintf(stderr, "reid-check: %s\n", reid_error_message(a));

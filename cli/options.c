@@ -136,7 +136,19 @@ static const char usage_text[] =
     "                           events of their own trail, alone and with the QIs, and on their\n"
     "                           whole set of events\n"
     "      --events-sample N    people sampled for that estimate (default 10000)\n"
-    "      --seed N             seed of its random choices (default 1; same seed, same report)\n"
+    "      --seed N             seed of its random choices, and of the pseudonym sample below\n"
+    "                           (default 1; same seed, same report)\n"
+    "\n"
+    "Pseudonym reversal check (docs/pseudonyms.md):\n"
+    "      --check-pseudonyms COL  test whether the pseudonyms in COL are NHS numbers, encodings\n"
+    "                           of them, or unsalted MD5/SHA-1/SHA-256/SHA-512 hashes of them\n"
+    "                           (every valid NHS number is hashed, on all cores)\n"
+    "      --pseudonym-sample N  distinct pseudonyms sampled (1 to 1000000; default 1000)\n"
+    "      --seed N             seed of the pseudonym sample (default 1; the same --seed as\n"
+    "                           the unicity estimate's)\n"
+    "      --nhs-range FIRST-LAST  search only these 10-digit NHS numbers (default: all)\n"
+    "      --reveal             print the NHS numbers found (default: only how many)\n"
+    "      --no-progress        no progress bar (drawn on stderr only when it is a terminal)\n"
     "\n"
     "Output:\n"
     "  -f, --format FMT         text (default) or json\n"
@@ -198,6 +210,11 @@ enum {
     OPT_EVENTS,
     OPT_EVENTS_SAMPLE,
     OPT_SEED,
+    OPT_CHECK_PSEUDONYMS,
+    OPT_PSEUDONYM_SAMPLE,
+    OPT_NHS_RANGE,
+    OPT_REVEAL,
+    OPT_NO_PROGRESS,
 };
 
 static const struct option long_opts[] = {
@@ -244,6 +261,11 @@ static const struct option long_opts[] = {
     {"events", required_argument, NULL, OPT_EVENTS},
     {"events-sample", required_argument, NULL, OPT_EVENTS_SAMPLE},
     {"seed", required_argument, NULL, OPT_SEED},
+    {"check-pseudonyms", required_argument, NULL, OPT_CHECK_PSEUDONYMS},
+    {"pseudonym-sample", required_argument, NULL, OPT_PSEUDONYM_SAMPLE},
+    {"nhs-range", required_argument, NULL, OPT_NHS_RANGE},
+    {"reveal", no_argument, NULL, OPT_REVEAL},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -333,6 +355,18 @@ static int add_exe_data_dir(reid_config *cfg)
     if (reid_config_add_data_dir(cfg, exe) == REID_OK) return 0;
     fprintf(stderr, "reid-check: out of memory\n");
     return -1;
+}
+
+/* "FIRST-LAST", two whole numbers of at most 10 digits, FIRST <= LAST. */
+static int parse_nhs_range(const char *s, uint64_t *first, uint64_t *last)
+{
+    const char *dash = strchr(s, '-');
+    if (!dash || dash == s || dash - s > 10 || strlen(dash + 1) > 10) return -1;
+    char a[11];
+    memcpy(a, s, (size_t)(dash - s));
+    a[dash - s] = 0;
+    if (parse_u64(a, first) != 0 || parse_u64(dash + 1, last) != 0) return -1;
+    return *first <= *last && *last > 0 ? 0 : -1;
 }
 
 static int cfg_check(reid_config *cfg, reid_status st)
@@ -478,7 +512,8 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_SEED:
             if (parse_u64(optarg, &u) != 0)
                 return usage_error("--seed takes a whole number (0 to 2^64 - 1), not '%s'", optarg);
-            reid_config_set_seed(cfg, u);
+            reid_config_set_seed(cfg, u); /* the unicity estimate's draws */
+            reid_config_set_pseudonym_seed(cfg, u); /* and the pseudonym sample */
             break;
         case OPT_RECURSIVE_C: {
             char *end;
@@ -567,6 +602,33 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                                    "'%s'",
                                    optarg);
             what_if_max = (unsigned long)u;
+            break;
+        case OPT_CHECK_PSEUDONYMS:
+            if (!*optarg) return usage_error("--check-pseudonyms takes a column name (or number)");
+            if (cfg_check(cfg, reid_config_set_pseudonym_check(cfg, optarg)))
+                return EXIT_USAGE_OR_INPUT;
+            break;
+        case OPT_PSEUDONYM_SAMPLE:
+            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
+                return usage_error("--pseudonym-sample takes a number from 1 to 1000000, not '%s'",
+                                   optarg);
+            reid_config_set_pseudonym_sample(cfg, u);
+            break;
+        case OPT_NHS_RANGE: {
+            uint64_t lo, hi;
+            if (parse_nhs_range(optarg, &lo, &hi) != 0)
+                return usage_error("--nhs-range takes FIRST-LAST, two NHS numbers of up to 10 "
+                                   "digits with FIRST <= LAST (e.g. 9990000000-9990099999), not "
+                                   "'%s'",
+                                   optarg);
+            if (cfg_check(cfg, reid_config_set_nhs_range(cfg, lo, hi))) return EXIT_USAGE_OR_INPUT;
+            break;
+        }
+        case OPT_REVEAL:
+            reid_config_set_pseudonym_reveal(cfg, 1);
+            break;
+        case OPT_NO_PROGRESS:
+            opts->no_progress = 1;
             break;
         case OPT_RISK_THRESHOLD:
             if (parse_fraction(optarg, &f) != 0)

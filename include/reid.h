@@ -406,6 +406,57 @@ REID_API reid_status reid_config_set_attribute_risks(reid_config *cfg, int on, s
  */
 REID_API reid_status reid_config_set_subset_threshold(reid_config *cfg, double f);
 
+/**
+ * Pseudonym reversal check (docs/pseudonyms.md). column names the column of
+ * pseudonyms (name, matched like the QIs; a 1-based number without a header);
+ * NULL or "" (the default) = no check. While the file is read, a seeded
+ * uniform sample of the column's distinct values is kept (bottom-k: the values
+ * with the smallest seeded hashes; missing values are left out). At
+ * reid_finish the sample's format is detected (an NHS number, base64 or hex of
+ * one, or an MD5, SHA-1, SHA-256 or SHA-512 digest in hex or base64, or a
+ * truncated hex digest) and, for digests, every valid NHS number (ten digits,
+ * modulus-11 check digit) is hashed, written "nnnnnnnnnn" and "nnn nnn nnnn",
+ * on reid_config_set_threads threads, most likely ranges first, until every
+ * sampled digest is found or the space is exhausted. reid_pseudonyms_get()
+ * gives the result. Without this setting nothing is sampled and nothing costs.
+ * reid_merge does not combine samples: the merged analysis keeps dst's result.
+ */
+REID_API reid_status reid_config_set_pseudonym_check(reid_config *cfg, const char *column);
+
+/** Default of reid_config_set_pseudonym_sample. */
+#define REID_DEFAULT_PSEUDONYM_SAMPLE 1000
+
+/** Distinct pseudonyms sampled, 1 to 1,000,000 (default 1,000). */
+REID_API reid_status reid_config_set_pseudonym_sample(reid_config *cfg, uint64_t n);
+
+/** Seed of the pseudonym sample (default 1): the same seed, the same sample. */
+REID_API reid_status reid_config_set_pseudonym_seed(reid_config *cfg, uint64_t seed);
+
+/**
+ * Search only the NHS numbers from first to last (10-digit numbers, both
+ * inclusive, first <= last <= 9,999,999,999), in ascending order, instead of
+ * the whole space; 0, 0 (the default) = the whole space. For tests and for a
+ * quick look at one range.
+ */
+REID_API reid_status reid_config_set_nhs_range(reid_config *cfg, uint64_t first, uint64_t last);
+
+/**
+ * Progress of the NHS-number search: called on the thread that called
+ * reid_finish, about ten times a second while it runs and once at its end, with
+ * the 9-digit stems searched so far (done) out of those in scope (total) and
+ * the seconds since it began. NULL (the default) = no calls. The library draws
+ * nothing: the caller decides (reid-check draws a bar on a terminal).
+ */
+typedef void (*reid_progress_fn)(uint64_t done, uint64_t total, double seconds, void *user);
+REID_API reid_status reid_config_set_pseudonym_progress(reid_config *cfg, reid_progress_fn fn,
+                                                        void *user);
+
+/**
+ * Whether the report writers print the NHS numbers found (default 0: never;
+ * only how many). reid_pseudonym_reversal gives them to the caller either way.
+ */
+REID_API reid_status reid_config_set_pseudonym_reveal(reid_config *cfg, int reveal);
+
 /* ========================================================================= */
 /* Analysis                                                                  */
 /* ========================================================================= */
@@ -1033,6 +1084,72 @@ REID_API const reid_longitudinal *reid_longitudinal_get(const reid_analysis *a);
 REID_API size_t reid_warning_count(const reid_analysis *a);
 REID_API const char *reid_warning_code(const reid_analysis *a, size_t i);
 REID_API const char *reid_warning_message(const reid_analysis *a, size_t i);
+
+/* ========================================================================= */
+/* Pseudonym reversal check (docs/pseudonyms.md)                             */
+/* ========================================================================= */
+
+/**
+ * Whether the sampled pseudonyms are NHS numbers in disguise: the number
+ * itself, a reversible encoding of it, or an unkeyed hash of it. Fields may
+ * be added at the end in later versions; the struct is owned by the analysis.
+ */
+typedef struct reid_pseudonyms {
+    const char *column;          /**< the column's name */
+    const char *format;          /**< the sample's most common format: "nhs-number",
+                                      "base64-of-nhs-number", "hex-of-nhs-number", DIGEST-ENCODING
+                                      ("sha256-hex-lower", "md5-base64", ...), "truncated-ENCODING"
+                                      or "unknown-ENCODING" */
+    const char *encoding;        /**< "hex-lower", "hex-upper", "hex-mixed", "base64",
+                                      "base64url" or "other" */
+    const char *digest;          /**< "md5", "sha1", "sha256", "sha512", "truncated", or NULL */
+    uint64_t token_length;       /**< characters of a token of that format */
+    uint64_t values;             /**< non-missing values read in the column */
+    uint64_t sampled;            /**< distinct values sampled */
+    uint64_t in_format;          /**< sampled values of that format */
+    uint64_t reversed;           /**< sampled values whose NHS number was found, either way */
+    uint64_t cheap[3];           /**< found without hashing: the number itself, base64 of it,
+                                      hex of it */
+    const char *cheap_case;      /**< "nhs_number", "base64_of_number", "hex_of_number" (the
+                                      most common), or NULL when none hit */
+    int searched;                /**< 1 if NHS numbers were hashed (the format is a digest) */
+    const char *algorithms;      /**< the hashes tried, e.g. "sha256" or "md5,sha1,sha256" */
+    uint64_t reversed_by_hash;   /**< sampled digests matched by the search */
+    uint64_t stems_searched;     /**< 9-digit stems covered (every 10-digit number is a stem and
+                                      its check digit) */
+    uint64_t stems_total;        /**< stems in scope: 1,000,000,000, or 1,000 per six-digit
+                                      head that overlaps the range */
+    uint64_t candidates;         /**< valid NHS numbers hashed */
+    uint64_t hashes;             /**< digests computed: candidates x 2 forms x algorithms */
+    int exhausted;               /**< 1 if every stem in scope was searched */
+    uint64_t range_first;        /**< reid_config_set_nhs_range (0, 0: the whole space) */
+    uint64_t range_last;
+    unsigned threads;            /**< threads that hashed */
+    double seconds;              /**< wall time of the check (sorting, cheap cases, search,
+                                      timing run) */
+    double search_seconds;       /**< wall time of the search alone */
+    double hashes_per_second;    /**< hashes / search_seconds, all threads; after a search of
+                                      fewer than 2,000,000 digests, measured by a 0.25 s timing
+                                      run instead */
+    double full_space_seconds;   /**< projected time to hash all 909,090,910 valid numbers in
+                                      both forms with these algorithms at that rate; NaN if no
+                                      search ran */
+} reid_pseudonyms;
+
+/** The check's result, or NULL when no check was configured or before a successful
+ * reid_finish. */
+REID_API const reid_pseudonyms *reid_pseudonyms_get(const reid_analysis *a);
+
+/**
+ * Sampled pseudonym i (0 .. reversed - 1, in the sample's order) that was
+ * reversed: its token, its NHS number and how it was found ("nhs_number",
+ * "base64_of_number", "hex_of_number", or the hash, e.g. "sha256" or
+ * "sha256 spaced" for the "nnn nnn nnnn" form). REID_ERR_STATE if i is out of
+ * range. These identify people: the report writers print them only with
+ * reid_config_set_pseudonym_reveal.
+ */
+REID_API reid_status reid_pseudonym_reversal(const reid_analysis *a, size_t i, const char **token,
+                                             uint64_t *nhs_number, const char **how);
 
 /* ========================================================================= */
 /* Release gate                                                              */

@@ -80,6 +80,7 @@ void reid_analysis_free(reid_analysis *a)
         reid_classtable_free(&a->sens[i].pairs);
     }
     free(a->sens);
+    reid_pcheck_free(a->pcheck);
     free(a->sdicts);
     free(a->spairs);
     for (size_t i = 0; i < a->nnotes; i++)
@@ -410,6 +411,19 @@ static int resolve_events(reid_analysis *a)
     return 0;
 }
 
+/* The pseudonym column to check (reid_config_set_pseudonym_check): found like a QI. */
+static int resolve_pseudonym(reid_analysis *a)
+{
+    const reid_config *cfg = a->cfg;
+    if (!cfg->pseudonym_col) return 0;
+    long col = find_column(a, cfg->pseudonym_col, "pseudonym ",
+                           "the pseudonym column is a column number");
+    if (col < 0) return -1;
+    a->pcheck = reid_pcheck_new(a->names[col], (size_t)col, (size_t)cfg->pseudonym_sample,
+                                cfg->pseudonym_seed);
+    return a->pcheck ? 0 : nomem(a);
+}
+
 static int choose_qis(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
@@ -459,6 +473,7 @@ static int choose_qis(reid_analysis *a)
     if (rc == 0) rc = check_attribute_risks(a);
     if (rc == 0) rc = resolve_id(a);
     if (rc == 0) rc = resolve_events(a);
+    if (rc == 0) rc = resolve_pseudonym(a);
     if (rc != 0) return -1;
     a->keep = calloc(a->ncols, 1);
     a->dicts = calloc(a->nq, sizeof *a->dicts);
@@ -506,6 +521,7 @@ static int choose_qis(reid_analysis *a)
         for (size_t i = 0; i < a->sniff.n; i++)
             a->keep[a->sniff.c[i].col] = 1;
     }
+    if (a->pcheck) a->keep[a->pcheck->col] = 1;
     reid_reader_keep(&a->reader, a->keep, a->ncols);
     return a->cfg->population_table ? load_poptable(a) : 0;
 }
@@ -760,6 +776,13 @@ static int on_row(void *user, const reid_row *row)
     }
     if (a->sniffing && !a->sniff.done)
         reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
+    if (a->pcheck) { /* the pseudonym sample: trimmed, missing values left out */
+        const char *s = row->ptr[a->pcheck->col];
+        size_t len = row->len[a->pcheck->col];
+        reid_trim(&s, &len);
+        if (!reid_missing_set_has(&a->missing, s, len) && reid_pcheck_offer(a->pcheck, s, len))
+            return nomem(a);
+    }
     if (++a->data_rows == REID_SIZE_SAMPLE && a->cfg->input_size && a->reader.offset)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size * REID_SIZE_SAMPLE /
                                                     (double)a->reader.offset));
@@ -935,6 +958,24 @@ static reid_status compute(reid_analysis *a)
     return REID_OK;
 }
 
+/* The pseudonym reversal check, once the records are read (docs/pseudonyms.md). */
+static reid_status check_pseudonyms(reid_analysis *a)
+{
+    const reid_config *c = a->cfg;
+    char msg[200] = "";
+    int rc = reid_pcheck_run(a->pcheck, a->threads, c->nhs_first, c->nhs_last, c->progress,
+                             c->progress_user, msg, sizeof msg);
+    if (rc == -1) {
+        nomem(a);
+        return a->err.status;
+    }
+    if (rc != 0)
+        return reid_error_set(&a->err, REID_ERR_NOMEM, 0, 0, "%s: pseudonym check: %s", a->source,
+                              msg);
+    a->have_pcheck = 1;
+    return REID_OK;
+}
+
 reid_status reid_finish(reid_analysis *a)
 {
     if (a->err.status) return a->err.status;
@@ -968,7 +1009,9 @@ reid_status reid_finish(reid_analysis *a)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0,
                               "%s: no data rows: the file has only a header", a->source);
     }
-    return compute(a);
+    reid_status st = compute(a);
+    if (st == REID_OK && a->pcheck) st = check_pseudonyms(a);
+    return st;
 }
 
 reid_status reid_status_of(const reid_analysis *a)
@@ -1181,6 +1224,23 @@ const reid_attribute_risk *reid_attribute_risk_get(const reid_analysis *a, size_
 size_t reid_attribute_risk_max_size(const reid_analysis *a)
 {
     return reid_attribute_risk_count(a) ? a->subsets.max_size : 0;
+}
+
+const reid_pseudonyms *reid_pseudonyms_get(const reid_analysis *a)
+{
+    return a->have_pcheck && a->hist && !a->err.status ? &a->pcheck->res : NULL;
+}
+
+reid_status reid_pseudonym_reversal(const reid_analysis *a, size_t i, const char **token,
+                                    uint64_t *nhs_number, const char **how)
+{
+    const reid_pseudonyms *r = reid_pseudonyms_get(a);
+    if (!r || i >= r->reversed) return REID_ERR_STATE;
+    size_t k = a->pcheck->reversal[i];
+    if (token) *token = a->pcheck->sample.v[k];
+    if (nhs_number) *nhs_number = a->pcheck->number[k];
+    if (how) *how = a->pcheck->how[k];
+    return REID_OK;
 }
 
 const reid_hist_entry *reid_histogram(const reid_analysis *a, size_t *count)

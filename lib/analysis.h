@@ -12,6 +12,7 @@
 #include "normalise.h"
 #include "people.h"
 #include "pseudosniff.h"
+#include "pseudonym.h"
 #include "reader.h"
 #include "subsets.h"
 #include "reid.h"
@@ -108,6 +109,8 @@ struct reid_analysis {
     size_t ngens;
     char (*level_names)[16];          /* [nq * REID_HIER_MAX_LEVELS]: for reid_level_name */
     struct reid_whatif_state *whatif; /* whatif.c */
+    reid_pcheck *pcheck; /* the pseudonym reversal check (docs/pseudonyms.md), or NULL */
+    int have_pcheck;     /* pcheck->res is computed */
     double t0;
     /* people (--id; docs/people.md) */
     int have_id;                  /* a pseudonym column was given */

@@ -61,6 +61,8 @@ reid_config *reid_config_new(void)
     cfg->subset_threshold = REID_DEFAULT_SUBSET_THRESHOLD;
     cfg->seed = 1;
     cfg->events_sample = REID_DEFAULT_EVENTS_SAMPLE;
+    cfg->pseudonym_sample = REID_DEFAULT_PSEUDONYM_SAMPLE;
+    cfg->pseudonym_seed = 1;
     cfg->missing = strdup(DEFAULT_MISSING);
     if (!cfg->missing) {
         free(cfg);
@@ -94,6 +96,7 @@ void reid_config_free(reid_config *cfg)
     reid_genconf_free(&cfg->gen);
     free(cfg->id_column);
     free(cfg->events);
+    free(cfg->pseudonym_col);
     free(cfg);
 }
 
@@ -118,6 +121,7 @@ reid_config *reid_config_copy(const reid_config *cfg)
     memset(&c->gen, 0, sizeof c->gen);
     c->id_column = NULL;
     c->events = NULL;
+    c->pseudonym_col = NULL;
     c->missing = strdup(cfg->missing);
     if (reid_genconf_copy(&c->gen, &cfg->gen) != 0) goto oom;
     if (cfg->nqis) c->qis = calloc(cfg->nqis, sizeof *c->qis);
@@ -125,6 +129,7 @@ reid_config *reid_config_copy(const reid_config *cfg)
     if (cfg->weight && !(c->weight = strdup(cfg->weight))) goto oom;
     if (cfg->id_column && !(c->id_column = strdup(cfg->id_column))) goto oom;
     if (cfg->events && !(c->events = strdup(cfg->events))) goto oom;
+    if (cfg->pseudonym_col && !(c->pseudonym_col = strdup(cfg->pseudonym_col))) goto oom;
     if (cfg->nsensitive && !(c->sensitive = calloc(cfg->nsensitive, sizeof *c->sensitive)))
         goto oom;
     for (size_t i = 0; i < cfg->nsensitive; i++) {
@@ -571,5 +576,54 @@ reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n)
 {
     if (n < 1) return cfg_fail(cfg, "the unicity sample must hold at least 1 person");
     cfg->events_sample = n;
+    return REID_OK;
+}
+
+reid_status reid_config_set_pseudonym_check(reid_config *cfg, const char *column)
+{
+    const char *s = column ? column : "";
+    size_t len = strlen(s);
+    reid_trim(&s, &len);
+    char *c = NULL;
+    if (len && !(c = strndup(s, len))) return REID_ERR_NOMEM;
+    free(cfg->pseudonym_col);
+    cfg->pseudonym_col = c;
+    return REID_OK;
+}
+
+reid_status reid_config_set_pseudonym_sample(reid_config *cfg, uint64_t n)
+{
+    if (n < 1 || n > 1000000)
+        return cfg_fail(cfg, "the pseudonym sample must be from 1 to 1,000,000 values");
+    cfg->pseudonym_sample = n;
+    return REID_OK;
+}
+
+reid_status reid_config_set_pseudonym_seed(reid_config *cfg, uint64_t seed)
+{
+    cfg->pseudonym_seed = seed;
+    return REID_OK;
+}
+
+reid_status reid_config_set_nhs_range(reid_config *cfg, uint64_t first, uint64_t last)
+{
+    if ((first || last) && (first > last || last > 9999999999ull))
+        return cfg_fail(cfg, "the NHS-number range must be FIRST-LAST with FIRST <= LAST <= "
+                             "9999999999");
+    cfg->nhs_first = first;
+    cfg->nhs_last = last;
+    return REID_OK;
+}
+
+reid_status reid_config_set_pseudonym_progress(reid_config *cfg, reid_progress_fn fn, void *user)
+{
+    cfg->progress = fn;
+    cfg->progress_user = user;
+    return REID_OK;
+}
+
+reid_status reid_config_set_pseudonym_reveal(reid_config *cfg, int reveal)
+{
+    cfg->pseudonym_reveal = reveal != 0;
     return REID_OK;
 }

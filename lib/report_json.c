@@ -56,6 +56,67 @@ static json_t *real_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* pseudonyms (docs/pseudonyms.md): only with --check-pseudonyms; the numbers only with --reveal. */
+static json_t *pseudonyms(jb *b, const reid_analysis *a, const reid_pseudonyms *r)
+{
+    json_t *o = json_object();
+    put(b, o, "column", json_string(r->column));
+    put(b, o, "format", json_string(r->format));
+    put(b, o, "encoding", json_string(r->encoding));
+    put(b, o, "digest", r->digest ? json_string(r->digest) : json_null());
+    put(b, o, "token_length", u64(r->token_length));
+    put(b, o, "values", u64(r->values));
+    put(b, o, "sample_size", u64(a->cfg->pseudonym_sample));
+    put(b, o, "seed", u64(a->cfg->pseudonym_seed));
+    put(b, o, "sampled", u64(r->sampled));
+    put(b, o, "in_format", u64(r->in_format));
+    put(b, o, "reversed", u64(r->reversed));
+    json_t *cheap = json_object();
+    put(b, cheap, "nhs_number", u64(r->cheap[0]));
+    put(b, cheap, "base64_of_number", u64(r->cheap[1]));
+    put(b, cheap, "hex_of_number", u64(r->cheap[2]));
+    put(b, o, "cheap", cheap);
+    put(b, o, "cheap_case", r->cheap_case ? json_string(r->cheap_case) : json_null());
+    put(b, o, "searched", json_boolean(r->searched));
+    put(b, o, "algorithms", r->algorithms ? json_string(r->algorithms) : json_null());
+    put(b, o, "reversed_by_hash", u64(r->reversed_by_hash));
+    put(b, o, "stems_searched", u64(r->stems_searched));
+    put(b, o, "stems_total", u64(r->stems_total));
+    put(b, o, "candidates", u64(r->candidates));
+    put(b, o, "hashes", u64(r->hashes));
+    put(b, o, "exhausted", json_boolean(r->exhausted));
+    if (r->range_first || r->range_last) {
+        json_t *range = json_object();
+        put(b, range, "first", u64(r->range_first));
+        put(b, range, "last", u64(r->range_last));
+        put(b, o, "range", range);
+    } else {
+        put(b, o, "range", json_null());
+    }
+    put(b, o, "threads", u64(r->threads));
+    put(b, o, "seconds", json_real(r->seconds));
+    put(b, o, "search_seconds", json_real(r->search_seconds));
+    put(b, o, "hashes_per_second", real_or_null(r->hashes_per_second));
+    put(b, o, "full_space_seconds", real_or_null(r->full_space_seconds));
+    if (a->cfg->pseudonym_reveal) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < r->reversed; i++) {
+            const char *tok, *how;
+            uint64_t num;
+            if (reid_pseudonym_reversal(a, i, &tok, &num, &how) != REID_OK) break;
+            json_t *e = json_object();
+            put(b, e, "pseudonym", str_lossy(tok));
+            char d[16];
+            snprintf(d, sizeof d, "%010llu", (unsigned long long)num);
+            put(b, e, "nhs_number", json_string(d));
+            put(b, e, "how", json_string(how));
+            push(b, arr, e);
+        }
+        put(b, o, "reversals", arr);
+    }
+    return o;
+}
+
 /* One model's object: available, uniques, fraction (null when not available), then its own. */
 static json_t *pop_model(jb *b, const reid_population *p, const reid_pop_estimate *e)
 {
@@ -480,6 +541,9 @@ static json_t *build(const reid_analysis *a, jb *b)
         push(b, warns, w);
     }
     put(b, root, "warnings", warns);
+
+    const reid_pseudonyms *ps = reid_pseudonyms_get(a);
+    if (ps) put(b, root, "pseudonyms", pseudonyms(b, a, ps));
 
     json_t *gate = json_object();
     put(b, gate, "require_k", a->cfg->require_k ? u64(a->cfg->require_k) : json_null());

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "report_pseudonyms.h"
 #include "numfmt.h"
 #include "report_suda2.h"
 #include "report_whatif.h"
@@ -665,6 +666,9 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     if (popt) write_poptable(a, popt, o);
 
     reid_text_whatif(a, o);
+
+    const reid_pseudonyms *ps = reid_pseudonyms_get(a);
+    if (ps) reid_write_pseudonyms_text(a, ps, o);
 
     fprintf(o, "\nRun: %.2f s on %u thread%s, peak memory %.1f MiB (tables %.1f MiB)\n",
             s->elapsed_seconds, reid_threads(a), reid_threads(a) == 1 ? "" : "s",
