@@ -512,7 +512,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
         case OPT_SEED:
             if (parse_u64(optarg, &u) != 0)
                 return usage_error("--seed takes a whole number (0 to 2^64 - 1), not '%s'", optarg);
-            reid_config_set_seed(cfg, u); /* the unicity estimate's draws */
+            reid_config_set_seed(cfg, u);           /* the unicity estimate's draws */
             reid_config_set_pseudonym_seed(cfg, u); /* and the pseudonym sample */
             break;
         case OPT_RECURSIVE_C: {

@@ -18,7 +18,7 @@ typedef struct cli_options {
     int at_risk_values;       /* --at-risk-values: with the records' QI values */
     int suda2;                /* --suda2 */
     const char *suda2_option; /* a --suda2-... option given (for its message) */
-    int no_progress; /* --no-progress: no bar for the NHS-number search */
+    int no_progress;          /* --no-progress: no bar for the NHS-number search */
 } cli_options;
 
 /*

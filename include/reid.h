@@ -1095,45 +1095,45 @@ REID_API const char *reid_warning_message(const reid_analysis *a, size_t i);
  * be added at the end in later versions; the struct is owned by the analysis.
  */
 typedef struct reid_pseudonyms {
-    const char *column;          /**< the column's name */
-    const char *format;          /**< the sample's most common format: "nhs-number",
-                                      "base64-of-nhs-number", "hex-of-nhs-number", DIGEST-ENCODING
-                                      ("sha256-hex-lower", "md5-base64", ...), "truncated-ENCODING"
-                                      or "unknown-ENCODING" */
-    const char *encoding;        /**< "hex-lower", "hex-upper", "hex-mixed", "base64",
-                                      "base64url" or "other" */
-    const char *digest;          /**< "md5", "sha1", "sha256", "sha512", "truncated", or NULL */
-    uint64_t token_length;       /**< characters of a token of that format */
-    uint64_t values;             /**< non-missing values read in the column */
-    uint64_t sampled;            /**< distinct values sampled */
-    uint64_t in_format;          /**< sampled values of that format */
-    uint64_t reversed;           /**< sampled values whose NHS number was found, either way */
-    uint64_t cheap[3];           /**< found without hashing: the number itself, base64 of it,
-                                      hex of it */
-    const char *cheap_case;      /**< "nhs_number", "base64_of_number", "hex_of_number" (the
-                                      most common), or NULL when none hit */
-    int searched;                /**< 1 if NHS numbers were hashed (the format is a digest) */
-    const char *algorithms;      /**< the hashes tried, e.g. "sha256" or "md5,sha1,sha256" */
-    uint64_t reversed_by_hash;   /**< sampled digests matched by the search */
-    uint64_t stems_searched;     /**< 9-digit stems covered (every 10-digit number is a stem and
-                                      its check digit) */
-    uint64_t stems_total;        /**< stems in scope: 1,000,000,000, or 1,000 per six-digit
-                                      head that overlaps the range */
-    uint64_t candidates;         /**< valid NHS numbers hashed */
-    uint64_t hashes;             /**< digests computed: candidates x 2 forms x algorithms */
-    int exhausted;               /**< 1 if every stem in scope was searched */
-    uint64_t range_first;        /**< reid_config_set_nhs_range (0, 0: the whole space) */
+    const char *column;        /**< the column's name */
+    const char *format;        /**< the sample's most common format: "nhs-number",
+                                    "base64-of-nhs-number", "hex-of-nhs-number", DIGEST-ENCODING
+                                    ("sha256-hex-lower", "md5-base64", ...), "truncated-ENCODING"
+                                    or "unknown-ENCODING" */
+    const char *encoding;      /**< "hex-lower", "hex-upper", "hex-mixed", "base64",
+                                    "base64url" or "other" */
+    const char *digest;        /**< "md5", "sha1", "sha256", "sha512", "truncated", or NULL */
+    uint64_t token_length;     /**< characters of a token of that format */
+    uint64_t values;           /**< non-missing values read in the column */
+    uint64_t sampled;          /**< distinct values sampled */
+    uint64_t in_format;        /**< sampled values of that format */
+    uint64_t reversed;         /**< sampled values whose NHS number was found, either way */
+    uint64_t cheap[3];         /**< found without hashing: the number itself, base64 of it,
+                                    hex of it */
+    const char *cheap_case;    /**< "nhs_number", "base64_of_number", "hex_of_number" (the
+                                    most common), or NULL when none hit */
+    int searched;              /**< 1 if NHS numbers were hashed (the format is a digest) */
+    const char *algorithms;    /**< the hashes tried, e.g. "sha256" or "md5,sha1,sha256" */
+    uint64_t reversed_by_hash; /**< sampled digests matched by the search */
+    uint64_t stems_searched;   /**< 9-digit stems covered (every 10-digit number is a stem and
+                                    its check digit) */
+    uint64_t stems_total;      /**< stems in scope: 1,000,000,000, or 1,000 per six-digit
+                                    head that overlaps the range */
+    uint64_t candidates;       /**< valid NHS numbers hashed */
+    uint64_t hashes;           /**< digests computed: candidates x 2 forms x algorithms */
+    int exhausted;             /**< 1 if every stem in scope was searched */
+    uint64_t range_first;      /**< reid_config_set_nhs_range (0, 0: the whole space) */
     uint64_t range_last;
-    unsigned threads;            /**< threads that hashed */
-    double seconds;              /**< wall time of the check (sorting, cheap cases, search,
-                                      timing run) */
-    double search_seconds;       /**< wall time of the search alone */
-    double hashes_per_second;    /**< hashes / search_seconds, all threads; after a search of
-                                      fewer than 2,000,000 digests, measured by a 0.25 s timing
-                                      run instead */
-    double full_space_seconds;   /**< projected time to hash all 909,090,910 valid numbers in
-                                      both forms with these algorithms at that rate; NaN if no
-                                      search ran */
+    unsigned threads;          /**< threads that hashed */
+    double seconds;            /**< wall time of the check (sorting, cheap cases, search,
+                                    timing run) */
+    double search_seconds;     /**< wall time of the search alone */
+    double hashes_per_second;  /**< hashes / search_seconds, all threads; after a search of
+                                    fewer than 2,000,000 digests, measured by a 0.25 s timing
+                                    run instead */
+    double full_space_seconds; /**< projected time to hash all 909,090,910 valid numbers in
+                                    both forms with these algorithms at that rate; NaN if no
+                                    search ran */
 } reid_pseudonyms;
 
 /** The check's result, or NULL when no check was configured or before a successful

@@ -416,8 +416,8 @@ static int resolve_pseudonym(reid_analysis *a)
 {
     const reid_config *cfg = a->cfg;
     if (!cfg->pseudonym_col) return 0;
-    long col = find_column(a, cfg->pseudonym_col, "pseudonym ",
-                           "the pseudonym column is a column number");
+    long col =
+        find_column(a, cfg->pseudonym_col, "pseudonym ", "the pseudonym column is a column number");
     if (col < 0) return -1;
     a->pcheck = reid_pcheck_new(a->names[col], (size_t)col, (size_t)cfg->pseudonym_sample,
                                 cfg->pseudonym_seed);

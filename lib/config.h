@@ -56,18 +56,18 @@ struct reid_config {
     char *population_table; /* a file or a built-in name (docs/population-table.md); NULL = none */
     char **data_dirs;       /* where built-in population tables are looked for first */
     size_t ndata_dirs;
-    reid_genconf gen;   /* --generalise, --hierarchy, --what-if (genconf.h) */
+    reid_genconf gen; /* --generalise, --hierarchy, --what-if (genconf.h) */
 
-    char *id_column;        /* the pseudonym column (--id; name, or number without a header) */
-    char *events;           /* event columns "COL[:TYPE],..." (--events), NULL = none */
-    uint64_t seed;          /* of the unicity estimate's random choices (default 1) */
-    uint64_t events_sample; /* people sampled for it (default REID_DEFAULT_EVENTS_SAMPLE) */
-    char *pseudonym_col;           /* the pseudonym column to check (docs/pseudonyms.md), or NULL */
-    uint64_t pseudonym_sample;     /* distinct values sampled */
-    uint64_t pseudonym_seed;       /* the sample's seed */
-    uint64_t nhs_first, nhs_last;  /* the NHS numbers searched; 0, 0 = all */
-    int pseudonym_reveal;          /* the writers print the numbers found */
-    reid_progress_fn progress;     /* the search's progress, or NULL */
+    char *id_column;           /* the pseudonym column (--id; name, or number without a header) */
+    char *events;              /* event columns "COL[:TYPE],..." (--events), NULL = none */
+    uint64_t seed;             /* of the unicity estimate's random choices (default 1) */
+    uint64_t events_sample;    /* people sampled for it (default REID_DEFAULT_EVENTS_SAMPLE) */
+    char *pseudonym_col;       /* the pseudonym column to check (docs/pseudonyms.md), or NULL */
+    uint64_t pseudonym_sample; /* distinct values sampled */
+    uint64_t pseudonym_seed;   /* the sample's seed */
+    uint64_t nhs_first, nhs_last; /* the NHS numbers searched; 0, 0 = all */
+    int pseudonym_reveal;         /* the writers print the numbers found */
+    reid_progress_fn progress;    /* the search's progress, or NULL */
     void *progress_user;
     char error[256];
 };

@@ -93,8 +93,8 @@ typedef struct reid_counter {
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
-    reid_people_counter *people; /* distinct people per class (--id); NULL = none */
-    reid_events_counter *events; /* trails of events (--events, with people); NULL = none */
+    reid_people_counter *people;    /* distinct people per class (--id); NULL = none */
+    reid_events_counter *events;    /* trails of events (--events, with people); NULL = none */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */

@@ -216,8 +216,8 @@ static json_t *attribute_risks_summary(jb *b, const reid_analysis *a)
     put(b, o, "max_subset_size", u64(m));
     put(b, o, "all_subsets", json_boolean(m == a->nq));
     put(b, o, "threshold", json_real(a->cfg->subset_threshold));
-    size_t *idx = malloc((reid_attribute_risk_count(a) ? reid_attribute_risk_count(a) : 1) *
-                         sizeof *idx);
+    size_t *idx =
+        malloc((reid_attribute_risk_count(a) ? reid_attribute_risk_count(a) : 1) * sizeof *idx);
     long found = idx ? reid_subsets_minimal(&a->subsets, a->cfg->subset_threshold, idx) : -1;
     json_t *min = json_array();
     if (found < 0) b->failed = 1;

@@ -292,11 +292,12 @@ static int write_attribute_risks(const reid_analysis *a, FILE *o)
         const reid_attribute_risk *best = NULL;
         for (size_t i = 0; i < ss->count; i++)
             if (!best || ss->risks[i].uniques > best->uniques) best = &ss->risks[i];
-        fprintf(o, "  No combination makes more than %s of the records unique (--subset-threshold).\n",
+        fprintf(o,
+                "  No combination makes more than %s of the records unique (--subset-threshold).\n",
                 p1);
         if (best) {
-            fprintf(o, "  The most is %s of the records (", reid_fmt_percent(best->uniques_fraction,
-                                                                             n1, sizeof n1));
+            fprintf(o, "  The most is %s of the records (",
+                    reid_fmt_percent(best->uniques_fraction, n1, sizeof n1));
             for (size_t j = 0; j < best->nqis; j++)
                 fprintf(o, "%s%s", j ? ", " : "", a->qi[best->qis[j]].name);
             fprintf(o, ").\n");
