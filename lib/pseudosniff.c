@@ -57,27 +57,39 @@ void reid_pseudo_sniff_row(reid_pseudo_sniff *s, const char *const *ptr, const s
                            const reid_missing_set *missing)
 {
     if (s->done) return;
+    size_t live = 0;
     for (size_t i = 0; i < s->n; i++) {
         reid_sniff_col *c = &s->c[i];
+        if (c->out) continue;
         const char *v = ptr[c->col];
         size_t n = len[c->col];
         reid_trim(&v, &n);
-        if (reid_missing_set_has(missing, v, n)) continue;
+        if (reid_missing_set_has(missing, v, n)) {
+            live++;
+            continue;
+        }
         c->values++;
-        c->tokens += (uint64_t)reid_looks_like_token(v, n);
+        if (!c->byname) { /* only then do the tokens decide (reid_pseudo_sniff_hit) */
+            if (!reid_looks_like_token(v, n)) {
+                c->out = 1;
+                continue;
+            }
+            c->tokens++;
+        }
+        live++;
         uint32_t id;
         if (reid_dict_intern(&c->seen, v, n, &id) != 0) {
             s->done = 1; /* out of memory: stop looking; the warning is a courtesy */
             return;
         }
     }
-    if (++s->rows >= REID_SNIFF_ROWS) s->done = 1;
+    if (++s->rows >= REID_SNIFF_ROWS || !live) s->done = 1;
 }
 
 int reid_pseudo_sniff_hit(const reid_pseudo_sniff *s, size_t i)
 {
     const reid_sniff_col *c = &s->c[i];
     uint64_t distinct = reid_dict_values(&c->seen);
-    if (c->values < 2 || distinct >= c->values || distinct * 5 < c->values) return 0;
+    if (c->out || c->values < 2 || distinct >= c->values || distinct * 5 < c->values) return 0;
     return c->byname || c->tokens == c->values;
 }
