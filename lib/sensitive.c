@@ -193,7 +193,7 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
     uint64_t *ecnt = NULL;
     uint32_t *eid = NULL;
     uint64_t *gcount = calloc(V, sizeof *gcount), *r = NULL;
-    double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL;
+    double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL, *nlogp = NULL, *loginv = NULL;
     uint32_t *rank = malloc(V * sizeof *rank);
     rankcount *rcs = NULL;
     int have_dist = reid_sensitive_dist_init(&dist, classes, sm, pairs) == 0;
@@ -211,6 +211,13 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
     }
     for (uint32_t v = 0; v < V; v++)
         p[v] = (double)gcount[v] / N;
+    nlogp = malloc((V ? V : 1) * sizeof *nlogp);
+    loginv = malloc((V ? V : 1) * sizeof *loginv);
+    if (!nlogp || !loginv) goto done;
+    for (uint32_t v = 0; v < V; v++) {
+        nlogp[v] = p[v] > 0 ? -log(p[v]) : INFINITY;
+        loginv[v] = p[v] > 0 ? log(1 / p[v]) : INFINITY;
+    }
     r = malloc((maxent ? maxent : 1) * sizeof *r);
     rcs = malloc((maxent ? maxent : 1) * sizeof *rcs);
     if (!r || !rcs) goto done;
@@ -244,12 +251,15 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
             uint64_t cnt = ecnt[j];
             uint32_t id = eid[j];
             double qv = (double)cnt / nE, pv = p[id];
-            H -= qv * log(qv);
+            /* a class with one value (most of them) needs no logarithm of its own: qv = 1, and
+             * log(1 / pv) and -log(pv) are taken from the per-value tables, bit for bit the
+             * same numbers as computing them here */
+            if (qv != 1) H -= qv * log(qv);
             if (qv > alpha) alpha = qv;
             double d = (qv - pv) / pv;
             if (d > beta) beta = d;
-            if (qv > pv && d > -log(pv)) enhanced_none = 1;
-            double lr = fabs(log(qv / pv));
+            if (qv > pv && d > nlogp[id]) enhanced_none = 1;
+            double lr = qv == 1 ? fabs(loginv[id]) : fabs(log(qv / pv));
             if (lr > delta) delta = lr;
             tsum += fabs(qv - pv);
             psum += pv;
@@ -309,6 +319,8 @@ done:
     free(r);
     free(rcs);
     free(p);
+    free(nlogp);
+    free(loginv);
     free(Pc);
     free(S);
     free(rank);
