@@ -2,6 +2,7 @@
 #include "analysis.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -840,7 +841,63 @@ static int people_figures(reid_analysis *a)
     return 0;
 }
 
+/* The sensitive columns' measures: they read the class table and their own pair tables and
+ * dictionaries only, so they can run beside the wildcard frequencies and the population models.
+ * 0, or -1 when out of memory. */
+static int compute_sensitive(reid_analysis *a)
+{
+    for (size_t m = 0; m < a->nsens; m++) {
+        reid_sens *sv = &a->sens[m];
+        if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
+                                   a->cfg->recursive_c, &sv->res) != 0)
+            return -1;
+        sv->res.column = sv->name;
+        sv->res.missing = sv->missing;
+    }
+    return 0;
+}
+
+typedef struct sens_job {
+    reid_analysis *a;
+    pthread_t thread;
+    int started;
+    int rc;
+} sens_job;
+
+static void *sens_thread(void *arg)
+{
+    sens_job *j = arg;
+    j->rc = compute_sensitive(j->a);
+    return NULL;
+}
+
+/* Wait for the sensitive measures (computing them here if no thread was started). */
+static int sens_join(sens_job *j)
+{
+    if (!j->started) return compute_sensitive(j->a);
+    pthread_join(j->thread, NULL);
+    j->started = 0;
+    return j->rc;
+}
+
+static reid_status compute_models(reid_analysis *a, sens_job *sj);
+
 static reid_status compute(reid_analysis *a)
+{
+    /* with 2 threads or more and something else to compute meanwhile, the sensitive measures
+     * (a pass over every class per column) run on a second thread; the results are the same */
+    sens_job sj = {a, 0, 0, 0};
+    a->have_sens = 0;
+    if (a->nsens && a->threads >= 2 &&
+        (a->cfg->missing_any || a->cfg->population_size || a->cfg->sampling_fraction > 0 ||
+         a->weighted))
+        sj.started = pthread_create(&sj.thread, NULL, sens_thread, &sj) == 0;
+    reid_status st = compute_models(a, &sj);
+    if (sj.started) sens_join(&sj); /* an early failure: still wait for the thread */
+    return st;
+}
+
+static reid_status compute_models(reid_analysis *a, sens_job *sj)
 {
     free(a->hist);
     a->hist = NULL;
@@ -886,16 +943,9 @@ static reid_status compute(reid_analysis *a)
     }
     if (a->weighted)
         reid_indivrisk_compute(&a->table, a->fk, a->Fk, a->cfg->risk_threshold, &a->indiv);
-    a->have_sens = 0;
-    for (size_t m = 0; m < a->nsens; m++) {
-        reid_sens *sv = &a->sens[m];
-        if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
-                                   a->cfg->recursive_c, &sv->res) != 0) {
-            nomem(a);
-            return a->err.status;
-        }
-        sv->res.column = sv->name;
-        sv->res.missing = sv->missing;
+    if (sens_join(sj) != 0) {
+        nomem(a);
+        return a->err.status;
     }
     a->have_sens = 1;
     reid_suda2_result_free(&a->suda2);
