@@ -119,6 +119,18 @@ static int prepare_batch(reid_counter *c, reid_batch *b)
     uint64_t *const hash = b->hash;
     for (size_t v = 0; v < n * q; v++)
         if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
+    /* the sensitive values too: missing ones marked (and counted), the others hashed */
+    const size_t ns = c->ns;
+    for (size_t v = 0; v < n * ns; v++) {
+        const char *s = b->bytes + b->svoff[v];
+        size_t len = b->svlen[v];
+        if (reid_missing_set_has(c->missing, s, len)) {
+            b->svlen[v] = REID_VALUE_MISSING;
+            c->smissing_count[v % ns]++;
+        } else {
+            b->shash[v] = reid_dict_hash(s, len);
+        }
+    }
     return 0;
 }
 
@@ -225,18 +237,14 @@ static int count_batch(reid_counter *c, reid_batch *b)
         uint32_t *const ids = c->sids;
         for (size_t m = 0; m < ns; m++) {
             reid_dict *d = c->sdicts[m];
-            uint64_t missing = 0;
             for (size_t r = 0; r < n; r++) {
-                const char *s = b->bytes + b->svoff[r * ns + m];
-                size_t len = b->svlen[r * ns + m];
-                uint32_t *id = &ids[r * ns + m];
-                *id = REID_DICT_MISSING;
-                if (reid_missing_set_has(c->missing, s, len))
-                    missing++;
-                else if (reid_dict_intern(d, s, len, id) != 0)
+                size_t v = r * ns + m;
+                ids[v] = REID_DICT_MISSING;
+                if (b->svlen[v] != REID_VALUE_MISSING &&
+                    reid_dict_intern_hashed(d, b->bytes + b->svoff[v], b->svlen[v], b->shash[v],
+                                            &ids[v]) != 0)
                     return -1;
             }
-            c->smissing_count[m] += missing;
         }
         uint32_t *pk = c->pkey;
         uint32_t *const first = t->sfirst;
@@ -438,6 +446,7 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
         reid_batch *b = &c->ring[i];
         if (!b->svoff && !(b->svoff = malloc(REID_BATCH * ns * sizeof *b->svoff))) return -1;
         if (!b->svlen && !(b->svlen = malloc(REID_BATCH * ns * sizeof *b->svlen))) return -1;
+        if (!b->shash && !(b->shash = malloc(REID_BATCH * ns * sizeof *b->shash))) return -1;
         if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
     }
     return 0;
@@ -505,6 +514,7 @@ void reid_counter_free(reid_counter *c)
         free(b->weight);
         free(b->svoff);
         free(b->svlen);
+        free(b->shash);
         free(b->cls);
         free(b->pos);
         free(b->pvoff);

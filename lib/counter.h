@@ -45,19 +45,21 @@ typedef struct reid_batch {
     size_t *vlen;
     char *norm; /* the values normalised (counting side) */
     size_t nlen, ncap;
-    size_t *noff;   /* [n * q] */
-    size_t *nvlen;  /* REID_VALUE_MISSING = missing (id 0) */
-    uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
-    uint32_t *keys; /* [n * q] */
-    double *weight; /* [n]: each record's sampling weight; NULL unless weights are used */
-    size_t *svoff;  /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
-    size_t *svlen;  /* NULL unless sensitive columns are used */
-    uint32_t *cls;  /* [n]: each record's class index; NULL unless sensitive columns are used */
-    uint64_t *pos;  /* [n * 2]: each record's number and line; NULL unless positions are kept */
-    size_t *pvoff;  /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
-    size_t *pvlen;  /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
-    size_t *evoff;  /* [n * ne]: event value m of record r at bytes + evoff[r*ne+m] */
-    size_t *evlen;  /* NULL unless event columns are used */
+    size_t *noff;    /* [n * q] */
+    size_t *nvlen;   /* REID_VALUE_MISSING = missing (id 0) */
+    uint64_t *hash;  /* [n * q] value hashes, then [n] key hashes */
+    uint32_t *keys;  /* [n * q] */
+    double *weight;  /* [n]: each record's sampling weight; NULL unless weights are used */
+    size_t *svoff;   /* [n * ns]: sensitive value m of record r at bytes + svoff[r*ns+m] */
+    size_t *svlen;   /* NULL unless sensitive columns are used; REID_VALUE_MISSING once prepared
+                      * for a missing value */
+    uint64_t *shash; /* [n * ns]: the sensitive values' hashes, once prepared */
+    uint32_t *cls;   /* [n]: each record's class index; NULL unless sensitive columns are used */
+    uint64_t *pos;   /* [n * 2]: each record's number and line; NULL unless positions are kept */
+    size_t *pvoff; /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
+    size_t *pvlen; /* REID_VALUE_MISSING = no such column; NULL unless people are counted */
+    size_t *evoff; /* [n * ne]: event value m of record r at bytes + evoff[r*ne+m] */
+    size_t *evlen; /* NULL unless event columns are used */
     uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
     uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
 } reid_batch;
