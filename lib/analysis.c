@@ -844,9 +844,9 @@ static int people_figures(reid_analysis *a)
 /* The sensitive columns' measures: they read the class table and their own pair tables and
  * dictionaries only, so they can run beside the wildcard frequencies and the population models.
  * 0, or -1 when out of memory. */
-static int compute_sensitive(reid_analysis *a)
+static int compute_sensitive(reid_analysis *a, size_t first, size_t step)
 {
-    for (size_t m = 0; m < a->nsens; m++) {
+    for (size_t m = first; m < a->nsens; m += step) {
         reid_sens *sv = &a->sens[m];
         if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
                                    a->cfg->recursive_c, &sv->res) != 0)
@@ -861,36 +861,40 @@ typedef struct sens_job {
     reid_analysis *a;
     pthread_t thread;
     int started;
+    int split; /* the thread takes the odd columns, the caller the even ones */
     int rc;
 } sens_job;
 
 static void *sens_thread(void *arg)
 {
     sens_job *j = arg;
-    j->rc = compute_sensitive(j->a);
+    j->rc = j->split ? compute_sensitive(j->a, 1, 2) : compute_sensitive(j->a, 0, 1);
     return NULL;
 }
 
-/* Wait for the sensitive measures (computing them here if no thread was started). */
+/* Wait for the sensitive measures (computing them, or their share, here). */
 static int sens_join(sens_job *j)
 {
-    if (!j->started) return compute_sensitive(j->a);
+    if (!j->started) return compute_sensitive(j->a, 0, 1);
+    int rc = j->split ? compute_sensitive(j->a, 0, 2) : 0;
     pthread_join(j->thread, NULL);
     j->started = 0;
-    return j->rc;
+    return rc ? rc : j->rc;
 }
 
 static reid_status compute_models(reid_analysis *a, sens_job *sj);
 
 static reid_status compute(reid_analysis *a)
 {
-    /* with 2 threads or more and something else to compute meanwhile, the sensitive measures
-     * (a pass over every class per column) run on a second thread; the results are the same */
-    sens_job sj = {a, 0, 0, 0};
+    /* with 2 threads or more, the sensitive measures (a pass over every class per column) run on a
+     * second thread beside the other models, or share two threads between their columns; each
+     * column's results are computed as on one thread */
+    sens_job sj = {a, 0, 0, 0, 0};
     a->have_sens = 0;
-    if (a->nsens && a->threads >= 2 &&
-        (a->cfg->missing_any || a->cfg->population_size || a->cfg->sampling_fraction > 0 ||
-         a->weighted))
+    int others = a->cfg->missing_any || a->cfg->population_size || a->cfg->sampling_fraction > 0 ||
+                 a->weighted;
+    sj.split = !others && a->nsens >= 2; /* nothing else to do: the columns share the threads */
+    if (a->nsens && a->threads >= 2 && (others || sj.split))
         sj.started = pthread_create(&sj.thread, NULL, sens_thread, &sj) == 0;
     reid_status st = compute_models(a, &sj);
     if (sj.started) sens_join(&sj); /* an early failure: still wait for the thread */
