@@ -249,9 +249,27 @@ static void test_pseudonyms_errors(void **state)
     ERR_EMPTY();
 }
 
+/* The README's demonstration: data/sample-pseudonyms.csv, 200 people (400 rows) whose
+ * pseudonyms are unsalted SHA-256 of NHS numbers with stems 400000000-400099999
+ * (bench/gen_pseudonyms.py); all 200 are in the range searched. */
+static void test_pseudonyms_readme_demo(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../data/sample-pseudonyms.csv", g_tests);
+    RUN("-f", "json", "--no-progress", "--check-pseudonyms", "pseudonym", "--nhs-range",
+        "4000000000-4000999999", path);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("pseudonyms.values", 400);
+    JINT("pseudonyms.sampled", 200);
+    JINT("pseudonyms.reversed", 200);
+    JSTR("pseudonyms.format", "sha256-hex-lower");
+}
+
 static const struct CMUnitTest pseudonyms_tests[] = {
-    T(test_pseudonyms_json),  T(test_pseudonyms_text),   T(test_pseudonyms_privacy),
-    T(test_pseudonyms_cheap), T(test_pseudonyms_errors),
+    T(test_pseudonyms_readme_demo), T(test_pseudonyms_json),  T(test_pseudonyms_text),
+    T(test_pseudonyms_privacy),     T(test_pseudonyms_cheap), T(test_pseudonyms_errors),
 };
 
 static const cli_group groups[] = {
