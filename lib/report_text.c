@@ -383,9 +383,10 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
     qi_phrase(a, qp, sizeof qp);
     fprintf(o,
             "  Someone who knows a person's %s and picks the matching record is right with a "
-            "chance of at most %s (journalist risk; %s records are that exposed).\n",
+            "chance of at most %s (journalist risk; %s %s that exposed).\n",
             qp, risk_pct(t->journalist_highest, p1, sizeof p1),
-            reid_fmt_count(t->journalist_highest_records, n1));
+            reid_fmt_count(t->journalist_highest_records, n1),
+            t->journalist_highest_records == 1 ? "record is" : "records are");
     fprintf(o,
             "  On average the chance is %s (journalist average: the larger of the mean over the "
             "people who match some record and the marketer risk below).\n",
@@ -449,8 +450,8 @@ static void write_people(const reid_people *p, FILE *o)
             "risk is %.6g.\n",
             reid_fmt_count(p->highest_risk_people, n1), p->prosecutor_highest,
             p->prosecutor_average);
-    fprintf(o, "  A class holds %.3g people on average, at most %s.\n", p->mean_size,
-            reid_fmt_count(p->max_size, n1));
+    fprintf(o, "  A class holds %.3g %s on average, at most %s.\n", p->mean_size,
+            p->mean_size == 1 ? "person" : "people", reid_fmt_count(p->max_size, n1));
     fprintf(o, "\n  %-10s %14s %14s %10s\n", "people", "classes", "people with", "of people");
     fprintf(o, "  %-10s %14s %14s %10s\n", "in class", "", "this smallest", "");
     for (int b = 0; b < REID_NBUCKETS; b++) {
