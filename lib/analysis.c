@@ -319,6 +319,15 @@ static int load_poptable(reid_analysis *a)
                           a->nq, &a->missing, &a->err);
     free(path);
     free(names);
+    /* a QI the table maps itself (postcode -> sector, age -> band) must reach it as it is: a
+     * generalised value ("30-39", "SW1A") cannot be mapped, and every record would be left out */
+    for (size_t i = 0; rc == 0 && a->gen_level && i < a->nq; i++)
+        if (a->gen_level[i] && a->poptable->level[i] != REID_PT_EXACT)
+            rc = config_error(a,
+                              "--generalise coarsens '%s', which the population table maps to "
+                              "its own level ('%s'); drop the column from --generalise, or give "
+                              "a table at the generalised level",
+                              a->qi[i].name, a->poptable->header[i]);
     return rc;
 }
 

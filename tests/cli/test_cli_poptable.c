@@ -161,6 +161,16 @@ static void test_poptable_builtin(void **state)
     EXPECT_STATUS(0);
     OUT_HAS("The table's column 'sex:mf' is not a quasi-identifier here: its counts were added up "
             "over it.");
+    /* a column the table maps itself cannot be generalised first (it could not be placed) */
+    RUN("--population-table", "uk-census-2011", "--qi", "postcode,sex,age", "--generalise",
+        "age=10y", path);
+    EXPECT_STATUS(2);
+    OUT_EMPTY();
+    ERR_HAS("--generalise coarsens 'age', which the population table maps to its own level "
+            "('age:census-band')");
+    RUN("--population-table", "uk-census-2011", "--qi", "postcode,sex,age", "--generalise",
+        "sex=kept", "-q", path);
+    EXPECT_STATUS(0);
     /* the name is case-insensitive; --help documents the option */
     RUN("--population-table", "UK-CENSUS-2011", "--qi", "postcode,sex,age", "-q", path);
     EXPECT_STATUS(0);
