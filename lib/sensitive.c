@@ -194,6 +194,7 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
     uint32_t *eid = NULL;
     uint64_t *gcount = calloc(V, sizeof *gcount), *r = NULL;
     double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL, *nlogp = NULL, *loginv = NULL;
+    unsigned char *seen1 = calloc(V ? V : 1, 1); /* a class with only this value was seen */
     uint32_t *rank = malloc(V * sizeof *rank);
     rankcount *rcs = NULL;
     int have_dist = reid_sensitive_dist_init(&dist, classes, sm, pairs) == 0;
@@ -213,7 +214,7 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
         p[v] = (double)gcount[v] / N;
     nlogp = malloc((V ? V : 1) * sizeof *nlogp);
     loginv = malloc((V ? V : 1) * sizeof *loginv);
-    if (!nlogp || !loginv) goto done;
+    if (!nlogp || !loginv || !seen1) goto done;
     for (uint32_t v = 0; v < V; v++) {
         nlogp[v] = p[v] > 0 ? -log(p[v]) : INFINITY;
         loginv[v] = p[v] > 0 ? log(1 / p[v]) : INFINITY;
@@ -247,6 +248,17 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
         const double nE = (double)f;
         double H = 0, tsum = 0, psum = 0;
         const uint64_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt); /* distinct values */
+        /* A class with one value v (most classes, when most are unique) contributes exactly what
+         * the first such class with v did: its share of v is 1 whatever its size, so every
+         * measure below takes the same value (an entropy of 0, recursive l of 1, the same
+         * distances to the global distribution); only the homogeneous counts need it. The
+         * measures are minima and maxima, so skipping it leaves them bit for bit the same. */
+        if (k == 1 && seen1[eid[0]]) {
+            hom_classes++;
+            hom_records += f;
+            continue;
+        }
+        if (k == 1) seen1[eid[0]] = 1;
         for (uint64_t j = 0; j < k; j++) {
             uint64_t cnt = ecnt[j];
             uint32_t id = eid[j];
@@ -321,6 +333,7 @@ done:
     free(p);
     free(nlogp);
     free(loginv);
+    free(seen1);
     free(Pc);
     free(S);
     free(rank);
