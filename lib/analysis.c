@@ -931,7 +931,7 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
         a->fk = malloc(u * sizeof *a->fk);
         if (a->weighted) a->Fk = malloc(u * sizeof *a->Fk);
         if (!a->fk || (a->weighted && !a->Fk) ||
-            reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk) != 0 ||
+            reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk, a->threads) != 0 ||
             reid_metrics_wildcard(&a->table, a->fk, a->cfg->k, &a->sum, &a->fk_hist,
                                   &a->nfk_hist) != 0) {
             nomem(a);

@@ -2,6 +2,7 @@
  * (wildcard.h, docs/missing-wildcard.md). */
 #include "wildcard.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,61 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
     return 0;
 }
 
+/* ---- complete classes looked up in one mask group's index ---- */
+
+typedef struct wc_job {
+    const reid_classtable *t;
+    const pmap *pm;
+    const uint32_t *cl; /* the complete classes */
+    size_t lo, hi;      /* this job's part of cl */
+    const unsigned char *S;
+    size_t base; /* the group's first pattern */
+    double *fk, *Fk;
+    uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
+    double *bF;
+} wc_job;
+
+/* Hashes computed PF ahead and their slots prefetched: the slot array outgrows the caches once
+ * the partly-missing patterns number in the hundred thousands. */
+static void lookup_range(const wc_job *j)
+{
+    const reid_classtable *t = j->t;
+    const pmap *pm = j->pm;
+    const uint32_t *cl = j->cl;
+    const unsigned char *S = j->S;
+    enum { PF = 16 };
+    uint64_t ring[PF];
+    for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++) {
+        ring[i % PF] = proj_hash(t, NULL, reid_classtable_key(t, cl[i]), S);
+        __builtin_prefetch(&pm->slots[ring[i % PF] & pm->mask]);
+    }
+    for (size_t i = j->lo; i < j->hi; i++) {
+        uint32_t c = cl[i];
+        const uint32_t *key = reid_classtable_key(t, c);
+        uint64_t h = ring[i % PF];
+        if (i + PF < j->hi) {
+            uint64_t h2 = proj_hash(t, NULL, reid_classtable_key(t, cl[i + PF]), S);
+            ring[i % PF] = h2;
+            __builtin_prefetch(&pm->slots[h2 & pm->mask]);
+        }
+        int64_t k = pmap_find(pm, t, key, S, h);
+        if (k < 0) continue;
+        /* patterns with one mask have distinct projections on it: group k is one pattern, the
+         * k-th of the group (groups are numbered in list order) */
+        size_t pos = j->base + (size_t)k;
+        j->fk[c] += (double)pm->f[k];
+        if (j->Fk) j->Fk[c] += pm->F[k];
+        j->bf[pos] += t->sizes[c];
+        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
+}
+
+static void *lookup_thread(void *arg)
+{
+    lookup_range(arg);
+    return NULL;
+}
+
 /* ---- the partly-missing patterns, sorted by mask ---- */
 
 typedef struct dent {
@@ -137,7 +193,8 @@ static int cmp_dent(const void *a, const void *b)
     return r ? r : (x->cls > y->cls) - (x->cls < y->cls);
 }
 
-int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk)
+int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk,
+                     unsigned threads)
 {
     const unsigned q = t->q;
     const uint64_t n = t->nclasses;
@@ -170,6 +227,8 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     unsigned char *u = malloc(q + 1);
     size_t *gstart = malloc((nd + 1) * sizeof *gstart);
     pmap pm = {0};
+    uint64_t *bf2 = NULL; /* the second thread's matches per pattern */
+    double *bF2 = NULL;
     pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
     int rc = -1;
     if (!cl || !dl || !de || !masks || !bf || !bF || !u || !gstart || !pm.buf) goto out;
@@ -203,32 +262,35 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         const unsigned char *S = de[gstart[g]].mask;
         size_t cnt = gstart[g + 1] - gstart[g];
         if (pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0) goto out;
-        /* hashes computed PF ahead and their slots prefetched: the slot array outgrows the
-         * caches once the partly-missing patterns number in the hundred thousands */
-        enum { PF = 16 };
-        uint64_t ring[PF];
-        for (size_t i = 0; i < nc && i < PF; i++) {
-            ring[i] = proj_hash(t, pm.buf, reid_classtable_key(t, cl[i]), S);
-            __builtin_prefetch(&pm.slots[ring[i] & pm.mask]);
+        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF};
+        if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
+            bf2 = calloc(nd, sizeof *bf2);
+            bF2 = calloc(nd, sizeof *bF2);
+            if (!bf2 || !bF2) goto out;
         }
-        for (size_t i = 0; i < nc; i++) {
-            uint32_t c = cl[i];
-            const uint32_t *key = reid_classtable_key(t, c);
-            uint64_t h = ring[i % PF];
-            if (i + PF < nc) {
-                uint64_t h2 = proj_hash(t, pm.buf, reid_classtable_key(t, cl[i + PF]), S);
-                ring[i % PF] = h2;
-                __builtin_prefetch(&pm.slots[h2 & pm.mask]);
+        if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD) {
+            /* two halves of the complete classes on two threads: each class's fk is written by
+             * one of them, in the same mask order as on one thread; the matches per pattern
+             * (whole numbers) are summed after. Only without weights, whose real sums would be
+             * added in another order. */
+            wc_job second = job;
+            job.hi = second.lo = nc / 2;
+            second.bf = bf2;
+            second.bF = bF2; /* not read without weights; its own, so that nothing is shared */
+            pthread_t th;
+            if (pthread_create(&th, NULL, lookup_thread, &second) == 0) {
+                lookup_range(&job);
+                pthread_join(th, NULL);
+                for (size_t i = gstart[g]; i < gstart[g + 1]; i++) {
+                    bf[i] += bf2[i];
+                    bf2[i] = 0;
+                }
+            } else {
+                job.hi = nc;
+                lookup_range(&job);
             }
-            int64_t k = pmap_find(&pm, t, key, S, h);
-            if (k < 0) continue;
-            /* patterns with one mask have distinct projections on it: group k is one pattern,
-             * the k-th of the group (groups are numbered in list order) */
-            size_t pos = gstart[g] + (size_t)k;
-            fk[c] += (double)pm.f[k];
-            if (Fk) Fk[c] += pm.F[k];
-            bf[pos] += t->sizes[c];
-            bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        } else {
+            lookup_range(&job);
         }
     }
     /* partly missing x partly missing: P (mask S) and Q (mask T) are compatible when they agree
@@ -283,5 +345,7 @@ out:
     free(u);
     free(gstart);
     pmap_free(&pm);
+    free(bf2);
+    free(bF2);
     return rc;
 }

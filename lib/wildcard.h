@@ -25,9 +25,16 @@
 
 /*
  * fk[c] (and Fk[c] if Fk is not NULL) for every class c of t, by the rule
- * above. Fk needs the table's weight sums (t->wsum); without them Fk = fk.
+ * above. Fk needs the table's weight sums (t->wsum); without them Fk = fk. threads: how
+ * many may be used (1 = this one only).
  * 0, or -1 when out of memory.
  */
-int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk);
+int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk,
+                     unsigned threads);
+
+/* With threads >= 2, no weights (Fk NULL) and at least twice this many complete classes, the
+ * complete classes are looked up on two threads; the results are the same (fk of whole numbers
+ * and alpha multiples summed per class in the same order). */
+#define REID_WILDCARD_MIN_PER_THREAD 65536
 
 #endif

@@ -43,7 +43,7 @@ static void record_fk(const reid_classtable *t, size_t nrec, const uint32_t *val
 {
     double *cf = malloc(t->nclasses * sizeof *cf), *cF = malloc(t->nclasses * sizeof *cF);
     assert_true(cf && cF);
-    assert_int_equal(reid_wildcard_fk(t, alpha, cf, cF), 0);
+    assert_int_equal(reid_wildcard_fk(t, alpha, cf, cF, 1), 0);
     for (size_t i = 0; i < nrec; i++) {
         int64_t c = reid_classtable_find(t, vals + i * t->q);
         assert_true(c >= 0);
@@ -88,7 +88,7 @@ static void test_tv_s1(void **state)
     }
     /* NULL Fk is allowed */
     double cf[8];
-    assert_int_equal(reid_wildcard_fk(&t, 1, cf, NULL), 0);
+    assert_int_equal(reid_wildcard_fk(&t, 1, cf, NULL, 1), 0);
     reid_classtable_free(&t);
     reid_classtable_free(&u);
 }
@@ -205,6 +205,43 @@ static void brute(const reid_classtable *t, double alpha, double *fk, double *Fk
     }
 }
 
+/* Two threads give exactly what one does: a table with enough complete classes for the split
+ * (REID_WILDCARD_MIN_PER_THREAD each), several masks of missing columns, alpha 1 and 0.5. */
+static void test_two_threads_identical(void **state)
+{
+    (void)state;
+    const unsigned q = 3;
+    const size_t nrec = 3 * REID_WILDCARD_MIN_PER_THREAD;
+    uint32_t *v = malloc(nrec * q * sizeof *v);
+    assert_non_null(v);
+    uint64_t seed = 12345;
+    for (size_t i = 0; i < nrec * q; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned r = (unsigned)(seed >> 33);
+        v[i] = r % 100 < 4 ? 0 : 1 + (r / 100) % (i % q == 0 ? 5000 : 40);
+    }
+    reid_classtable t;
+    fill(&t, q, nrec, v, NULL);
+    uint64_t u = t.nclasses;
+    double *one = malloc(u * sizeof *one), *two = malloc(u * sizeof *two);
+    assert_true(one && two);
+    for (int a = 0; a < 2; a++) {
+        double alpha = a ? 0.5 : 1;
+        assert_int_equal(reid_wildcard_fk(&t, alpha, one, NULL, 1), 0);
+        assert_int_equal(reid_wildcard_fk(&t, alpha, two, NULL, 2), 0);
+        size_t above = 0;
+        for (uint64_t c = 0; c < u; c++) {
+            assert_true(one[c] == two[c]);
+            above += one[c] > (double)t.sizes[c];
+        }
+        assert_true(above > 1000); /* the wildcard did add matches: the lookups were exercised */
+    }
+    free(one);
+    free(two);
+    reid_classtable_free(&t);
+    free(v);
+}
+
 static void test_random_vs_brute(void **state)
 {
     (void)state;
@@ -235,7 +272,7 @@ static void test_random_vs_brute(void **state)
             double *fk = malloc(u * sizeof *fk), *Fk = malloc(u * sizeof *Fk);
             double *bk = malloc(u * sizeof *bk), *Bk = malloc(u * sizeof *Bk);
             assert_true(fk && Fk && bk && Bk);
-            assert_int_equal(reid_wildcard_fk(&t, alpha, fk, Fk), 0);
+            assert_int_equal(reid_wildcard_fk(&t, alpha, fk, Fk, 1), 0);
             brute(&t, alpha, bk, Bk);
             for (uint64_t c = 0; c < u; c++) {
                 assert_true(fk[c] == bk[c]); /* sums of whole numbers and halves: exact */
@@ -410,9 +447,13 @@ static void test_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tv_s1),       cmocka_unit_test(test_single_key),
-        cmocka_unit_test(test_all_missing), cmocka_unit_test(test_random_vs_brute),
-        cmocka_unit_test(test_api_figures), cmocka_unit_test(test_api_merge),
+        cmocka_unit_test(test_tv_s1),
+        cmocka_unit_test(test_single_key),
+        cmocka_unit_test(test_all_missing),
+        cmocka_unit_test(test_random_vs_brute),
+        cmocka_unit_test(test_two_threads_identical),
+        cmocka_unit_test(test_api_figures),
+        cmocka_unit_test(test_api_merge),
         cmocka_unit_test(test_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
