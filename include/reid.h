@@ -1155,8 +1155,16 @@ REID_API reid_status reid_pseudonym_reversal(const reid_analysis *a, size_t i, c
 /* Release gate                                                              */
 /* ========================================================================= */
 
-/** 1 if every configured gate holds (or none is set), 0 if one fails. */
+/**
+ * 1 if every configured gate holds (or none is set), 0 if one fails. With a pseudonym column
+ * (reid_config_set_id) the gate compares the people's figures (reid_people: k over people, the
+ * fraction of unique people, the highest risk of a person), since rows of one person make classes
+ * look larger than they are; otherwise the records'.
+ */
 REID_API int reid_gate_passed(const reid_analysis *a);
+
+/** 1 if the gate counts people (a pseudonym column was given), 0 if records. */
+REID_API int reid_gate_per_person(const reid_analysis *a);
 
 /** One threshold of the gate, checked. */
 typedef struct reid_gate_check {

@@ -1400,13 +1400,33 @@ const char *reid_value(const reid_analysis *a, size_t qi, uint32_t id, size_t *l
     return reid_dict_value(&a->qi[qi].dict, id, len);
 }
 
-int reid_gate_passed(const reid_analysis *a)
+int reid_gate_per_person(const reid_analysis *a)
+{
+    return reid_people_get(a) != NULL;
+}
+
+/* What the gate compares: the people's figures with a pseudonym column (docs/people.md: rows of
+ * one person would otherwise make classes look larger than they are), else the records'. 0, or
+ * -1 before the figures exist. */
+static int gate_figures(const reid_analysis *a, uint64_t *k, double *uniques, double *risk)
 {
     const reid_summary *s = reid_summary_get(a);
-    if (!s) return 0;
-    if (a->cfg->require_k && s->min_size < a->cfg->require_k) return 0;
-    if (a->cfg->max_uniques >= 0 && s->uniques_fraction > a->cfg->max_uniques) return 0;
-    if (a->cfg->max_risk >= 0 && s->prosecutor_highest > a->cfg->max_risk) return 0;
+    if (!s) return -1;
+    const reid_people *p = reid_people_get(a);
+    *k = p ? p->k_anonymity : s->min_size;
+    *uniques = p ? p->unique_fraction : s->uniques_fraction;
+    *risk = p ? p->prosecutor_highest : s->prosecutor_highest;
+    return 0;
+}
+
+int reid_gate_passed(const reid_analysis *a)
+{
+    uint64_t k;
+    double uf, risk;
+    if (gate_figures(a, &k, &uf, &risk) != 0) return 0;
+    if (a->cfg->require_k && k < a->cfg->require_k) return 0;
+    if (a->cfg->max_uniques >= 0 && uf > a->cfg->max_uniques) return 0;
+    if (a->cfg->max_risk >= 0 && risk > a->cfg->max_risk) return 0;
     return 1;
 }
 
@@ -1417,28 +1437,31 @@ static const char *gate_from_name(const reid_analysis *a, reid_gate_from from, c
 
 size_t reid_gate_checks(const reid_analysis *a, reid_gate_check *out, size_t max)
 {
-    const reid_summary *s = reid_summary_get(a);
-    if (!s) return 0;
+    uint64_t k;
+    double uf, risk;
+    if (gate_figures(a, &k, &uf, &risk) != 0) return 0;
     const reid_config *c = a->cfg;
     reid_gate_check all[3];
     size_t n = 0;
     if (c->require_k)
         all[n++] = (reid_gate_check){"k",
                                      (double)c->require_k,
-                                     (double)s->min_size,
-                                     s->min_size >= c->require_k,
+                                     (double)k,
+                                     k >= c->require_k,
                                      c->require_k_from,
                                      gate_from_name(a, c->require_k_from, "--require-k")};
     if (c->max_uniques >= 0)
-        all[n++] = (reid_gate_check){
-            "max_uniques",       c->max_uniques,
-            s->uniques_fraction, s->uniques_fraction <= c->max_uniques,
-            c->max_uniques_from, gate_from_name(a, c->max_uniques_from, "--max-uniques")};
+        all[n++] = (reid_gate_check){"max_uniques",
+                                     c->max_uniques,
+                                     uf,
+                                     uf <= c->max_uniques,
+                                     c->max_uniques_from,
+                                     gate_from_name(a, c->max_uniques_from, "--max-uniques")};
     if (c->max_risk >= 0)
         all[n++] = (reid_gate_check){"max_risk",
                                      c->max_risk,
-                                     s->prosecutor_highest,
-                                     s->prosecutor_highest <= c->max_risk,
+                                     risk,
+                                     risk <= c->max_risk,
                                      c->max_risk_from,
                                      gate_from_name(a, c->max_risk_from, "--require-max-risk")};
     for (size_t i = 0; i < n && i < max; i++)

@@ -561,13 +561,15 @@ static json_t *build(const reid_analysis *a, jb *b)
         int is_k = strcmp(checks[i].threshold, "k") == 0;
         put(b, c, "threshold", json_string(checks[i].threshold));
         put(b, c, "required", is_k ? u64(a->cfg->require_k) : json_real(checks[i].required));
-        put(b, c, "measured", is_k ? u64(s->min_size) : real_or_null(checks[i].measured));
+        put(b, c, "measured",
+            is_k ? u64((uint64_t)checks[i].measured) : real_or_null(checks[i].measured));
         put(b, c, "met", json_boolean(checks[i].met));
         put(b, c, "from", json_string(checks[i].from_name));
         push(b, arr, c);
     }
     put(b, gate, "checks", arr);
     put(b, gate, "passed", json_boolean(reid_gate_passed(a)));
+    put(b, gate, "counts", json_string(reid_gate_per_person(a) ? "people" : "records"));
     put(b, root, "gate", gate);
 
     json_t *run = json_object();

@@ -562,7 +562,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
     size_t nchecks = reid_gate_checks(a, checks, 3);
     const char *policy = reid_gate_policy(a);
     if (nchecks || policy) {
-        fprintf(o, "\nRelease gate: %s\n", reid_gate_passed(a) ? "PASSED" : "FAILED");
+        fprintf(o, "\nRelease gate: %s%s\n", reid_gate_passed(a) ? "PASSED" : "FAILED",
+                reid_gate_per_person(a) ? " (counting people, not rows: --id)" : "");
         if (policy) {
             const char *src = reid_gate_policy_source(a);
             fprintf(o, "  Policy %s: %s.\n", policy, src ? src : "k-anonymity with the K given");
@@ -573,8 +574,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             const char *met = c->met ? "met" : "NOT met";
             if (strcmp(c->threshold, "k") == 0)
                 fprintf(o, "  k >= %s required: k = %s (%s), set by %s.\n",
-                        reid_fmt_count(a->cfg->require_k, n1), reid_fmt_count(s->min_size, n2), met,
-                        c->from_name);
+                        reid_fmt_count(a->cfg->require_k, n1),
+                        reid_fmt_count((uint64_t)c->measured, n2), met, c->from_name);
             else if (strcmp(c->threshold, "max_uniques") == 0)
                 fprintf(o, "  at most %s unique required: %s (%s), set by %s.\n",
                         reid_fmt_percent(c->required, p1, sizeof p1),

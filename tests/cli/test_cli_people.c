@@ -194,8 +194,39 @@ static void test_people_max_memory(void **state)
     JINT("people.k_anonymity", 33333);
 }
 
+/* With --id the release gate counts people: person A's two rows make the class of M look like
+ * 2 records, but it holds 1 person (hand count: M = {A, A}, F = {B, C}; k over rows 2, over
+ * people 1; unique people 1 of 3; highest risk of a person 1). */
+static void test_people_gate(void **state)
+{
+    (void)state;
+    const char *p = SCRATCH_CSV("gate_people.csv", "pid,sex\nA,M\nA,M\nB,F\nC,F\n");
+    RUN("-f", "json", "--qi", "sex", "--require-k", "2", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JSTR("gate.counts", "records");
+    JINT("gate.checks.0.measured", 2);
+    RUN("-f", "json", "--qi", "sex", "--id", "pid", "--require-k", "2", p);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JSTR("gate.counts", "people");
+    JBOOL("gate.passed", 0);
+    JINT("gate.checks.0.measured", 1);
+    RUN("-f", "json", "--qi", "sex", "--id", "pid", "--max-uniques", "0.3", p);
+    EXPECT_STATUS(1);
+    PARSE_JSON();
+    JREAL("gate.checks.0.measured", 1.0 / 3, 1e-15);
+    RUN("-f", "json", "--qi", "sex", "--id", "pid", "--max-uniques", "0.34", p);
+    EXPECT_STATUS(0);
+    RUN("--qi", "sex", "--id", "pid", "--require-k", "2", p);
+    EXPECT_STATUS(1);
+    OUT_HAS("Release gate: FAILED (counting people, not rows: --id)");
+    OUT_HAS("k >= 2 required: k = 1 (NOT met)");
+}
+
 static const struct CMUnitTest people_tests[] = {
-    T(test_people_json),    T(test_people_text),   T(test_people_warning_privacy),
+    T(test_people_gate),    T(test_people_json),
+    T(test_people_text),    T(test_people_warning_privacy),
     T(test_people_threads), T(test_people_errors),
 };
 
