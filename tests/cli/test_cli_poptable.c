@@ -225,7 +225,9 @@ static void test_poptable_privacy(void **state)
         EXPECT_STATUS(0);
         OUT_HAS(json ? "\"population_table\"" : "Population table");
         for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) {
-            OUT_LACKS(secrets[i]);
+            char *out = out_masked(); /* the run's seconds and bytes may hold "104" */
+            TEXT_LACKS(out, secrets[i]);
+            free(out);
             ERR_LACKS(secrets[i]);
         }
     }

@@ -314,7 +314,9 @@ static void test_link_privacy(void **state)
             json ? "json" : "text");
         EXPECT_STATUS(0);
         for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) {
-            OUT_LACKS(secrets[i]);
+            char *out = out_masked(); /* the run's seconds and bytes may hold "1938" */
+            TEXT_LACKS(out, secrets[i]);
+            free(out);
             ERR_LACKS(secrets[i]);
         }
     }
