@@ -1,5 +1,6 @@
 /* link.c - `reid-check link`: the linkage demonstration's command line (docs/linkage.md). */
 #include "link.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,38 +118,6 @@ static int link_usage_error(const char *fmt, ...)
     return EXIT_USAGE_OR_INPUT;
 }
 
-static int parse_fraction(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s) return -1;
-    if (*end == '%') {
-        v /= 100;
-        end++;
-    }
-    if (*end || !(v >= 0 && v <= 1)) return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_size(const char *s, size_t *out)
-{
-    char *end;
-    if (!*s || *s == '-') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s) return -1;
-    unsigned long long mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1ull << 20, end++;
-    if (*end || v == 0 || v > SIZE_MAX / mult) return -1;
-    *out = (size_t)(v * mult);
-    return 0;
-}
-
 /* -1 to go on, or an exit status. */
 static int parse_link(int argc, char **argv, link_args *a, reid_config *cfg)
 {
@@ -186,11 +155,7 @@ static int parse_link(int argc, char **argv, link_args *a, reid_config *cfg)
             break;
         case 'd': {
             int d;
-            if (strcasecmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
-                d = '\t';
-            else if (strlen(optarg) == 1)
-                d = (unsigned char)optarg[0];
-            else
+            if (cli_parse_delimiter(optarg, &d) != 0)
                 return link_usage_error("--delimiter takes one character or 'tab', not '%s'",
                                         optarg);
             if (reid_config_set_delimiter(cfg, d) != REID_OK)
@@ -208,14 +173,14 @@ static int parse_link(int argc, char **argv, link_args *a, reid_config *cfg)
             reid_config_set_strict_quotes(cfg, 0);
             break;
         case L_MAX_FIELD:
-            if (parse_size(optarg, &sz) != 0)
+            if (cli_parse_size(optarg, &sz) != 0)
                 return link_usage_error("--max-field-size takes a size in bytes such as 1M, "
                                         "not '%s'",
                                         optarg);
             reid_config_set_max_field_size(cfg, sz);
             break;
         case L_MAX_REID:
-            if (parse_fraction(optarg, &a->max_reid) != 0)
+            if (cli_parse_fraction(optarg, &a->max_reid) != 0)
                 return link_usage_error("--max-reidentified takes a fraction from 0 to 1 (or a "
                                         "percentage such as 1%%), not '%s'",
                                         optarg);
@@ -223,10 +188,8 @@ static int parse_link(int argc, char **argv, link_args *a, reid_config *cfg)
         case L_SHOW:
             a->show = UINT64_MAX;
             if (optarg) {
-                char *end;
-                errno = 0;
-                unsigned long long v = strtoull(optarg, &end, 10);
-                if (errno || *end || end == optarg || *optarg == '-' || v == 0)
+                uint64_t v;
+                if (cli_parse_u64(optarg, &v) != 0 || v == 0)
                     return link_usage_error("--show-matches takes a number of pairs of at least "
                                             "1 (--show-matches=20), not '%s'",
                                             optarg);

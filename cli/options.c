@@ -1,5 +1,6 @@
 /* options.c - reid-check's options: getopt_long, each value checked, each error explained. */
 #include "options.h"
+#include "parse.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -283,62 +284,6 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE_OR_INPUT;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!*s || *s == '-') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_size(const char *s, size_t *out)
-{
-    char *end;
-    if (!*s || *s == '-') return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s) return -1;
-    unsigned long long mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1ull << 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        mult = 1ull << 30, end++;
-    if (*end || v == 0 || v > SIZE_MAX / mult) return -1;
-    *out = (size_t)(v * mult);
-    return 0;
-}
-
-static int parse_fraction(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s) return -1;
-    if (*end == '%') {
-        v /= 100;
-        end++;
-    }
-    if (*end || !(v >= 0 && v <= 1)) return -1;
-    *out = v;
-    return 0;
-}
-
-static int parse_delimiter(const char *s, int *out)
-{
-    if (strcasecmp(s, "tab") == 0 || strcmp(s, "\\t") == 0)
-        *out = '\t';
-    else if (strlen(s) == 1)
-        *out = (unsigned char)s[0];
-    else
-        return -1;
-    return 0;
-}
-
 /* Built-in population tables are also looked for beside an installed executable:
  * BINDIR/../share/reid-check (a relocated install). */
 static int add_exe_data_dir(reid_config *cfg)
@@ -365,7 +310,7 @@ static int parse_nhs_range(const char *s, uint64_t *first, uint64_t *last)
     char a[11];
     memcpy(a, s, (size_t)(dash - s));
     a[dash - s] = 0;
-    if (parse_u64(a, first) != 0 || parse_u64(dash + 1, last) != 0) return -1;
+    if (cli_parse_u64(a, first) != 0 || cli_parse_u64(dash + 1, last) != 0) return -1;
     return *first <= *last && *last > 0 ? 0 : -1;
 }
 
@@ -401,7 +346,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             reid_config_set_header(cfg, REID_HEADER_AS_IS);
             break;
         case 'd':
-            if (parse_delimiter(optarg, &d) != 0)
+            if (cli_parse_delimiter(optarg, &d) != 0)
                 return usage_error("--delimiter takes one character or 'tab', not '%s'", optarg);
             if (cfg_check(cfg, reid_config_set_delimiter(cfg, d))) return EXIT_USAGE_OR_INPUT;
             break;
@@ -410,7 +355,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             break;
         case OPT_MISSING_ANY:
             f = 1;
-            if (optarg && parse_fraction(optarg, &f) != 0)
+            if (optarg && cli_parse_fraction(optarg, &f) != 0)
                 return usage_error("--missing-matches-any takes a weight alpha from 0 to 1 "
                                    "(--missing-matches-any=0.5), not '%s'",
                                    optarg);
@@ -424,31 +369,31 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             reid_config_set_strict_quotes(cfg, 0);
             break;
         case OPT_MAX_FIELD:
-            if (parse_size(optarg, &sz) != 0)
+            if (cli_parse_size(optarg, &sz) != 0)
                 return usage_error("--max-field-size takes a size in bytes such as 1M, not '%s'",
                                    optarg);
             reid_config_set_max_field_size(cfg, sz);
             break;
         case 'k':
-            if (parse_u64(optarg, &u) != 0 || u < 1)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1)
                 return usage_error("-k takes a whole number of at least 1, not '%s'", optarg);
             reid_config_set_k(cfg, u);
             break;
         case OPT_REQUIRE_K:
-            if (parse_u64(optarg, &u) != 0 || u < 1)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1)
                 return usage_error("--require-k takes a whole number of at least 1, not '%s'",
                                    optarg);
             reid_config_set_require_k(cfg, u);
             break;
         case OPT_MAX_UNIQUES:
-            if (parse_fraction(optarg, &f) != 0)
+            if (cli_parse_fraction(optarg, &f) != 0)
                 return usage_error("--max-uniques takes a fraction from 0 to 1 (or a percentage "
                                    "such as 1%%), not '%s'",
                                    optarg);
             reid_config_set_max_uniques(cfg, f);
             break;
         case OPT_MAX_RISK:
-            if (parse_fraction(optarg, &f) != 0)
+            if (cli_parse_fraction(optarg, &f) != 0)
                 return usage_error("--require-max-risk takes a risk from 0 to 1 (or a percentage "
                                    "such as 9%%), not '%s'",
                                    optarg);
@@ -460,7 +405,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return usage_error("--policy: %s", reid_config_error(cfg));
             break;
         case OPT_SAMPLING_FRACTION:
-            if (parse_fraction(optarg, &f) != 0 || f <= 0)
+            if (cli_parse_fraction(optarg, &f) != 0 || f <= 0)
                 return usage_error(
                     "--sampling-fraction takes a fraction greater than 0 and at most "
                     "1 (or a percentage such as 1%%), not '%s'",
@@ -469,7 +414,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_POPULATION_SIZE:
-            if (parse_u64(optarg, &u) != 0 || u < 1)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1)
                 return usage_error("--population-size takes a whole number of people (at least "
                                    "1), not '%s'",
                                    optarg);
@@ -503,14 +448,14 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             has_events = 1;
             break;
         case OPT_EVENTS_SAMPLE:
-            if (parse_u64(optarg, &u) != 0 || u < 1)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1)
                 return usage_error("--events-sample takes a whole number of people (at least 1), "
                                    "not '%s'",
                                    optarg);
             reid_config_set_events_sample(cfg, u);
             break;
         case OPT_SEED:
-            if (parse_u64(optarg, &u) != 0)
+            if (cli_parse_u64(optarg, &u) != 0)
                 return usage_error("--seed takes a whole number (0 to 2^64 - 1), not '%s'", optarg);
             reid_config_set_seed(cfg, u);           /* the unicity estimate's draws */
             reid_config_set_pseudonym_seed(cfg, u); /* and the pseudonym sample */
@@ -530,7 +475,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             opts->suda2 = 1;
             break;
         case OPT_SUDA2_MAX:
-            if (parse_u64(optarg, &u) != 0 || u < 1 || u > REID_SUDA2_MAX_QIS)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > REID_SUDA2_MAX_QIS)
                 return usage_error("--suda2-max-msu-size takes a whole number from 1 to %d, not "
                                    "'%s'",
                                    REID_SUDA2_MAX_QIS, optarg);
@@ -538,7 +483,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             opts->suda2_option = "--suda2-max-msu-size";
             break;
         case OPT_SUDA2_FRACTION:
-            if (parse_fraction(optarg, &f) != 0 || f <= 0)
+            if (cli_parse_fraction(optarg, &f) != 0 || f <= 0)
                 return usage_error("--suda2-dis-fraction takes a fraction greater than 0 and at "
                                    "most 1 (or a percentage such as 1%%), not '%s'",
                                    optarg);
@@ -558,7 +503,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             reid_config_set_attribute_risks(cfg, 1, max_subset);
             break;
         case OPT_MAX_SUBSET_SIZE:
-            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
                 return usage_error("--max-subset-size takes a number of columns of at least 1, "
                                    "not '%s'",
                                    optarg);
@@ -566,7 +511,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             reid_config_set_attribute_risks(cfg, 1, max_subset);
             break;
         case OPT_SUBSET_THRESHOLD:
-            if (parse_fraction(optarg, &f) != 0 || f >= 1)
+            if (cli_parse_fraction(optarg, &f) != 0 || f >= 1)
                 return usage_error("--subset-threshold takes a share of the records from 0 to "
                                    "less than 1 (or a percentage such as 5%%), not '%s'",
                                    optarg);
@@ -597,7 +542,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             what_if = optarg ? REID_WHATIF_ALL : REID_WHATIF_PRUNED;
             break;
         case OPT_WHAT_IF_MAX:
-            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 100000000)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 100000000)
                 return usage_error("--what-if-max-nodes takes a number from 1 to 100000000, not "
                                    "'%s'",
                                    optarg);
@@ -609,7 +554,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return EXIT_USAGE_OR_INPUT;
             break;
         case OPT_PSEUDONYM_SAMPLE:
-            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 1000000)
                 return usage_error("--pseudonym-sample takes a number from 1 to 1000000, not '%s'",
                                    optarg);
             reid_config_set_pseudonym_sample(cfg, u);
@@ -631,7 +576,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             opts->no_progress = 1;
             break;
         case OPT_RISK_THRESHOLD:
-            if (parse_fraction(optarg, &f) != 0)
+            if (cli_parse_fraction(optarg, &f) != 0)
                 return usage_error("--risk-threshold takes a risk from 0 to 1 (or a percentage "
                                    "such as 10%%), not '%s'",
                                    optarg);
@@ -649,13 +594,13 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             opts->output = optarg;
             break;
         case OPT_MAX_MEMORY:
-            if (parse_size(optarg, &sz) != 0)
+            if (cli_parse_size(optarg, &sz) != 0)
                 return usage_error("--max-memory takes a size such as 4G or 500M, not '%s'",
                                    optarg);
             reid_config_set_max_memory(cfg, sz);
             break;
         case 'j':
-            if (parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)
+            if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)
                 return usage_error("--threads takes a number from 1 to 1024, not '%s'", optarg);
             reid_config_set_threads(cfg, (unsigned)u);
             break;
