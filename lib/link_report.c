@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonbuild.h"
 #include "link.h"
 #include "numfmt.h"
 
@@ -99,51 +100,18 @@ reid_status reid_link_write_text(const reid_link *l, FILE *o)
 
 /* ---- JSON ---- */
 
-typedef struct jb {
-    int failed;
-} jb;
-
-static void put(jb *b, json_t *obj, const char *key, json_t *v)
-{
-    if (!obj || !v || json_object_set_new(obj, key, v) != 0) b->failed = 1;
-}
-
-static void push(jb *b, json_t *arr, json_t *v)
-{
-    if (!arr || !v || json_array_append_new(arr, v) != 0) b->failed = 1;
-}
-
-static json_t *u64(uint64_t v)
-{
-    return json_integer((json_int_t)v);
-}
-
-/* A file name need not be UTF-8: bytes from 0x80 up become '?' if it is not. */
-static json_t *str_lossy(const char *s)
-{
-    json_t *v = json_string(s);
-    if (v || !s) return v;
-    char *c = strdup(s);
-    if (!c) return NULL;
-    for (char *p = c; *p; p++)
-        if ((unsigned char)*p >= 0x80) *p = '?';
-    v = json_string(c);
-    free(c);
-    return v;
-}
-
 static void put_counts(jb *b, json_t *o, const reid_link_counts *c)
 {
-    put(b, o, "reidentified", u64(c->reidentified));
-    put(b, o, "narrowed", u64(c->narrowed));
-    put(b, o, "ambiguous", u64(c->ambiguous));
-    put(b, o, "unmatched", u64(c->unmatched));
-    put(b, o, "missing_key", u64(c->missing_key));
-    put(b, o, "reidentified_fraction", json_real(c->reidentified_fraction));
-    put(b, o, "narrowed_fraction", json_real(c->narrowed_fraction));
-    put(b, o, "ambiguous_fraction", json_real(c->ambiguous_fraction));
-    put(b, o, "unmatched_fraction", json_real(c->unmatched_fraction));
-    put(b, o, "missing_key_fraction", json_real(c->missing_key_fraction));
+    jb_put(b, o, "reidentified", json_u64(c->reidentified));
+    jb_put(b, o, "narrowed", json_u64(c->narrowed));
+    jb_put(b, o, "ambiguous", json_u64(c->ambiguous));
+    jb_put(b, o, "unmatched", json_u64(c->unmatched));
+    jb_put(b, o, "missing_key", json_u64(c->missing_key));
+    jb_put(b, o, "reidentified_fraction", json_real(c->reidentified_fraction));
+    jb_put(b, o, "narrowed_fraction", json_real(c->narrowed_fraction));
+    jb_put(b, o, "ambiguous_fraction", json_real(c->ambiguous_fraction));
+    jb_put(b, o, "unmatched_fraction", json_real(c->unmatched_fraction));
+    jb_put(b, o, "missing_key_fraction", json_real(c->missing_key_fraction));
 }
 
 static json_t *build(const reid_link *l, const reid_link_result *r, jb *b)
@@ -151,58 +119,58 @@ static json_t *build(const reid_link *l, const reid_link_result *r, jb *b)
     const link_side *ex = &l->s[REID_LINK_EXTRACT], *rg = &l->s[REID_LINK_REGISTER];
     json_t *root = json_object();
     json_t *tool = json_object();
-    put(b, tool, "name", json_string("reid-check"));
-    put(b, tool, "version", json_string(reid_version()));
-    put(b, root, "tool", tool);
+    jb_put(b, tool, "name", json_string("reid-check"));
+    jb_put(b, tool, "version", json_string(reid_version()));
+    jb_put(b, root, "tool", tool);
 
     json_t *lk = json_object();
-    put(b, lk, "extract", str_lossy(ex->source));
-    put(b, lk, "register", str_lossy(rg->source));
+    jb_put(b, lk, "extract", json_str_lossy(ex->source));
+    jb_put(b, lk, "register", json_str_lossy(rg->source));
     json_t *on = json_array();
     for (size_t i = 0; i < reid_link_on_count(l); i++) {
         reid_link_on_info c;
         reid_link_on_get(l, i, &c);
         json_t *o = json_object();
-        put(b, o, "extract_column", json_string(c.extract_name));
-        put(b, o, "register_column", json_string(c.register_name));
-        put(b, o, "type", json_string(reid_qi_type_name(c.type)));
-        put(b, o, "extract_missing", u64(c.extract_missing));
-        put(b, o, "register_missing", u64(c.register_missing));
-        push(b, on, o);
+        jb_put(b, o, "extract_column", json_string(c.extract_name));
+        jb_put(b, o, "register_column", json_string(c.register_name));
+        jb_put(b, o, "type", json_string(reid_qi_type_name(c.type)));
+        jb_put(b, o, "extract_missing", json_u64(c.extract_missing));
+        jb_put(b, o, "register_missing", json_u64(c.register_missing));
+        jb_push(b, on, o);
     }
-    put(b, lk, "on", on);
-    put(b, lk, "records", u64(r->records.total));
+    jb_put(b, lk, "on", on);
+    jb_put(b, lk, "records", json_u64(r->records.total));
     put_counts(b, lk, &r->records);
-    put(b, lk, "extract_skipped_rows", u64(r->extract_skipped));
-    put(b, lk, "register_entries", u64(r->register_entries));
-    put(b, lk, "register_missing_key", u64(r->register_missing_key));
-    put(b, lk, "register_skipped_rows", u64(r->register_skipped));
+    jb_put(b, lk, "extract_skipped_rows", json_u64(r->extract_skipped));
+    jb_put(b, lk, "register_entries", json_u64(r->register_entries));
+    jb_put(b, lk, "register_missing_key", json_u64(r->register_missing_key));
+    jb_put(b, lk, "register_skipped_rows", json_u64(r->register_skipped));
     if (r->have_people) {
         json_t *pp = json_object();
-        put(b, pp, "id_column", json_string(ex->names[l->id_col]));
-        put(b, pp, "count", u64(r->people.total));
+        jb_put(b, pp, "id_column", json_string(ex->names[l->id_col]));
+        jb_put(b, pp, "count", json_u64(r->people.total));
         put_counts(b, pp, &r->people);
-        put(b, lk, "people", pp);
+        jb_put(b, lk, "people", pp);
     } else {
-        put(b, lk, "people", json_null());
+        jb_put(b, lk, "people", json_null());
     }
     json_t *gate = json_object();
-    put(b, gate, "max_reidentified",
-        r->max_reidentified >= 0 ? json_real(r->max_reidentified) : json_null());
-    put(b, gate, "of", json_string(r->have_people ? "people" : "records"));
-    put(b, gate, "measured", json_real(r->gate_measured));
-    put(b, gate, "passed", json_boolean(r->gate_passed));
-    put(b, lk, "gate", gate);
-    put(b, lk, "held", json_string(r->held == REID_LINK_REGISTER ? "register" : "extract"));
-    put(b, lk, "held_keys", u64(r->held_keys));
-    put(b, lk, "matches_shown", u64(r->matches_kept));
-    put(b, root, "link", lk);
+    jb_put(b, gate, "max_reidentified",
+           r->max_reidentified >= 0 ? json_real(r->max_reidentified) : json_null());
+    jb_put(b, gate, "of", json_string(r->have_people ? "people" : "records"));
+    jb_put(b, gate, "measured", json_real(r->gate_measured));
+    jb_put(b, gate, "passed", json_boolean(r->gate_passed));
+    jb_put(b, lk, "gate", gate);
+    jb_put(b, lk, "held", json_string(r->held == REID_LINK_REGISTER ? "register" : "extract"));
+    jb_put(b, lk, "held_keys", json_u64(r->held_keys));
+    jb_put(b, lk, "matches_shown", json_u64(r->matches_kept));
+    jb_put(b, root, "link", lk);
 
     json_t *run = json_object();
-    put(b, run, "elapsed_seconds", json_real(r->elapsed_seconds));
-    put(b, run, "peak_rss_bytes", u64(r->peak_rss_bytes));
-    put(b, run, "table_bytes", u64(r->table_bytes));
-    put(b, root, "run", run);
+    jb_put(b, run, "elapsed_seconds", json_real(r->elapsed_seconds));
+    jb_put(b, run, "peak_rss_bytes", json_u64(r->peak_rss_bytes));
+    jb_put(b, run, "table_bytes", json_u64(r->table_bytes));
+    jb_put(b, root, "run", run);
     return root;
 }
 

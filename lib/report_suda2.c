@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "jsonbuild.h"
 #include "numfmt.h"
 
 const reid_suda2 *reid_suda2_get(const reid_analysis *a)
@@ -169,69 +170,57 @@ json_t *reid_suda2_json(const reid_analysis *a)
 {
     const reid_suda2 *s = reid_suda2_get(a);
     if (!s) return json_null();
-    int failed = 0;
-#define PUT(obj, key, v)                                                                           \
-    do {                                                                                           \
-        json_t *v_ = (v);                                                                          \
-        if (!(obj) || !v_ || json_object_set_new((obj), (key), v_) != 0) failed = 1;               \
-    } while (0)
-#define PUSH(arr, v)                                                                               \
-    do {                                                                                           \
-        json_t *v_ = (v);                                                                          \
-        if (!(arr) || !v_ || json_array_append_new((arr), v_) != 0) failed = 1;                    \
-    } while (0)
+    jb b = {0};
     json_t *o = json_object();
-    PUT(o, "columns", json_integer(s->columns));
-    PUT(o, "max_msu_size", json_integer(s->max_msu_size));
-    PUT(o, "records_with_msu", json_integer((json_int_t)s->records_with_msu));
-    PUT(o, "records_with_msu_fraction",
-        json_real(a->sum.records ? (double)s->records_with_msu / (double)a->sum.records : 0));
-    PUT(o, "msus", json_integer((json_int_t)s->msus));
+    jb_put(&b, o, "columns", json_integer(s->columns));
+    jb_put(&b, o, "max_msu_size", json_integer(s->max_msu_size));
+    jb_put(&b, o, "records_with_msu", json_integer((json_int_t)s->records_with_msu));
+    jb_put(&b, o, "records_with_msu_fraction",
+           json_real(a->sum.records ? (double)s->records_with_msu / (double)a->sum.records : 0));
+    jb_put(&b, o, "msus", json_integer((json_int_t)s->msus));
     json_t *by = json_object();
     for (unsigned k = 1; k <= s->max_msu_size; k++) {
         char key[16];
         snprintf(key, sizeof key, "%u", k);
-        PUT(by, key, json_integer((json_int_t)s->msu_by_size[k]));
+        jb_put(&b, by, key, json_integer((json_int_t)s->msu_by_size[k]));
     }
-    PUT(o, "msu_by_size", by);
+    jb_put(&b, o, "msu_by_size", by);
     json_t *score = json_object(), *hist = json_array();
-    PUT(score, "max", json_real(s->score_max));
-    PUT(score, "sum", json_real(s->score_sum));
-    PUT(score, "mean", json_real(s->score_mean));
+    jb_put(&b, score, "max", json_real(s->score_max));
+    jb_put(&b, score, "sum", json_real(s->score_sum));
+    jb_put(&b, score, "mean", json_real(s->score_mean));
     size_t ns;
     const reid_suda2_score *sc = reid_suda2_scores(a, &ns);
     for (size_t i = 0; i < ns; i++) {
         json_t *e = json_object();
-        PUT(e, "score", json_real(sc[i].score));
-        PUT(e, "records", json_integer((json_int_t)sc[i].records));
-        PUT(e, "dis_suda", json_real(sc[i].dis));
-        PUSH(hist, e);
+        jb_put(&b, e, "score", json_real(sc[i].score));
+        jb_put(&b, e, "records", json_integer((json_int_t)sc[i].records));
+        jb_put(&b, e, "dis_suda", json_real(sc[i].dis));
+        jb_push(&b, hist, e);
     }
-    PUT(score, "histogram", hist);
-    PUT(o, "score", score);
+    jb_put(&b, score, "histogram", hist);
+    jb_put(&b, o, "score", score);
     json_t *dis = json_object(), *bands = json_array();
-    PUT(dis, "fraction", json_real(s->dis_fraction));
-    PUT(dis, "mean", json_real(s->dis_mean));
-    PUT(dis, "max", json_real(s->dis_max));
-    PUT(dis, "unique_records", json_integer((json_int_t)s->unique_records));
-    PUT(dis, "pair_records", json_integer((json_int_t)s->pair_records));
-    for (int b = 0; b < REID_SUDA2_NDIS_BANDS; b++) {
+    jb_put(&b, dis, "fraction", json_real(s->dis_fraction));
+    jb_put(&b, dis, "mean", json_real(s->dis_mean));
+    jb_put(&b, dis, "max", json_real(s->dis_max));
+    jb_put(&b, dis, "unique_records", json_integer((json_int_t)s->unique_records));
+    jb_put(&b, dis, "pair_records", json_integer((json_int_t)s->pair_records));
+    for (int i = 0; i < REID_SUDA2_NDIS_BANDS; i++) {
         json_t *e = json_object();
-        PUT(e, "interval", json_string(band_names[b]));
-        PUT(e, "records", json_integer((json_int_t)s->dis_band_records[b]));
-        PUSH(bands, e);
+        jb_put(&b, e, "interval", json_string(band_names[i]));
+        jb_put(&b, e, "records", json_integer((json_int_t)s->dis_band_records[i]));
+        jb_push(&b, bands, e);
     }
-    PUT(dis, "bands", bands);
-    PUT(o, "dis_suda", dis);
+    jb_put(&b, dis, "bands", bands);
+    jb_put(&b, o, "dis_suda", dis);
     json_t *contrib = json_object();
     for (unsigned j = 0; j < s->qis; j++) {
         double c = s->attribute_contributions[j];
-        PUT(contrib, a->qi[j].name, isnan(c) ? json_null() : json_real(c));
+        jb_put(&b, contrib, a->qi[j].name, isnan(c) ? json_null() : json_real(c));
     }
-    PUT(o, "attribute_contributions", contrib);
-#undef PUT
-#undef PUSH
-    if (failed) {
+    jb_put(&b, o, "attribute_contributions", contrib);
+    if (b.failed) {
         json_decref(o);
         return NULL;
     }
