@@ -694,6 +694,22 @@ static int counter_failed(reid_analysis *a)
     return -1;
 }
 
+/* Field col of the row, trimmed, copied into the batch's bytes; its offset and length stored. */
+static inline int batch_field(reid_analysis *a, reid_batch *b, const reid_row *row, size_t col,
+                              size_t *off, size_t *len)
+{
+    const char *s = row->ptr[col];
+    size_t n = row->len[col];
+    reid_trim(&s, &n);
+    char *out = reid_batch_room(b, n);
+    if (!out) return nomem(a);
+    if (n) memcpy(out, s, n);
+    *off = b->blen;
+    *len = n;
+    b->blen += n;
+    return 0;
+}
+
 static int on_row(void *user, const reid_row *row)
 {
     reid_analysis *a = user;
@@ -728,28 +744,12 @@ static int on_row(void *user, const reid_row *row)
             return on_bad(a, row->line, c + 1, what);
     }
     size_t base = b->n * a->nq;
-    for (size_t i = 0; i < a->nq; i++) {
-        reid_qi *q = &a->qi[i];
-        const char *s = row->ptr[q->col];
-        size_t len = row->len[q->col];
-        reid_trim(&s, &len);
-        char *out = reid_batch_room(b, len);
-        if (!out) return nomem(a);
-        if (len) memcpy(out, s, len);
-        b->voff[base + i] = b->blen;
-        b->vlen[base + i] = len;
-        b->blen += len;
-    }
+    for (size_t i = 0; i < a->nq; i++)
+        if (batch_field(a, b, row, a->qi[i].col, &b->voff[base + i], &b->vlen[base + i]) != 0)
+            return -1;
     for (size_t m = 0; m < a->nsens; m++) { /* sensitive values: trimmed, compared as bytes */
-        const char *s = row->ptr[a->sens[m].col];
-        size_t len = row->len[a->sens[m].col];
-        reid_trim(&s, &len);
-        char *out = reid_batch_room(b, len);
-        if (!out) return nomem(a);
-        if (len) memcpy(out, s, len);
-        b->svoff[b->n * a->nsens + m] = b->blen;
-        b->svlen[b->n * a->nsens + m] = len;
-        b->blen += len;
+        size_t v = b->n * a->nsens + m;
+        if (batch_field(a, b, row, a->sens[m].col, &b->svoff[v], &b->svlen[v]) != 0) return -1;
     }
     if (b->pos) { /* record number (skipped rows included) and first line, for SUDA2 */
         b->pos[2 * b->n] = a->data_rows + a->skipped + 1;
@@ -762,27 +762,15 @@ static int on_row(void *user, const reid_row *row)
                 b->pvlen[b->n * 3 + i] = REID_VALUE_MISSING;
                 continue;
             }
-            const char *s = row->ptr[cols[i]];
-            size_t len = row->len[cols[i]];
-            reid_trim(&s, &len);
-            char *out = reid_batch_room(b, len);
-            if (!out) return nomem(a);
-            if (len) memcpy(out, s, len);
-            b->pvoff[b->n * 3 + i] = b->blen;
-            b->pvlen[b->n * 3 + i] = len;
-            b->blen += len;
+            if (batch_field(a, b, row, (size_t)cols[i], &b->pvoff[b->n * 3 + i],
+                            &b->pvlen[b->n * 3 + i]) != 0)
+                return -1;
         }
     }
     for (size_t m = 0; a->events_ready && m < a->events_c.ne; m++) { /* event values, trimmed */
-        const char *s = row->ptr[a->events_c.cols[m].col];
-        size_t len = row->len[a->events_c.cols[m].col];
-        reid_trim(&s, &len);
-        char *out = reid_batch_room(b, len);
-        if (!out) return nomem(a);
-        if (len) memcpy(out, s, len);
-        b->evoff[b->n * a->events_c.ne + m] = b->blen;
-        b->evlen[b->n * a->events_c.ne + m] = len;
-        b->blen += len;
+        size_t v = b->n * a->events_c.ne + m;
+        if (batch_field(a, b, row, a->events_c.cols[m].col, &b->evoff[v], &b->evlen[v]) != 0)
+            return -1;
     }
     if (a->sniffing && !a->sniff.done)
         reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
