@@ -409,16 +409,22 @@ reid_status reid_config_set_sampling_fraction(reid_config *cfg, double F)
     return REID_OK;
 }
 
-reid_status reid_config_set_weight(reid_config *cfg, const char *column)
+/* *field = a copy of value trimmed, or NULL when that is empty. */
+static reid_status set_trimmed(char **field, const char *value)
 {
-    const char *s = column ? column : "";
+    const char *s = value ? value : "";
     size_t len = strlen(s);
     reid_trim(&s, &len);
-    char *w = NULL;
-    if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
-    free(cfg->weight);
-    cfg->weight = w;
+    char *v = NULL;
+    if (len && !(v = strndup(s, len))) return REID_ERR_NOMEM;
+    free(*field);
+    *field = v;
     return REID_OK;
+}
+
+reid_status reid_config_set_weight(reid_config *cfg, const char *column)
+{
+    return set_trimmed(&cfg->weight, column);
 }
 
 reid_status reid_config_set_risk_threshold(reid_config *cfg, double t)
@@ -507,14 +513,7 @@ reid_status reid_config_set_subset_threshold(reid_config *cfg, double f)
 
 reid_status reid_config_set_population_table(reid_config *cfg, const char *file)
 {
-    const char *s = file ? file : "";
-    size_t len = strlen(s);
-    reid_trim(&s, &len);
-    char *v = NULL;
-    if (len && !(v = strndup(s, len))) return REID_ERR_NOMEM;
-    free(cfg->population_table);
-    cfg->population_table = v;
-    return REID_OK;
+    return set_trimmed(&cfg->population_table, file);
 }
 
 reid_status reid_config_add_data_dir(reid_config *cfg, const char *dir)
@@ -530,14 +529,7 @@ reid_status reid_config_add_data_dir(reid_config *cfg, const char *dir)
 
 reid_status reid_config_set_id(reid_config *cfg, const char *column)
 {
-    const char *s = column ? column : "";
-    size_t len = strlen(s);
-    reid_trim(&s, &len);
-    char *w = NULL;
-    if (len && !(w = strndup(s, len))) return REID_ERR_NOMEM;
-    free(cfg->id_column);
-    cfg->id_column = w;
-    return REID_OK;
+    return set_trimmed(&cfg->id_column, column);
 }
 
 reid_status reid_config_set_events(reid_config *cfg, const char *list)
@@ -581,14 +573,7 @@ reid_status reid_config_set_events_sample(reid_config *cfg, uint64_t n)
 
 reid_status reid_config_set_pseudonym_check(reid_config *cfg, const char *column)
 {
-    const char *s = column ? column : "";
-    size_t len = strlen(s);
-    reid_trim(&s, &len);
-    char *c = NULL;
-    if (len && !(c = strndup(s, len))) return REID_ERR_NOMEM;
-    free(cfg->pseudonym_col);
-    cfg->pseudonym_col = c;
-    return REID_OK;
+    return set_trimmed(&cfg->pseudonym_col, column);
 }
 
 reid_status reid_config_set_pseudonym_sample(reid_config *cfg, uint64_t n)
