@@ -83,7 +83,7 @@ unsigned long long cli_input_size(const char *path)
  * the resident memory small. Returns 1 if it fed the file, 0 to fall back to
  * read(2), -1 after an error.
  */
-#define MAP_WINDOW ((size_t)16 << 20)
+#define MAP_WINDOW ((size_t)64 << 20)
 
 /* A mapped file that shrinks under us raises SIGBUS on the missing pages: turn it into an
  * error message instead of a crash. */
@@ -132,9 +132,8 @@ static int feed_mapped(cli_feed_fn fn, void *a, int fd, const char *path)
             goto out;
         }
         posix_madvise(m, n, POSIX_MADV_SEQUENTIAL);
-        int ok = 1;
-        for (size_t i = 0; i < n && ok; i += READ_SIZE)
-            ok = fn(a, m + i, n - i < READ_SIZE ? n - i : READ_SIZE) == 0;
+        /* the whole window at once: the library may parse it on several threads */
+        int ok = fn(a, m, n) == 0;
         munmap(m, n);
         m = NULL;
         if (!ok) break;

@@ -43,6 +43,8 @@ static const char usage_text[] =
     "      --lenient-quotes     keep stray quotes in unquoted fields as text\n"
     "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
     "  -j, --threads N          threads (default: one per core; results never depend on it)\n"
+    "      --chunk-size N       bytes per chunk when a file is parsed on several threads\n"
+    "                           (K, M suffixes; default 2M; 0 = parse on one thread)\n"
     "      --max-memory N       stop with a clear error (exit 3) rather than let the tables\n"
     "                           grow past N bytes (K, M, G suffixes)\n"
     "\n"
@@ -186,6 +188,7 @@ enum {
     OPT_MAX_RISK,
     OPT_POLICY,
     OPT_MAX_MEMORY,
+    OPT_CHUNK_SIZE,
     OPT_SAMPLING_FRACTION,
     OPT_POPULATION_SIZE,
     OPT_POPULATION,
@@ -238,6 +241,7 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"threads", required_argument, NULL, 'j'},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+    {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
     {"sampling-fraction", required_argument, NULL, OPT_SAMPLING_FRACTION},
     {"population-size", required_argument, NULL, OPT_POPULATION_SIZE},
     {"population", required_argument, NULL, OPT_POPULATION},
@@ -598,6 +602,14 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return usage_error("--max-memory takes a size such as 4G or 500M, not '%s'",
                                    optarg);
             reid_config_set_max_memory(cfg, sz);
+            break;
+        case OPT_CHUNK_SIZE:
+            if (strcmp(optarg, "0") == 0)
+                sz = 0;
+            else if (cli_parse_size(optarg, &sz) != 0)
+                return usage_error("--chunk-size takes a size in bytes such as 2M or 0, not '%s'",
+                                   optarg);
+            reid_config_set_chunk_size(cfg, (size_t)sz);
             break;
         case 'j':
             if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)

@@ -236,10 +236,21 @@ REID_API reid_status reid_config_set_strict_quotes(reid_config *cfg, int strict)
 
 /**
  * Threads (default 0 = one per core). With 2 or more, records are counted on
- * a second thread while the caller's thread parses (docs/design.md). Every
- * figure is identical for every thread count.
+ * a second thread while the caller's thread parses; a large buffer given to
+ * reid_feed is split into chunks at record boundaries and parsed on all the
+ * threads, the chunks counted in input order (docs/design.md). Every figure is
+ * identical for every thread count.
  */
 REID_API reid_status reid_config_set_threads(reid_config *cfg, unsigned threads);
+
+/**
+ * Size of the chunks a large buffer is split into for parallel parsing
+ * (default 2 MiB; 0 = never split, parse on the caller's thread). A buffer
+ * given to reid_feed is split when it holds at least two chunks: map the
+ * input and feed it in pieces of tens of MiB to use every thread. Results do
+ * not depend on it; small values are for tests.
+ */
+REID_API reid_status reid_config_set_chunk_size(reid_config *cfg, size_t bytes);
 
 /**
  * The input's size in bytes, when known (a regular file). Used only to size
@@ -601,6 +612,14 @@ REID_API const char *reid_noted_note(const reid_analysis *a, size_t i);
 
 /** Threads the analysis uses (the configured number, or the number of cores). */
 REID_API unsigned reid_threads(const reid_analysis *a);
+
+/**
+ * Records read in chunks parsed on several threads (reid_config_set_chunk_size);
+ * the others were read in order on one thread (the header and first records,
+ * small inputs, streams fed in small pieces, and the rest of a buffer after a
+ * guessed record boundary proved wrong). For information: no figure depends on it.
+ */
+REID_API uint64_t reid_parallel_records(const reid_analysis *a);
 
 /**
  * Rule used for missing values: "own_value" (a missing value is one value of

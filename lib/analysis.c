@@ -16,8 +16,10 @@
 #include "indivrisk.h"
 #include "metrics.h"
 #include "numfmt.h"
+#include "parallel.h"
 #include "population.h"
 #include "poptable.h"
+#include "record.h"
 #include "sensitive.h"
 #include "whatif.h"
 #include "wildcard.h"
@@ -33,9 +35,6 @@ static double now_seconds(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
-
-/* Records read before the input's size is used to estimate how many there are. */
-#define REID_SIZE_SAMPLE 65536
 
 static int on_row(void *user, const reid_row *row);
 static int on_bad(void *user, uint64_t line, uint64_t column, const char *what);
@@ -648,66 +647,11 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     return -1;
 }
 
-/* A sampling weight: a finite decimal number > 0, nothing else (no hex, inf, nan, sign games).
- * 0 and the weight, or -1 and what is wrong in what[]. */
-static int parse_weight(const char *s, size_t len, const reid_missing_set *missing, double *out,
-                        char *what, size_t cap)
-{
-    reid_trim(&s, &len);
-    if (len == 0 || reid_missing_set_has(missing, s, len)) {
-        snprintf(what, cap, "the weight is missing; every record needs a sampling weight");
-        return -1;
-    }
-    char buf[64];
-    int ok = len < sizeof buf;
-    for (size_t i = 0; ok && i < len; i++) {
-        char ch = s[i];
-        ok = (ch >= '0' && ch <= '9') || ch == '.' || ch == 'e' || ch == 'E' || ch == '+' ||
-             ch == '-';
-    }
-    double v = 0;
-    if (ok) {
-        memcpy(buf, s, len);
-        buf[len] = 0;
-        char *end;
-        v = strtod(buf, &end);
-        ok = end == buf + len && end != buf;
-    }
-    if (!ok) {
-        snprintf(what, cap, "the weight is not a number (a decimal such as 1, 25.5 or 1e3)");
-        return -1;
-    }
-    if (!isfinite(v) || !(v > 0)) {
-        snprintf(what, cap,
-                 "the weight is not a finite number greater than 0 (a sampled record stands for "
-                 "at least itself)");
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* The counter's error (out of memory) becomes the analysis' error. */
 static int counter_failed(reid_analysis *a)
 {
     reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source, a->counter.err.msg);
     return -1;
-}
-
-/* Field col of the row, trimmed, copied into the batch's bytes; its offset and length stored. */
-static inline int batch_field(reid_analysis *a, reid_batch *b, const reid_row *row, size_t col,
-                              size_t *off, size_t *len)
-{
-    const char *s = row->ptr[col];
-    size_t n = row->len[col];
-    reid_trim(&s, &n);
-    char *out = reid_batch_room(b, n);
-    if (!out) return nomem(a);
-    if (n) memcpy(out, s, n);
-    *off = b->blen;
-    *len = n;
-    b->blen += n;
-    return 0;
 }
 
 static int on_row(void *user, const reid_row *row)
@@ -718,60 +662,11 @@ static int on_row(void *user, const reid_row *row)
         if (take_header(a, row) != 0) return -1;
         if (a->cfg->has_header) return 0;
     }
-    if (row->nfields != a->ncols) {
-        char what[160];
-        snprintf(what, sizeof what, "expected %zu fields (as in the %s), found %zu", a->ncols,
-                 a->cfg->has_header ? "header" : "first row", row->nfields);
-        return on_bad(a, row->line, 0, what);
-    }
-    /* validate every QI field before anything is counted */
-    for (size_t i = 0; i < a->nq; i++) {
-        size_t c = a->qi[i].col;
-        size_t bad;
-        if (!reid_utf8_valid(row->ptr[c], row->len[c], &bad)) {
-            char what[120];
-            snprintf(what, sizeof what, "invalid UTF-8 at byte %zu of the field (byte 0x%02X)",
-                     bad + 1, (unsigned char)row->ptr[c][bad]);
-            return on_bad(a, row->line, c + 1, what);
-        }
-    }
     reid_batch *b = reid_counter_batch(&a->counter);
-    if (a->weighted) {
-        size_t c = a->weight_col;
-        char what[200];
-        if (parse_weight(row->ptr[c], row->len[c], &a->missing, &b->weight[b->n], what,
-                         sizeof what) != 0)
-            return on_bad(a, row->line, c + 1, what);
-    }
-    size_t base = b->n * a->nq;
-    for (size_t i = 0; i < a->nq; i++)
-        if (batch_field(a, b, row, a->qi[i].col, &b->voff[base + i], &b->vlen[base + i]) != 0)
-            return -1;
-    for (size_t m = 0; m < a->nsens; m++) { /* sensitive values: trimmed, compared as bytes */
-        size_t v = b->n * a->nsens + m;
-        if (batch_field(a, b, row, a->sens[m].col, &b->svoff[v], &b->svlen[v]) != 0) return -1;
-    }
-    if (b->pos) { /* record number (skipped rows included) and first line, for SUDA2 */
-        b->pos[2 * b->n] = a->data_rows + a->skipped + 1;
-        b->pos[2 * b->n + 1] = row->line;
-    }
-    if (a->have_id) { /* pseudonym, sex, date of birth: trimmed, for people.c */
-        const long cols[3] = {(long)a->id_col, a->sex_col, a->dob_col};
-        for (size_t i = 0; i < 3; i++) {
-            if (cols[i] < 0) {
-                b->pvlen[b->n * 3 + i] = REID_VALUE_MISSING;
-                continue;
-            }
-            if (batch_field(a, b, row, (size_t)cols[i], &b->pvoff[b->n * 3 + i],
-                            &b->pvlen[b->n * 3 + i]) != 0)
-                return -1;
-        }
-    }
-    for (size_t m = 0; a->events_ready && m < a->events_c.ne; m++) { /* event values, trimmed */
-        size_t v = b->n * a->events_c.ne + m;
-        if (batch_field(a, b, row, a->events_c.cols[m].col, &b->evoff[v], &b->evlen[v]) != 0)
-            return -1;
-    }
+    reid_bad_record bad;
+    int rc = reid_record_fill(a, b, row, a->data_rows + a->skipped + 1, &bad);
+    if (rc < 0) return nomem(a);
+    if (rc > 0) return on_bad(a, row->line, bad.column, bad.what);
     if (a->sniffing && !a->sniff.done)
         reid_pseudo_sniff_row(&a->sniff, row->ptr, row->len, &a->missing);
     if (a->pcheck) { /* the pseudonym sample: trimmed, missing values left out */
@@ -793,7 +688,7 @@ reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
     if (a->finished)
         return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_feed after reid_finish",
                               a->source);
-    reid_reader_feed(&a->reader, buf, len);
+    reid_parallel_feed(a, buf, len);
     return a->err.status;
 }
 
@@ -1347,6 +1242,11 @@ const char *reid_noted_note(const reid_analysis *a, size_t i)
 unsigned reid_threads(const reid_analysis *a)
 {
     return a->threads;
+}
+
+uint64_t reid_parallel_records(const reid_analysis *a)
+{
+    return a->parallel_records;
 }
 
 const char *reid_missing_rule(const reid_analysis *a)

@@ -18,6 +18,9 @@
 #include "reid.h"
 #include "suda2.h"
 
+/* After this many records the input's size gives the number of records to size the table for. */
+#define REID_SIZE_SAMPLE 65536
+
 typedef struct reid_qi {
     char *name;
     size_t col; /* 0-based */
@@ -74,7 +77,8 @@ struct reid_analysis {
     int counter_ready;
     unsigned threads; /* resolved: the configured number, or the number of cores */
     uint64_t skipped;
-    uint64_t data_rows; /* records handed to the counter */
+    uint64_t data_rows;        /* records handed to the counter */
+    uint64_t parallel_records; /* ... of which read in chunks on several threads (parallel.c) */
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;

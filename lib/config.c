@@ -53,6 +53,7 @@ reid_config *reid_config_new(void)
     cfg->max_uniques = -1;
     cfg->max_risk = -1;
     cfg->max_field_size = (size_t)1 << 20;
+    cfg->chunk_size = (size_t)2 << 20;
     cfg->strict_quotes = 1;
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing_alpha = 1;
@@ -364,6 +365,12 @@ reid_status reid_config_set_max_field_size(reid_config *cfg, size_t bytes)
 {
     if (bytes < 1) return cfg_fail(cfg, "the field size limit must be at least 1 byte");
     cfg->max_field_size = bytes;
+    return REID_OK;
+}
+
+reid_status reid_config_set_chunk_size(reid_config *cfg, size_t bytes)
+{
+    cfg->chunk_size = bytes;
     return REID_OK;
 }
 

@@ -33,6 +33,7 @@ struct reid_config {
     size_t max_field_size;
     int strict_quotes;
     unsigned threads;         /* 0 = one per core */
+    size_t chunk_size;        /* parallel parsing: bytes per chunk (0 = never split) */
     uint64_t input_size;      /* bytes, 0 = unknown */
     uint64_t max_memory;      /* bytes, 0 = no limit */
     uint64_t population_size; /* N, 0 = not given */

@@ -62,10 +62,10 @@ static int budget(reid_counter *c)
     return 0;
 }
 
-static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out);
+static int generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out);
 
 /* Missing or normalised: the values of column j into b->norm. -1 when out of memory. */
-static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
+static int normalise_column(const reid_counter *c, reid_batch *b, size_t j)
 {
     const size_t n = b->n, q = c->q;
     const reid_qi_type type = c->types[j];
@@ -96,8 +96,8 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
         b->nvlen[v] = out;
         b->nlen += out;
     }
-    c->missing_count[j] += missing;
-    c->unrecognised_count[j] += unrecognised;
+    b->tally[j] += missing;
+    b->tally[q + j] += unrecognised;
     return 0;
 }
 
@@ -108,10 +108,11 @@ static int normalise_column(reid_counter *c, reid_batch *b, size_t j)
  * (the counting thread was the slower). Only this thread writes the missing and unrecognised
  * counts. -1 when out of memory.
  */
-static int prepare_batch(reid_counter *c, reid_batch *b)
+static int prepare_batch(const reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
     b->nlen = 0;
+    memset(b->tally, 0, (3 * q + c->ns) * sizeof *b->tally);
     for (size_t j = 0; j < q; j++)
         if (normalise_column(c, b, j) != 0) return -1;
     const char *const bytes = b->norm;
@@ -126,7 +127,7 @@ static int prepare_batch(reid_counter *c, reid_batch *b)
         size_t len = b->svlen[v];
         if (reid_missing_set_has(c->missing, s, len)) {
             b->svlen[v] = REID_VALUE_MISSING;
-            c->smissing_count[v % ns]++;
+            b->tally[3 * q + v % ns]++;
         } else {
             b->shash[v] = reid_dict_hash(s, len);
         }
@@ -137,7 +138,7 @@ static int prepare_batch(reid_counter *c, reid_batch *b)
 /* Intern a prepared batch's values column by column, then add its keys. -1 when out of
  * memory. */
 /* Generalise the value just normalised at b->norm + b->nlen (length *out) in place. */
-static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out)
+static int generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out)
 {
     char buf[REID_HIER_BUF];
     size_t n;
@@ -145,7 +146,7 @@ static int generalise(reid_counter *c, reid_batch *b, size_t j, size_t *out)
     const char *v = b->norm + b->nlen;
     const char *g =
         reid_hierarchy_apply(&c->gen_hier[j], c->gen_level[j], v, *out, buf, &n, &parsed);
-    c->gen_unparsed[j] += !parsed;
+    b->tally[2 * c->q + j] += !parsed;
     if (!g || g == v) { /* not in a user hierarchy (kept), or a prefix of the value */
         if (g) *out = n;
         return 0;
@@ -168,6 +169,13 @@ static int count_batch(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
     if (budget(c) != 0) return -1;
+    for (size_t j = 0; j < q; j++) { /* what preparing the batch counted */
+        c->missing_count[j] += b->tally[j];
+        c->unrecognised_count[j] += b->tally[q + j];
+        if (c->gen_unparsed) c->gen_unparsed[j] += b->tally[2 * q + j];
+    }
+    for (size_t m = 0; m < c->ns; m++)
+        c->smissing_count[m] += b->tally[3 * q + m];
     /* locals, so that stores through keys and hash cannot force reloads of the batch */
     const char *const bytes = b->norm;
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
@@ -392,7 +400,9 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
         b->keys = malloc(nv * sizeof *b->keys);
         b->noff = malloc(nv * sizeof *b->noff);
         b->nvlen = malloc(nv * sizeof *b->nvlen);
-        if (!b->voff || !b->vlen || !b->hash || !b->keys || !b->noff || !b->nvlen) return -1;
+        b->tally = malloc(3 * (q ? q : 1) * sizeof *b->tally);
+        if (!b->voff || !b->vlen || !b->hash || !b->keys || !b->noff || !b->nvlen || !b->tally)
+            return -1;
     }
     if (threads >= 2) {
         if (pthread_mutex_init(&c->mu, NULL) != 0) return -1;
@@ -413,6 +423,7 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
 int reid_counter_use_weights(reid_counter *c)
 {
     if (!c->table->wsum) return -1;
+    c->weights = 1;
     for (int i = 0; i < REID_RING; i++) {
         reid_batch *b = &c->ring[i];
         if (!b->weight && !(b->weight = malloc(REID_BATCH * sizeof *b->weight))) return -1;
@@ -423,6 +434,7 @@ int reid_counter_use_weights(reid_counter *c)
 int reid_counter_use_positions(reid_counter *c)
 {
     if (!c->table->pos) return -1;
+    c->positions = 1;
     for (int i = 0; i < REID_RING; i++) {
         reid_batch *b = &c->ring[i];
         if (!b->pos && !(b->pos = malloc(REID_BATCH * 2 * sizeof *b->pos))) return -1;
@@ -448,6 +460,9 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
         if (!b->svlen && !(b->svlen = malloc(REID_BATCH * ns * sizeof *b->svlen))) return -1;
         if (!b->shash && !(b->shash = malloc(REID_BATCH * ns * sizeof *b->shash))) return -1;
         if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
+        uint64_t *t = realloc(b->tally, (3 * c->q + ns) * sizeof *t);
+        if (!t) return -1;
+        b->tally = t;
     }
     return 0;
 }
@@ -501,29 +516,8 @@ void reid_counter_free(reid_counter *c)
         pthread_mutex_unlock(&c->mu);
         stop_thread(c);
     }
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        free(b->bytes);
-        free(b->voff);
-        free(b->vlen);
-        free(b->hash);
-        free(b->keys);
-        free(b->norm);
-        free(b->noff);
-        free(b->nvlen);
-        free(b->weight);
-        free(b->svoff);
-        free(b->svlen);
-        free(b->shash);
-        free(b->cls);
-        free(b->pos);
-        free(b->pvoff);
-        free(b->pvlen);
-        free(b->evoff);
-        free(b->evlen);
-        free(b->evkeys);
-        free(b->evperson);
-    }
+    for (int i = 0; i < REID_RING; i++)
+        reid_counter_batch_free(&c->ring[i]);
     free(c->smissing_count);
     free(c->pkey);
     free(c->sids);
@@ -600,4 +594,102 @@ int reid_counter_drain(reid_counter *c)
     }
     stop_thread(c); /* counts what is pending, then exits */
     return c->err.status ? -1 : 0;
+}
+
+void reid_counter_batch_free(reid_batch *b)
+{
+    free(b->bytes);
+    free(b->voff);
+    free(b->vlen);
+    free(b->hash);
+    free(b->keys);
+    free(b->norm);
+    free(b->noff);
+    free(b->nvlen);
+    free(b->weight);
+    free(b->svoff);
+    free(b->svlen);
+    free(b->shash);
+    free(b->cls);
+    free(b->pos);
+    free(b->pvoff);
+    free(b->pvlen);
+    free(b->evoff);
+    free(b->evlen);
+    free(b->evkeys);
+    free(b->evperson);
+    free(b->tally);
+    memset(b, 0, sizeof *b);
+}
+
+/* malloc(n * size) into *p unless wanted is 0; 0, or -1 when out of memory */
+static int batch_array(void *p, int wanted, size_t n, size_t size)
+{
+    if (!wanted) return 0;
+    void *m = malloc(n * size);
+    memcpy(p, &m, sizeof m);
+    return m ? 0 : -1;
+}
+
+int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
+{
+    memset(b, 0, sizeof *b);
+    const size_t nv = REID_BATCH * (c->q ? c->q : 1), ns = c->ns;
+    const size_t ne = c->events ? c->events->ne : 0;
+    int cls = ns || c->people;
+    int rc = batch_array(&b->voff, 1, nv, sizeof *b->voff) |
+             batch_array(&b->vlen, 1, nv, sizeof *b->vlen) |
+             batch_array(&b->hash, 1, nv, sizeof *b->hash) |
+             batch_array(&b->keys, 1, nv, sizeof *b->keys) |
+             batch_array(&b->noff, 1, nv, sizeof *b->noff) |
+             batch_array(&b->nvlen, 1, nv, sizeof *b->nvlen) |
+             batch_array(&b->tally, 1, 3 * c->q + ns + 1, sizeof *b->tally) |
+             batch_array(&b->weight, c->weights, REID_BATCH, sizeof *b->weight) |
+             batch_array(&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos) |
+             batch_array(&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff) |
+             batch_array(&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen) |
+             batch_array(&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash) |
+             batch_array(&b->cls, cls, REID_BATCH, sizeof *b->cls) |
+             batch_array(&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff) |
+             batch_array(&b->pvlen, c->people != NULL, REID_BATCH * 3, sizeof *b->pvlen) |
+             batch_array(&b->evoff, ne > 0, REID_BATCH * ne, sizeof *b->evoff) |
+             batch_array(&b->evlen, ne > 0, REID_BATCH * ne, sizeof *b->evlen) |
+             batch_array(&b->evkeys, ne > 0, REID_BATCH * ne, sizeof *b->evkeys) |
+             batch_array(&b->evperson, ne > 0, REID_BATCH, sizeof *b->evperson);
+    if (rc != 0 || !reid_batch_room(b, 0)) {
+        reid_counter_batch_free(b);
+        return -1;
+    }
+    return 0;
+}
+
+int reid_counter_prepare(const reid_counter *c, reid_batch *b)
+{
+    return prepare_batch(c, b);
+}
+
+int reid_counter_count(reid_counter *c, reid_batch *b)
+{
+    if (c->err.status) return -1;
+    if (count_batch(c, b) != 0 || size_table(c, c->expect_rows) != 0) {
+        set_oom(c);
+        return -1;
+    }
+    return 0;
+}
+
+int reid_counter_flush(reid_counter *c)
+{
+    reid_batch *b = &c->ring[c->fill];
+    if (!c->threaded) {
+        if (b->n && (prepare_batch(c, b) != 0 || count_batch(c, b) != 0)) set_oom(c);
+        return c->err.status ? -1 : 0;
+    }
+    if (b->n && hand_over(c) != 0) return -1;
+    pthread_mutex_lock(&c->mu);
+    while (c->ready > 0)
+        pthread_cond_wait(&c->cv, &c->mu);
+    int failed = c->err.status != REID_OK;
+    pthread_mutex_unlock(&c->mu);
+    return failed ? -1 : 0;
 }

@@ -62,6 +62,9 @@ typedef struct reid_batch {
     size_t *evlen; /* NULL unless event columns are used */
     uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
     uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
+    uint64_t *tally; /* [3q + ns]: counted while preparing, added to the counter's totals when the
+                      * batch is counted: missing, unrecognised, not in the hierarchy (per QI),
+                      * missing sensitive values */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -97,6 +100,7 @@ typedef struct reid_counter {
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
     reid_people_counter *people;    /* distinct people per class (--id); NULL = none */
     reid_events_counter *events;    /* trails of events (--events, with people); NULL = none */
+    int weights, positions;         /* batches carry weights / positions */
 } reid_counter;
 
 /* 0, or -1 when out of memory. threads >= 2 starts the counting thread. */
@@ -131,6 +135,23 @@ int reid_counter_use_people(reid_counter *c, reid_people_counter *people);
 int reid_counter_use_events(reid_counter *c, reid_events_counter *events);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
+
+/*
+ * Batches outside the ring, for threads that parse chunks of the input in parallel (parallel.c):
+ * reid_counter_batch_init gives b the arrays the counter's current settings need (call after
+ * every reid_counter_use_*); reid_counter_prepare does the part of a batch's work that touches no
+ * shared table and may run on any thread; reid_counter_count counts a prepared batch (one thread
+ * at a time, batches in input order, only after reid_counter_flush). 0, or -1 (out of memory,
+ * recorded in c->err).
+ */
+int reid_counter_batch_init(const reid_counter *c, reid_batch *b);
+void reid_counter_batch_free(reid_batch *b);
+int reid_counter_prepare(const reid_counter *c, reid_batch *b);
+int reid_counter_count(reid_counter *c, reid_batch *b);
+/* Count the records collected so far and wait until the counting thread is idle: from then on
+ * until the next reid_counter_record_done, the caller may count batches with
+ * reid_counter_count. 0, or -1 after an error. */
+int reid_counter_flush(reid_counter *c);
 
 /* The batch being filled. */
 static inline reid_batch *reid_counter_batch(reid_counter *c)

@@ -325,6 +325,29 @@ static int start(reid_reader *r)
     return rc;
 }
 
+int reid_reader_begin(reid_reader *r)
+{
+    r->started = 1;
+    if (parser_start(r) != 0) return -1;
+    reid_scanner_init(&r->scan, (unsigned char)r->delim, r->max_field, REID_READER_MAX_FIELDS);
+    return 0;
+}
+
+int reid_reader_between_records(const reid_reader *r)
+{
+    return r->started && !r->stop && !r->resync && !r->last_cr && r->nf == 0 &&
+           r->parser.pstate == LIBCSV_ROW_NOT_BEGUN;
+}
+
+void reid_reader_skip(reid_reader *r, uint64_t lines, uint64_t bytes)
+{
+    r->line += lines;
+    r->row_line = r->line;
+    r->col_base = 0;
+    r->base += bytes;
+    r->offset = r->base;
+}
+
 int reid_reader_feed(reid_reader *r, const char *data, size_t len)
 {
     if (r->stop) return -1;

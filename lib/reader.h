@@ -97,6 +97,18 @@ void reid_reader_names(reid_reader *r, char *const *names, size_t n);
 /* Use the fast scanner where it applies (default 1); 0 = libcsv for every record (tests). */
 void reid_reader_set_fast(reid_reader *r, int fast);
 
+/* A reader for a chunk that starts at a record boundary of an input whose delimiter is known
+ * (r->delim set by reid_reader_init): no BOM or sniffing, lines counted from 1. 0 or -1. */
+int reid_reader_begin(reid_reader *r);
+
+/* 1 if the bytes fed so far end exactly at the end of a record (or of a skipped line), so that
+ * the next byte starts a record. */
+int reid_reader_between_records(const reid_reader *r);
+
+/* Another reader read the next `lines` lines (`bytes` bytes), ending between records: go on
+ * after them. */
+void reid_reader_skip(reid_reader *r, uint64_t lines, uint64_t bytes);
+
 int reid_reader_feed(reid_reader *r, const char *data, size_t len); /* 0 or -1 (see err) */
 int reid_reader_finish(reid_reader *r);                             /* 0 or -1 (see err) */
 

@@ -545,6 +545,7 @@ static json_t *build(const reid_analysis *a, jb *b)
     jb_put(b, run, "peak_rss_bytes", json_u64(s->peak_rss_bytes));
     jb_put(b, run, "table_bytes", json_u64(s->table_bytes));
     jb_put(b, run, "threads", json_u64(reid_threads(a)));
+    jb_put(b, run, "parallel_records", json_u64(reid_parallel_records(a)));
     if (a->cfg->attr_risks)
         jb_put(b, run, "attribute_risks_seconds", json_real(a->subsets.seconds));
     jb_put(b, root, "run", run);
