@@ -89,6 +89,18 @@ static const char *scratch_file(const char *name, const char *bytes, size_t len)
 }
 #define SCRATCH_CSV(name, literal) scratch_file((name), (literal), sizeof(literal) - 1)
 
+/* bytes gzip-compressed into the scratch file name */
+static const char *write_gz(const char *name, const char *bytes, size_t len)
+{
+    const char *p = scratch(name);
+    gzFile gz = gzopen(p, "wb");
+    if (!gz) fail_msg("gzopen %s failed", p);
+    int ok = gzwrite(gz, bytes, (unsigned)len) == (int)len;
+    ok = (gzclose(gz) == Z_OK) && ok;
+    if (!ok) fail_msg("cannot write %s", p);
+    return p;
+}
+
 static void forget_last(void)
 {
     run_result_free(&R);
@@ -415,6 +427,17 @@ static char *out_masked(void)
         memset(cut, ' ', n);
         cut += n;
     }
+    return text;
+}
+
+/* A report without its run figures (time, memory, threads), for comparing runs. */
+static char *report_sans_run(void)
+{
+    PARSE_JSON();
+    json_t *copy = json_deep_copy(J);
+    json_object_del(copy, "run");
+    char *text = json_dumps(copy, JSON_SORT_KEYS);
+    json_decref(copy);
     return text;
 }
 

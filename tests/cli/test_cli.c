@@ -431,17 +431,6 @@ static void test_input_stdin(void **state)
     ERR_HAS("empty");
 }
 
-static const char *write_gz(const char *name, const char *bytes, size_t len)
-{
-    const char *p = scratch(name);
-    gzFile gz = gzopen(p, "wb");
-    if (!gz) fail_msg("gzopen %s failed", p);
-    int ok = gzwrite(gz, bytes, (unsigned)len) == (int)len;
-    ok = (gzclose(gz) == Z_OK) && ok;
-    if (!ok) fail_msg("cannot write %s", p);
-    return p;
-}
-
 static void test_input_gzip(void **state)
 {
     (void)state;
@@ -2092,17 +2081,6 @@ static void test_scale_worked_example(void **state)
     JINT("equivalence_classes.size_distribution.1.classes", 1);
     JINT("equivalence_classes.size_distribution.2.classes", 2);
     JINT("equivalence_classes.size_distribution.2.records", 6);
-}
-
-/* A report without its run figures (time, memory, threads), for comparing runs. */
-static char *report_sans_run(void)
-{
-    PARSE_JSON();
-    json_t *copy = json_deep_copy(J);
-    json_object_del(copy, "run");
-    char *text = json_dumps(copy, JSON_SORT_KEYS);
-    json_decref(copy);
-    return text;
 }
 
 /* Every figure is the same for 1, 2 and 3 threads, on a file whose quoted newlines fall at

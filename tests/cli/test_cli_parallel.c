@@ -1,0 +1,237 @@
+/*
+ * test_cli_parallel.c - parallel parsing (docs/design.md, "Parallel parsing"): a file parsed in
+ * chunks on 2, 3 or 4 threads, with chunks down to one record, gives the same report, the same
+ * --at-risk file and the same error messages (line numbers included) as one thread reading it
+ * in order; quoted line breaks, CRLF, blank lines and quoted commas fall at every chunk edge;
+ * a stray quote that breaks the quote parity sends the rest to one thread.
+ */
+#include "cli_test.h"
+
+/* A seeded extract of `rows` records (about 45 bytes each): one record in 7 has a quoted note
+ * with a line break (LF or CRLF) and "" escapes, one in 11 a quoted area with a comma, one in 13
+ * ends with CRLF, one in 17 is followed by a blank line. Record `bad_utf8` (1-based, 0 = none)
+ * has an invalid byte in its age, record `bad_fields` an extra field, record `stray` (with
+ * --lenient-quotes: a literal quote) a quote inside its unquoted area. *line_of gets the
+ * physical line of record `want` (1-based). */
+static const char *make_extract(const char *name, unsigned rows, unsigned bad_utf8,
+                                unsigned bad_fields, unsigned stray, unsigned want,
+                                unsigned *line_of)
+{
+    size_t cap = (size_t)rows * 90 + 100, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    unsigned line = 1;
+    len += (size_t)snprintf(buf, cap, "area,age,sex,code,note,w\n");
+    line++;
+    uint64_t x = 88172645463325252ull;
+    for (unsigned i = 1; i <= rows; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        unsigned h = (unsigned)(x >> 32);
+        if (i == want) *line_of = line;
+        char area[32], age[8];
+        if (i == stray)
+            snprintf(area, sizeof area, "AB\"%u", h % 5);
+        else if (i % 11 == 0)
+            snprintf(area, sizeof area, "\"AB%u, %c\"", h % 5, "XY"[h % 2]);
+        else
+            snprintf(area, sizeof area, "AB%u", h % 5);
+        if (i == bad_utf8)
+            snprintf(age, sizeof age, "%c%u", 0xff, h % 90);
+        else
+            snprintf(age, sizeof age, "%u", h % 90);
+        const char *note = "plain";
+        unsigned note_lines = 0;
+        if (i % 7 == 0) {
+            note = h % 2 ? "\"one\ntwo \"\"quoted\"\"\"" : "\"one\r\ntwo, three\"";
+            note_lines = 1;
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "%s,%s,%c,%c%02u,%s,%u.5%s%s", area, age,
+                                "MF"[(h >> 3) % 2], "EIJ"[(h >> 5) % 3], (h >> 7) % 20, note,
+                                1 + (h >> 9) % 50, i == bad_fields ? ",extra" : "",
+                                i % 13 == 0 ? "\r\n" : "\n");
+        line += 1 + note_lines;
+        if (i % 17 == 0) {
+            len += (size_t)snprintf(buf + len, cap - len, "\n");
+            line++;
+        }
+    }
+    const char *p = scratch_file(name, buf, len);
+    free(buf);
+    return p;
+}
+
+static const char *const chunk_sizes[] = {"1", "100", "4096", "65536"};
+static const char *const thread_counts[] = {"2", "3", "4"};
+
+/* Every report (and --at-risk file) with threads and small chunks equals the one-thread one. */
+static void test_parallel_identical(void **state)
+{
+    (void)state;
+    unsigned unused;
+    const char *p = make_extract("par.csv", 30000, 0, 0, 0, 0, &unused);
+    const char *ref_risk = scratch("par-risk-1.csv"), *risk = scratch("par-risk-n.csv");
+    RUN("-f", "json", "--qi", "area,age,sex,code", "--weight", "w", "--sensitive", "note",
+        "--suda2", "--at-risk", ref_risk, "-j", "1", "--chunk-size", "0", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("run.parallel_records", 0);
+    JINT("input.records", 30000);
+    char *ref = report_sans_run();
+    size_t ref_len, len;
+    char *ref_file = read_whole_file(ref_risk, &ref_len);
+    assert_non_null(ref_file);
+    for (size_t c = 0; c < sizeof chunk_sizes / sizeof *chunk_sizes; c++)
+        for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++) {
+            RUN("-f", "json", "--qi", "area,age,sex,code", "--weight", "w", "--sensitive", "note",
+                "--suda2", "--at-risk", risk, "-j", thread_counts[t], "--chunk-size",
+                chunk_sizes[c], p);
+            EXPECT_STATUS(0);
+            char *text = report_sans_run();
+            int same = strcmp(ref, text) == 0;
+            free(text);
+            if (!same)
+                fail_msg("report with -j %s --chunk-size %s differs", thread_counts[t],
+                         chunk_sizes[c]);
+            /* most records were read in chunks: all but the first 64 KiB sniffed in order */
+            json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+            if (par < 20000) fail_msg("only %lld records in parallel", (long long)par);
+            char *file = read_whole_file(risk, &len);
+            assert_non_null(file);
+            same = len == ref_len && memcmp(file, ref_file, len) == 0;
+            free(file);
+            if (!same)
+                fail_msg("--at-risk file with -j %s --chunk-size %s differs", thread_counts[t],
+                         chunk_sizes[c]);
+        }
+    free(ref_file);
+    free(ref);
+}
+
+/* Malformed records deep in the file: the same message, with the same line, and the same
+ * skipped rows. */
+static void test_parallel_bad_rows(void **state)
+{
+    (void)state;
+    unsigned line = 0, line2 = 0;
+    const char *p = make_extract("bad.csv", 30000, 20000, 0, 0, 20000, &line);
+    (void)make_extract("bad.csv", 30000, 20000, 0, 0, 20000, &line2);
+    assert_int_equal(line, line2);
+    char want[64];
+    snprintf(want, sizeof want, "line %u, column 2 (age): invalid UTF-8", line);
+    for (size_t t = 0; t < 3; t++) {
+        const char *j = t == 0 ? "1" : thread_counts[t - 1];
+        RUN("-q", "--qi", "area,age,sex", "-j", j, "--chunk-size", t == 0 ? "0" : "1000", p);
+        EXPECT_STATUS(2);
+        ERR_HAS(want);
+    }
+    const char *q = make_extract("bad2.csv", 30000, 20000, 25000, 0, 25000, &line);
+    char *ref = NULL;
+    for (size_t t = 0; t < 3; t++) {
+        const char *j = t == 0 ? "1" : thread_counts[t - 1];
+        RUN("-f", "json", "--skip-bad-rows", "--qi", "area,age,sex", "--suda2", "-j", j,
+            "--chunk-size", t == 0 ? "0" : "3000", q);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JINT("input.skipped_rows", 2);
+        JINT("input.records", 29998);
+        char *text = report_sans_run();
+        if (!ref) {
+            ref = text;
+            continue;
+        }
+        int same = strcmp(ref, text) == 0;
+        free(text);
+        if (!same) fail_msg("report with -j %s differs with skipped rows", j);
+    }
+    free(ref);
+}
+
+/* A quote inside an unquoted field (kept with --lenient-quotes) breaks the quote parity: the
+ * chunks guessed after it do not end where the records do; the rest is read on one thread. */
+static void test_parallel_stray_quote(void **state)
+{
+    (void)state;
+    unsigned unused;
+    const char *p = make_extract("stray.csv", 30000, 0, 0, 12000, 0, &unused);
+    RUN("-f", "json", "--lenient-quotes", "--qi", "area,age,sex,code", "-j", "1", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 30000);
+    char *ref = report_sans_run();
+    RUN("-f", "json", "--lenient-quotes", "--qi", "area,age,sex,code", "-j", "2", "--chunk-size",
+        "4096", p);
+    EXPECT_STATUS(0);
+    char *text = report_sans_run();
+    int same = strcmp(ref, text) == 0;
+    free(ref);
+    free(text);
+    if (!same) fail_msg("report differs after a stray quote");
+    json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+    if (par <= 0 || par >= 30000) fail_msg("%lld records in parallel", (long long)par);
+    /* without --lenient-quotes the stray quote is an error, reported at its line */
+    RUN("-q", "--qi", "area,age,sex", "-j", "2", "--chunk-size", "4096", p);
+    EXPECT_STATUS(2);
+    ERR_HAS("malformed quoting");
+}
+
+/* Standard input (here a file) and a .gz file (decompressed in pieces of 1 MiB): the same
+ * figures; pieces of 1 MiB hold fewer than two chunks of the default 2 MiB, so the .gz file is
+ * read on one thread unless the chunks are smaller. */
+static void test_parallel_streams(void **state)
+{
+    (void)state;
+    unsigned unused;
+    const char *p = make_extract("stream.csv", 20000, 0, 0, 0, 0, &unused);
+    size_t len;
+    char *bytes = read_whole_file(p, &len);
+    assert_non_null(bytes);
+    const char *gz = write_gz("stream.csv.gz", bytes, len);
+    free(bytes);
+    for (int k = 0; k < 3; k++) {
+        /* one thread, then two threads with chunks of 1000 bytes or 2 MiB */
+        char *ref = NULL;
+        for (int par_run = 0; par_run < 2; par_run++) {
+            const char *j = par_run ? "2" : "1";
+            const char *cs = !par_run ? "0" : k == 1 ? "2M" : "1000";
+            if (k == 0)
+                RUN_STDIN(p, "-f", "json", "--qi", "area,age,sex", "-j", j, "--chunk-size", cs,
+                          "-");
+            else
+                RUN("-f", "json", "--qi", "area,age,sex", "-j", j, "--chunk-size", cs, gz);
+            EXPECT_STATUS(0);
+            PARSE_JSON();
+            JINT("input.records", 20000);
+            char *text = report_sans_run();
+            if (!par_run) {
+                ref = text;
+                continue;
+            }
+            json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+            int same = strcmp(ref, text) == 0;
+            free(text);
+            free(ref);
+            if (!same) fail_msg("report %d differs", k);
+            if (k == 1 ? par != 0 : par < 10000)
+                fail_msg("%lld records in parallel", (long long)par);
+        }
+    }
+}
+
+static void test_parallel_option(void **state)
+{
+    (void)state;
+    RUN("--chunk-size", "lots", "x.csv");
+    EXPECT_STATUS(2);
+    ERR_HAS("--chunk-size takes a size in bytes");
+}
+
+static const struct CMUnitTest parallel_tests[] = {
+    T(test_parallel_identical), T(test_parallel_bad_rows), T(test_parallel_stray_quote),
+    T(test_parallel_streams),   T(test_parallel_option),
+};
+
+static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
+
+CLI_MAIN(groups)

@@ -1,0 +1,69 @@
+/* test_chunks.c - record boundaries by quote parity (lib/chunks.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunks.h"
+
+/* Quotes counted 16 bytes at a time agree with a byte loop, at every start and length
+ * (unaligned starts, tails, runs longer than 255 vectors of 16 bytes). */
+static void test_count_quotes(void **state)
+{
+    (void)state;
+    size_t n = 20000;
+    char *b = malloc(n);
+    assert_non_null(b);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        b[i] = (x >> 16) % 3 == 0 ? '"' : (char)('a' + (x >> 20) % 26);
+    }
+    for (size_t off = 0; off < 40; off += 3)
+        for (size_t len = 0; off + len <= n; len = len * 2 + 1) {
+            uint64_t want = 0;
+            for (size_t i = off; i < off + len; i++)
+                want += b[i] == '"';
+            assert_int_equal(reid_count_quotes(b + off, len), want);
+        }
+    memset(b, '"', n); /* every byte: lanes must not overflow */
+    assert_int_equal(reid_count_quotes(b, n), n);
+    free(b);
+}
+
+static void test_next_boundary(void **state)
+{
+    (void)state;
+    /* a line break inside quotes is not a boundary; "" is two quotes */
+    const char *s = "a,\"x\ny\"\"\nz\"\nb,c\n";
+    const char *end = s + strlen(s);
+    const char *b = reid_next_boundary(s, end, 0);
+    assert_ptr_equal(b, strchr(s, 'b'));
+    /* started inside quotes (after the opening quote): the first break after the closing one */
+    b = reid_next_boundary(s + 3, end, 1);
+    assert_ptr_equal(b, strchr(s, 'b'));
+    /* started wrongly outside quotes, in the middle of the quoted field: the break inside */
+    b = reid_next_boundary(s + 4, end, 0);
+    assert_ptr_equal(b, s + 5);
+    /* CRLF: the boundary is after the LF */
+    const char *t = "a,b\r\nc\r\n";
+    assert_ptr_equal(reid_next_boundary(t, t + strlen(t), 0), t + 5);
+    /* none: no line break outside quotes */
+    const char *u = "a,\"b\nc";
+    assert_null(reid_next_boundary(u, u + strlen(u), 0));
+    assert_null(reid_next_boundary(u, u, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_count_quotes),
+        cmocka_unit_test(test_next_boundary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
