@@ -1,4 +1,4 @@
-/* dict.c - value dictionary: XXH3-hashed open addressing over an arena of bytes. */
+/* dict.c - value dictionary: XXH3-hashed open addressing, short values inline in the slots. */
 #include "dict.h"
 
 #include <stdlib.h>
@@ -8,6 +8,47 @@
 #include "bigmem.h"
 
 #define DICT_MIN_SLOTS 64
+
+/* Length bits of a slot's tag: the exact length up to 14, 15 for anything longer. */
+#define DICT_LEN_BITS 4u
+#define DICT_LEN_MASK ((1u << DICT_LEN_BITS) - 1u)
+
+static inline uint32_t dict_tag(uint64_t h, size_t len)
+{
+    uint32_t l = len < DICT_LEN_MASK ? (uint32_t)len : DICT_LEN_MASK;
+    return ((uint32_t)(h >> 32) & ~DICT_LEN_MASK) | l;
+}
+
+/*
+ * The first min(len, 8) bytes of s as the integer whose memory representation is those bytes
+ * followed by zeros. Reads only s[0 .. len-1]: a shorter value is assembled from two overlapping
+ * loads (4 to 7 bytes) or three single bytes (1 to 3 bytes), each through memcpy or a byte, so no
+ * alignment is assumed and nothing past the value is read.
+ */
+static inline uint64_t dict_head(const char *s, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        memcpy(&v, s, 8);
+        return v;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4); /* overlaps lo by 8 - len bytes, which are the same */
+        return lo | (uint64_t)hi << (8 * (len - 4));
+    }
+    if (len) {
+        const unsigned char *u = (const unsigned char *)s;
+        return u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+               (uint64_t)u[len - 1] << (8 * (len - 1));
+    }
+#else
+    if (len) memcpy(&v, s, len);
+#endif
+    return v;
+}
 
 int reid_dict_init(reid_dict *d)
 {
@@ -33,21 +74,38 @@ void reid_dict_free(reid_dict *d)
     memset(d, 0, sizeof *d);
 }
 
+static inline uint64_t entry_off(const reid_dict_entry *e)
+{
+    uint64_t off;
+    memcpy(&off, e->head, sizeof off);
+    return off;
+}
+
+/* Twice the slots: each occupied slot moved, in the old table's order (sequential reads), to its
+ * place in the new one; the hash is recomputed from the slot's inline bytes for a short value,
+ * from the arena for a long one. */
 static int dict_grow(reid_dict *d)
 {
     uint64_t nslots = (d->mask + 1) * 2;
-    uint64_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
+    reid_dict_slot *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
     if (!slots) return -1;
     uint64_t mask = nslots - 1;
-    for (uint32_t id = 1; id < d->count; id++) {
-        const reid_dict_entry *e = &d->entries[id];
-        size_t len;
-        const char *v = reid_dict_value(d, id, &len);
-        uint64_t h = XXH3_64bits(v, len);
+    for (uint64_t j = 0; j <= d->mask; j++) {
+        const reid_dict_slot *o = &d->slots[j];
+        if (!o->id) continue;
+        uint64_t h;
+        if ((o->tag & DICT_LEN_MASK) <= REID_DICT_INLINE) {
+            char b[8];
+            memcpy(b, &o->head, 8);
+            h = XXH3_64bits(b, o->tag & DICT_LEN_MASK);
+        } else {
+            const reid_dict_entry *e = &d->entries[o->id];
+            h = XXH3_64bits(d->bytes.data + entry_off(e), e->len);
+        }
         uint64_t i = h & mask;
-        while (slots[i])
+        while (slots[i].id)
             i = (i + 1) & mask;
-        slots[i] = ((uint64_t)e->tag << 32) | id;
+        slots[i] = *o;
     }
     reid_big_free(d->slots, (d->mask + 1) * sizeof *d->slots);
     d->slots = slots;
@@ -55,44 +113,54 @@ static int dict_grow(reid_dict *d)
     return 0;
 }
 
-/* Slot index where the value is, or the empty slot where it would go. */
-static uint64_t dict_probe(const reid_dict *d, const char *s, size_t len, uint64_t h, int *found)
+/* Slot index where the value is, or the empty slot where it would go. Always inlined: it is
+ * nearly the whole of a lookup (-3% instructions of a run against a call). */
+__attribute__((always_inline)) static inline uint64_t dict_probe(const reid_dict *d, const char *s,
+                                                                 size_t len, uint64_t h, int *found)
 {
-    uint32_t tag = (uint32_t)(h >> 32);
-    uint64_t i = h & d->mask;
-    for (;;) {
-        uint64_t slot = d->slots[i];
-        if (!slot) {
-            *found = 0;
-            return i;
-        }
-        if ((uint32_t)(slot >> 32) == tag) {
-            const reid_dict_entry *e = &d->entries[(uint32_t)slot];
-            if (e->len == len &&
-                (len <= REID_DICT_INLINE ? memcmp(e->head, s, len) == 0
-                                         : memcmp(e->head, s, REID_DICT_INLINE) == 0 &&
-                                               memcmp(d->bytes.data + e->off, s, len) == 0)) {
+    const reid_dict_slot *const slots = d->slots;
+    const uint64_t mask = d->mask;
+    const uint32_t tag = dict_tag(h, len);
+    const uint64_t head = dict_head(s, len);
+    uint64_t i = h & mask;
+    if (len <= REID_DICT_INLINE) {
+        /* the tag's length and the zero-padded head together are the value: no other reads */
+        for (;; i = (i + 1) & mask) {
+            const reid_dict_slot *sl = &slots[i];
+            if (!sl->id) break;
+            if (sl->tag == tag && sl->head == head) {
                 *found = 1;
                 return i;
             }
         }
-        i = (i + 1) & d->mask;
+    } else {
+        for (;; i = (i + 1) & mask) {
+            const reid_dict_slot *sl = &slots[i];
+            if (!sl->id) break;
+            if (sl->tag == tag && sl->head == head) {
+                const reid_dict_entry *e = &d->entries[sl->id];
+                if (e->len == len && memcmp(d->bytes.data + entry_off(e) + REID_DICT_INLINE,
+                                            s + REID_DICT_INLINE, len - REID_DICT_INLINE) == 0) {
+                    *found = 1;
+                    return i;
+                }
+            }
+        }
     }
+    *found = 0;
+    return i;
 }
 
 int reid_dict_find(const reid_dict *d, const char *s, size_t len, uint32_t *id)
 {
-    int found;
-    uint64_t i = dict_probe(d, s, len, XXH3_64bits(s, len), &found);
-    if (found) *id = (uint32_t)d->slots[i];
-    return found;
+    return reid_dict_find_hashed(d, s, len, XXH3_64bits(s, len), id);
 }
 
 int reid_dict_find_hashed(const reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id)
 {
     int found;
     uint64_t i = dict_probe(d, s, len, h, &found);
-    if (found) *id = (uint32_t)d->slots[i];
+    if (found) *id = d->slots[i].id;
     return found;
 }
 
@@ -111,7 +179,7 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
     int found;
     uint64_t i = dict_probe(d, s, len, h, &found);
     if (found) {
-        *id = (uint32_t)d->slots[i];
+        *id = d->slots[i].id;
         return 0;
     }
     if (d->count == UINT32_MAX || len > UINT32_MAX) return -1;
@@ -127,13 +195,13 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
     if (len > REID_DICT_INLINE && reid_arena_append(&d->bytes, s, len, &off) != 0) return -1;
     uint32_t nid = d->count++;
     reid_dict_entry *e = &d->entries[nid];
-    memset(e, 0, sizeof *e);
-    e->off = off;
+    uint64_t head = dict_head(s, len);
+    memcpy(e->head, len > REID_DICT_INLINE ? (const void *)&off : (const void *)&head, 8);
     e->len = (uint32_t)len;
-    e->tag = (uint32_t)(h >> 32);
-    if (len) memcpy(e->head, s, len < REID_DICT_INLINE ? len : REID_DICT_INLINE);
-    d->slots[i] = ((uint64_t)(uint32_t)(h >> 32) << 32) | nid;
-    /* keep the load at or below 1/2: probes stay short and the table is small next to the bytes */
+    d->slots[i].head = head;
+    d->slots[i].id = nid;
+    d->slots[i].tag = dict_tag(h, len);
+    /* keep the load at or below 1/2: probes stay short (about 1.5 slots for a hit) */
     if ((uint64_t)d->count * 2 > d->mask + 1 && dict_grow(d) != 0) return -1;
     *id = nid;
     return 0;
@@ -144,7 +212,7 @@ const char *reid_dict_value(const reid_dict *d, uint32_t id, size_t *len)
     if (id >= d->count) return NULL;
     const reid_dict_entry *e = &d->entries[id];
     *len = e->len;
-    return e->len <= REID_DICT_INLINE ? e->head : d->bytes.data + e->off;
+    return e->len <= REID_DICT_INLINE ? e->head : d->bytes.data + entry_off(e);
 }
 
 uint64_t reid_dict_bytes(const reid_dict *d)

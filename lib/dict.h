@@ -3,11 +3,16 @@
  *
  * Id 0 is reserved for "missing" (all spellings of a missing value map to
  * it); real values get ids 1, 2, ... in first-seen order. Lookup hashes the
- * bytes with XXH3 into an open-addressing table (linear probing) whose slots
- * hold the id and 32 bits of the hash. An entry keeps the value's first 8
- * bytes, so a value of up to 8 bytes (a postcode, an age, a code) is compared
- * without touching the arena where longer values live. Values are always
- * compared exactly, so a hash collision can never merge two values.
+ * bytes with XXH3 into an open-addressing table (linear probing, load <= 1/2)
+ * of 16-byte slots. A slot holds the id, the value's first 8 bytes
+ * (zero-padded) and a tag: 28 bits of the hash and the length (its exact
+ * value up to 14, 15 for longer). A value of up to 8 bytes (a postcode, an
+ * age, an ICD-10 code: nearly all values) is therefore found or rejected
+ * from its slot alone, with two integer compares: one cache miss per lookup.
+ * A longer value whose slot matches is then compared with the bytes after
+ * the first 8 in the arena, through its entry (length and arena offset).
+ * Values are always compared exactly, so a hash collision can never merge
+ * two values.
  */
 #ifndef REID_DICT_H
 #define REID_DICT_H
@@ -21,20 +26,26 @@
 
 #define REID_DICT_INLINE 8
 
+typedef struct reid_dict_slot {
+    uint64_t head; /* the value's first 8 bytes, zero-padded, in memory order */
+    uint32_t id;   /* 0 = empty slot (the missing value is never in the table) */
+    uint32_t tag;  /* bits 36..63 of the hash, then 4 bits of length: min(len, 15) */
+} reid_dict_slot;
+
+/* Per id: the length and, for up to REID_DICT_INLINE bytes, the bytes themselves; for longer
+ * values, the arena offset (8 bytes, copied with memcpy). 12 bytes. */
 typedef struct reid_dict_entry {
-    uint64_t off; /* offset of the bytes in the arena (values longer than REID_DICT_INLINE) */
+    char head[REID_DICT_INLINE];
     uint32_t len;
-    uint32_t tag;                /* high 32 bits of the hash */
-    char head[REID_DICT_INLINE]; /* the first bytes, zero-padded */
 } reid_dict_entry;
 
 typedef struct reid_dict {
-    uint64_t *slots;          /* 0 = empty; else (tag << 32) | id */
+    reid_dict_slot *slots;    /* id 0 = empty */
     uint64_t mask;            /* slot count - 1 (power of two) */
     reid_dict_entry *entries; /* indexed by id; entries[0] is the missing value */
     uint32_t count;           /* ids in use, including 0 */
     uint32_t cap;
-    reid_arena bytes;
+    reid_arena bytes; /* the whole bytes of values longer than REID_DICT_INLINE */
 } reid_dict;
 
 int reid_dict_init(reid_dict *d);
@@ -48,7 +59,8 @@ int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id);
 uint64_t reid_dict_hash(const char *s, size_t len);
 int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id);
 
-/* Hint that the value with hash h will be looked up soon: fetch its slot into the cache. */
+/* Hint that the value with hash h will be looked up soon: fetch its slot into the cache. For a
+ * value of up to REID_DICT_INLINE bytes that is all its lookup touches. */
 static inline void reid_dict_prefetch(const reid_dict *d, uint64_t h)
 {
     __builtin_prefetch(&d->slots[h & d->mask]);
@@ -66,15 +78,17 @@ static inline uint32_t reid_dict_values(const reid_dict *d)
     return d->count - 1;
 }
 
-/* Second stage of a batched lookup, once the slot is cached: fetch the entry it points to. */
+/* Second stage of a batched lookup, once the slot is cached: for a value longer than
+ * REID_DICT_INLINE bytes, fetch the entry its slot points to (short values need nothing more). */
 static inline void reid_dict_prefetch_entry(const reid_dict *d, uint64_t h)
 {
+    const uint32_t tag = (uint32_t)(h >> 32) >> 4;
     /* the value is at its home slot or, after a collision, a few slots on */
     for (uint64_t i = h & d->mask, k = 0; k < 4; k++, i = (i + 1) & d->mask) {
-        uint64_t slot = d->slots[i];
-        if (!slot) return;
-        if ((uint32_t)(slot >> 32) == (uint32_t)(h >> 32)) {
-            __builtin_prefetch(&d->entries[(uint32_t)slot]);
+        const reid_dict_slot *s = &d->slots[i];
+        if (!s->id) return;
+        if (s->tag >> 4 == tag) {
+            if ((s->tag & 15u) > REID_DICT_INLINE) __builtin_prefetch(&d->entries[s->id]);
             return;
         }
     }
@@ -84,7 +98,8 @@ static inline void reid_dict_prefetch_entry(const reid_dict *d, uint64_t h)
  * until the next value is added. */
 const char *reid_dict_value(const reid_dict *d, uint32_t id, size_t *len);
 
-/* Memory held, in bytes. */
+/* Memory held, in bytes: 32-64 bytes of slots and 12-24 bytes of entries per distinct value (the
+ * arrays double), plus the arena. */
 uint64_t reid_dict_bytes(const reid_dict *d);
 
 #endif

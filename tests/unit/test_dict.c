@@ -141,6 +141,174 @@ static void test_growth_keeps_every_id(void **state)
     reid_dict_free(&d);
 }
 
+/* Lengths around the 8 bytes kept inline in a slot: 0, 1, 7, 8, 9 and every length up to 17, and
+ * values that differ only in trailing NUL bytes (the same zero-padded head: the length in the
+ * slot's tag tells them apart). */
+static void test_inline_lengths(void **state)
+{
+    (void)state;
+    static const char base[] = "SW1A 1AAxyzABCDEFG"; /* 18 bytes */
+    static const struct {
+        const char *s;
+        size_t len;
+    } nul[] = {
+        {"", 0},
+        {"\0", 1},
+        {"\0\0\0\0\0\0\0", 7},
+        {"\0\0\0\0\0\0\0\0", 8},
+        {"a", 1},
+        {"a\0", 2},
+        {"a\0\0\0\0\0\0", 7},
+        {"a\0\0\0\0\0\0\0", 8},
+        {"a\0\0\0\0\0\0\0\0", 9},
+        {"1234567", 7},
+        {"1234567\0", 8},
+        {"12345678\0", 9},
+        {"12345678", 8},
+        {"1234", 4},
+    };
+    const size_t nn = sizeof nul / sizeof *nul;
+    reid_dict d;
+    assert_int_equal(reid_dict_init(&d), 0);
+    uint32_t next = 1;
+    for (size_t len = 0; len <= 17; len++)
+        assert_int_equal(intern(&d, base, len), next++); /* every prefix of "SW1A 1AA..." */
+    for (size_t i = 0; i < nn; i++) {
+        /* "" is the prefix of length 0 above; "1234..." are new */
+        uint32_t want = nul[i].len == 0 ? 1 : next++;
+        assert_int_equal(intern(&d, nul[i].s, nul[i].len), want);
+    }
+    assert_int_equal(reid_dict_values(&d), next - 1);
+    for (size_t len = 0; len <= 17; len++) {
+        uint32_t id = 0;
+        assert_int_equal(reid_dict_find(&d, base, len, &id), 1);
+        assert_int_equal(id, len + 1);
+        assert_value(&d, id, base, len);
+    }
+    for (size_t i = 0, id = 19; i < nn; i++) {
+        if (!nul[i].len) continue;
+        uint32_t got = 0;
+        assert_int_equal(reid_dict_find(&d, nul[i].s, nul[i].len, &got), 1);
+        assert_int_equal(got, id);
+        assert_value(&d, got, nul[i].s, nul[i].len);
+        id++;
+    }
+    /* a value is read only within its length: no bytes past it are compared or copied */
+    char *heap = malloc(5);
+    assert_non_null(heap);
+    memcpy(heap, "SW1A ", 5);
+    assert_int_equal(intern(&d, heap, 5), 6);
+    assert_int_equal(intern(&d, heap + 4, 1), next); /* " " */
+    free(heap);
+    reid_dict_free(&d);
+}
+
+/* Many values with the same first 8 bytes and different tails (the slot's head matches, the arena
+ * decides), through several growths. */
+static void test_same_head(void **state)
+{
+    (void)state;
+    const uint32_t n = 5000;
+    reid_dict d;
+    assert_int_equal(reid_dict_init(&d), 0);
+    char buf[64];
+    assert_int_equal(intern(&d, "ABCDEFGH", 8), 1);
+    for (uint32_t i = 0; i < n; i++) {
+        int len = snprintf(buf, sizeof buf, "ABCDEFGH%u", i);
+        assert_int_equal(intern(&d, buf, (size_t)len), i + 2);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        int len = snprintf(buf, sizeof buf, "ABCDEFGH%u", i);
+        uint32_t id = 0;
+        assert_int_equal(reid_dict_find(&d, buf, (size_t)len, &id), 1);
+        assert_int_equal(id, i + 2);
+        assert_value(&d, id, buf, (size_t)len);
+    }
+    uint32_t id = 0;
+    assert_int_equal(reid_dict_find(&d, "ABCDEFGH", 8, &id), 1);
+    assert_int_equal(id, 1);
+    assert_int_equal(reid_dict_find(&d, "ABCDEFGH5000", 12, &id), 0);
+    assert_int_equal(reid_dict_find(&d, "ABCDEFGX1", 9, &id), 0);
+    reid_dict_free(&d);
+}
+
+/* Forced hash collisions: every value passed with the same hash h, so all share one home slot and
+ * one tag, and only the exact comparison (length and head in the slot, then the arena) separates
+ * them. 31 values stay within the first table of 64 slots (the table grows at 32 values, and its
+ * growth rehashes with the real hash), so the whole probe chain is the collision. */
+static void test_forced_collisions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len;
+    } vals[] = {
+        {"", 0},
+        {"a", 1},
+        {"a\0", 2},
+        {"b", 1},
+        {"abcdefg", 7},
+        {"abcdefh", 7},
+        {"abcdefgh", 8},
+        {"abcdefgi", 8},
+        {"abcdefgh\0", 9},
+        {"abcdefghi", 9},
+        {"abcdefghj", 9},
+        {"abcdefghij", 10},
+        {"abcdefghik", 10},
+        {"SW1A 1AA", 8},
+        {"SW1A 1AB", 8},
+        {"SW1A1AA", 7},
+        {"abcdefghijklmnopq", 17},
+        {"abcdefghijklmnopr", 17},
+    };
+    const size_t n = sizeof vals / sizeof *vals;
+    const uint64_t hs[] = {0, 0xFFFFFFFFFFFFFFFFull, 0x123456789ABCDEF0ull};
+    for (size_t k = 0; k < sizeof hs / sizeof *hs; k++) {
+        const uint64_t h = hs[k];
+        reid_dict d;
+        assert_int_equal(reid_dict_init(&d), 0);
+        uint32_t id = 0;
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(reid_dict_intern_hashed(&d, vals[i].s, vals[i].len, h, &id), 0);
+            assert_int_equal(id, i + 1);
+        }
+        assert_int_equal(reid_dict_values(&d), n);
+        for (size_t i = n; i-- > 0;) {
+            reid_dict_prefetch(&d, h);
+            reid_dict_prefetch_entry(&d, h);
+            assert_int_equal(reid_dict_intern_hashed(&d, vals[i].s, vals[i].len, h, &id), 0);
+            assert_int_equal(id, i + 1);
+            assert_int_equal(reid_dict_find_hashed(&d, vals[i].s, vals[i].len, h, &id), 1);
+            assert_int_equal(id, i + 1);
+            assert_value(&d, id, vals[i].s, vals[i].len);
+        }
+        assert_int_equal(reid_dict_find_hashed(&d, "abcdefghijklmnops", 17, h, &id), 0);
+        assert_int_equal(reid_dict_find_hashed(&d, "c", 1, h, &id), 0);
+        assert_int_equal(reid_dict_values(&d), n);
+        reid_dict_free(&d);
+    }
+}
+
+/* Growth: the memory reported follows the table (16-byte slots at load <= 1/2, 12-byte entries). */
+static void test_bytes_per_value(void **state)
+{
+    (void)state;
+    reid_dict d;
+    assert_int_equal(reid_dict_init(&d), 0);
+    char buf[16];
+    uint64_t before = reid_dict_bytes(&d);
+    for (uint32_t i = 0; i < 100000; i++) {
+        int len = snprintf(buf, sizeof buf, "%07u", i); /* 7 bytes: inline, no arena */
+        assert_int_equal(intern(&d, buf, (size_t)len), i + 1);
+    }
+    uint64_t after = reid_dict_bytes(&d);
+    assert_true(after > before);
+    /* 100,001 ids: 262,144 slots (the first power of two with load <= 1/2) and 131,072 entries */
+    assert_int_equal(after, 262144u * sizeof(reid_dict_slot) + 131072u * sizeof(reid_dict_entry));
+    reid_dict_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +316,10 @@ int main(void)
         cmocka_unit_test(test_intern_and_find),
         cmocka_unit_test(test_prefixes_and_nul_bytes),
         cmocka_unit_test(test_growth_keeps_every_id),
+        cmocka_unit_test(test_inline_lengths),
+        cmocka_unit_test(test_same_head),
+        cmocka_unit_test(test_forced_collisions),
+        cmocka_unit_test(test_bytes_per_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
