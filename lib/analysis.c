@@ -63,6 +63,7 @@ void reid_analysis_free(reid_analysis *a)
 {
     if (!a) return;
     if (a->counter_ready) reid_counter_free(&a->counter); /* stops its thread first */
+    reid_parallel_free(a);
     a->counter_ready = 0;
     reid_reader_free(&a->reader);
     reid_missing_set_free(&a->missing);

@@ -79,6 +79,8 @@ struct reid_analysis {
     uint64_t skipped;
     uint64_t data_rows;        /* records handed to the counter */
     uint64_t parallel_records; /* ... of which read in chunks on several threads (parallel.c) */
+    void *par_slots;           /* parallel.c: chunks in flight and their batches, kept */
+    size_t par_nslots;
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;

@@ -40,3 +40,17 @@ const char *reid_next_boundary(const char *p, const char *end, int in_quotes)
     }
     return NULL;
 }
+
+const char *reid_last_boundary(const char *p, const char *end, int in_quotes, uint64_t quotes)
+{
+    /* walking back from the end, `inside` is whether the byte before x is inside quotes */
+    int inside = (in_quotes ^ (int)(quotes & 1)) != 0;
+    for (const char *x = end; x > p;) {
+        x--;
+        if (*x == '"')
+            inside = !inside;
+        else if (*x == '\n' && !inside)
+            return x + 1;
+    }
+    return NULL;
+}

@@ -22,4 +22,8 @@ uint64_t reid_count_quotes(const char *p, size_t n);
  * quotes; NULL if there is none. */
 const char *reid_next_boundary(const char *p, const char *end, int in_quotes);
 
+/* The byte after the last '\n' in [p, end) that is outside quotes, given whether p is inside
+ * quotes and the number of quotes in [p, end); NULL if there is none. */
+const char *reid_last_boundary(const char *p, const char *end, int in_quotes, uint64_t quotes);
+
 #endif

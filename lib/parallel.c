@@ -11,41 +11,55 @@
 /* Bytes fed at once while records must be read one at a time (the header, sniffing). */
 #define SERIAL_PIECE 65536
 
-typedef struct pchunk {
+/* Chunks in flight (parsed or being parsed, not yet counted) per thread. */
+#define SLOTS_PER_THREAD 2
+
+enum { SLOT_FREE, SLOT_PARSING, SLOT_PARSED };
+
+/* A chunk and the batches it was parsed into. */
+typedef struct pslot {
     const char *start, *end; /* [start, end): from one guessed boundary to the next */
+    int state;               /* SLOT_*, under mu */
     int clean;               /* parsed to end between records, no malformed record */
     uint64_t rows, lines;
-    size_t nb; /* batches filled (in the worker's pool) */
-} pchunk;
+    reid_batch **pool; /* its batches, reused by the chunks that take the slot after it */
+    size_t npool, nb;  /* allocated, filled */
+} pslot;
 
-struct psection;
+typedef struct psection psection;
 
+/* A thread's parsing state. */
 typedef struct pworker {
-    struct psection *sec;
-    reid_batch **pool; /* batches of the chunk being parsed, reused from chunk to chunk */
-    size_t npool, cur;
-    uint64_t rows; /* records of the chunk so far */
+    psection *sec;
+    pslot *slot;   /* the chunk being parsed */
+    uint64_t rows; /* its records so far */
     int bad;       /* a malformed record, or out of memory: the chunk is not clean */
     reid_error err;
     pthread_t thread;
 } pworker;
 
-typedef struct psection {
+struct psection {
     reid_analysis *a;
-    size_t size;          /* nominal bytes per chunk */
-    const char *next, *e; /* under mu: where the next chunk starts (NULL: no more), the end */
-    size_t planned;       /* under mu: chunks handed out */
-    const char *end;      /* under mu: the end of the last chunk handed out */
-    int fell_back;        /* the rest, up to e, was read on one thread */
+    size_t size;   /* nominal bytes per chunk */
+    const char *e; /* the end of the buffer */
     int delim, strict, fast;
     size_t max_field;
     const unsigned char *keep;
     size_t nkeep;
+    pslot *slots; /* chunk i in slots[i % nslots] */
+    size_t nslots;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t next_parse, next_count; /* under mu */
-    int stop;                      /* under mu: a fallback or an error; nothing more is counted */
-} psection;
+    /* under mu */
+    const char *next; /* where the next chunk starts */
+    const char *end;  /* the end of the last chunk planned */
+    int planned_all;  /* no more chunks */
+    size_t planned;   /* chunks planned */
+    size_t counted;   /* chunks counted (the next to count) */
+    int counting;     /* a thread is counting */
+    int stop;         /* a fallback or an error: nothing more is parsed or counted */
+    int fell_back;    /* the rest, up to e, was read on one thread */
+};
 
 /* Ready for parallel parsing: the header is read and nothing needs records one at a time. */
 static int ready(const reid_analysis *a)
@@ -64,24 +78,34 @@ static reid_batch *new_batch(const reid_analysis *a)
     return b;
 }
 
-/* The worker's next empty batch. -1 when out of memory. */
-static int next_batch(pworker *w)
+/* Batch i of the slot, allocated when new. NULL when out of memory. */
+static reid_batch *slot_batch(const reid_analysis *a, pslot *sl, size_t i)
 {
-    if (++w->cur == w->npool) {
-        reid_batch **p = realloc(w->pool, (w->npool + 1) * sizeof *p);
-        if (!p) return -1;
-        w->pool = p;
-        if (!(p[w->npool] = new_batch(w->sec->a))) return -1;
-        w->npool++;
+    if (i == sl->npool) {
+        reid_batch **p = realloc(sl->pool, (sl->npool + 1) * sizeof *p);
+        if (!p) return NULL;
+        sl->pool = p;
+        if (!(p[sl->npool] = new_batch(a))) return NULL;
+        sl->npool++;
     }
-    return 0;
+    return sl->pool[i];
+}
+
+static void slot_free(pslot *sl)
+{
+    for (size_t k = 0; k < sl->npool; k++) {
+        reid_counter_batch_free(sl->pool[k]);
+        free(sl->pool[k]);
+    }
+    free(sl->pool);
 }
 
 static int worker_row(void *user, const reid_row *row)
 {
     pworker *w = user;
     const reid_analysis *a = w->sec->a;
-    reid_batch *b = w->pool[w->cur];
+    pslot *sl = w->slot;
+    reid_batch *b = sl->pool[sl->nb];
     reid_bad_record bad;
     if (reid_record_fill(a, b, row, w->rows + 1, &bad) != 0) {
         w->bad = 1; /* read again on one thread, which reports it with its line */
@@ -89,7 +113,7 @@ static int worker_row(void *user, const reid_row *row)
     }
     w->rows++;
     if (++b->n < REID_BATCH) return 0;
-    if (reid_counter_prepare(&a->counter, b) != 0 || next_batch(w) != 0) {
+    if (reid_counter_prepare(&a->counter, b) != 0 || !slot_batch(a, sl, ++sl->nb)) {
         w->bad = 1;
         return -1;
     }
@@ -105,64 +129,56 @@ static int worker_bad(void *user, uint64_t line, uint64_t column, const char *wh
     return -1;
 }
 
-static void reset_batches(pworker *w)
+/* Parse the slot's chunk into its batches, prepared for counting. */
+static void parse_chunk(pworker *w, pslot *sl)
 {
-    for (size_t i = 0; i < w->npool; i++) {
-        w->pool[i]->n = 0;
-        w->pool[i]->blen = 0;
+    const psection *s = w->sec;
+    const reid_analysis *a = s->a;
+    for (size_t i = 0; i < sl->npool; i++) {
+        sl->pool[i]->n = 0;
+        sl->pool[i]->blen = 0;
     }
-    w->cur = 0;
-}
-
-/* Parse one chunk into the worker's batches, prepared for counting. */
-static void parse_chunk(pworker *w, pchunk *ch)
-{
-    const reid_analysis *a = w->sec->a;
-    reset_batches(w);
+    sl->nb = 0;
+    w->slot = sl;
     w->rows = 0;
     w->bad = 0;
     reid_error_clear(&w->err);
+    int ok = slot_batch(a, sl, 0) != NULL;
     reid_reader r;
-    const psection *s = w->sec;
     reid_reader_init(&r, s->delim, s->strict, s->max_field, a->source, &w->err, worker_row,
                      worker_bad, w);
     reid_reader_set_fast(&r, s->fast);
     reid_reader_keep(&r, s->keep, s->nkeep);
-    int ok = reid_reader_begin(&r) == 0 &&
-             reid_reader_feed(&r, ch->start, (size_t)(ch->end - ch->start)) == 0 && !w->bad &&
-             reid_reader_between_records(&r);
-    reid_batch *last = w->pool[w->cur];
-    if (ok && last->n && reid_counter_prepare(&a->counter, last) != 0) ok = 0;
-    ch->clean = ok;
-    ch->rows = w->rows;
-    ch->lines = r.line - 1;
-    ch->nb = w->cur + (last->n > 0);
+    ok = ok && reid_reader_begin(&r) == 0 &&
+         reid_reader_feed(&r, sl->start, (size_t)(sl->end - sl->start)) == 0 && !w->bad &&
+         reid_reader_between_records(&r);
+    if (ok && sl->pool[sl->nb]->n) {
+        if (reid_counter_prepare(&a->counter, sl->pool[sl->nb]) != 0) ok = 0;
+        sl->nb++;
+    }
+    sl->clean = ok;
+    sl->rows = w->rows;
+    sl->lines = r.line - 1;
     reid_reader_free(&r);
 }
 
-static void stop_section(psection *s)
-{
-    pthread_mutex_lock(&s->mu);
-    s->stop = 1;
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-}
-
-/* Chunk i's turn (every chunk before it is counted): count it, or read the rest of the buffer
- * on this thread with the analysis' reader when the chunk is not clean. */
-static void count_chunk(psection *s, pworker *w, const pchunk *ch)
+/* The slot's turn (every chunk before it is counted), on one thread at a time: count it, or,
+ * when it is not clean, read the rest of the buffer on this thread with the analysis' reader.
+ * 0, or -1 to stop. */
+static int count_chunk(psection *s, pslot *sl)
 {
     reid_analysis *a = s->a;
-    if (!ch->clean) {
-        reset_batches(w);
-        stop_section(s);
+    if (!sl->clean) {
+        pthread_mutex_lock(&s->mu);
+        s->stop = 1;
         s->fell_back = 1;
-        reid_reader_feed(&a->reader, ch->start, (size_t)(s->e - ch->start));
-        return;
+        pthread_mutex_unlock(&s->mu);
+        reid_reader_feed(&a->reader, sl->start, (size_t)(s->e - sl->start));
+        return -1;
     }
     const uint64_t rec_base = a->data_rows + a->skipped, line_base = a->reader.line - 1;
-    for (size_t i = 0; i < ch->nb; i++) {
-        reid_batch *b = w->pool[i];
+    for (size_t i = 0; i < sl->nb; i++) {
+        reid_batch *b = sl->pool[i];
         if (b->pos)
             for (size_t r = 0; r < b->n; r++) {
                 b->pos[2 * r] += rec_base;
@@ -171,68 +187,94 @@ static void count_chunk(psection *s, pworker *w, const pchunk *ch)
         if (reid_counter_count(&a->counter, b) != 0) {
             reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source,
                            a->counter.err.msg);
-            reset_batches(w);
-            stop_section(s);
-            return;
+            return -1;
         }
     }
     uint64_t before = a->data_rows;
-    a->data_rows += ch->rows;
-    a->parallel_records += ch->rows;
-    reid_reader_skip(&a->reader, ch->lines, (uint64_t)(ch->end - ch->start));
+    a->data_rows += sl->rows;
+    a->parallel_records += sl->rows;
+    reid_reader_skip(&a->reader, sl->lines, (uint64_t)(sl->end - sl->start));
     if (before < REID_SIZE_SAMPLE && a->data_rows >= REID_SIZE_SAMPLE && a->cfg->input_size)
         reid_counter_expect(&a->counter, (uint64_t)((double)a->cfg->input_size *
                                                     (double)a->data_rows / (double)a->reader.base));
+    return 0;
 }
 
-/* Under s->mu: the next chunk, about s->size bytes from the end of the last one to the first
- * boundary after that, guessed by quote parity. Its index, or -1 when there is none (the rest of
- * the buffer is shorter than two chunks, or holds no boundary the guess finds). */
-static long take_chunk(psection *s, pchunk *ch)
+/* Under mu: plan the next chunk into its slot: about s->size bytes from the end of the last one
+ * to the first boundary after that (guessed by quote parity), or, when less than two chunks'
+ * worth is left, to the last boundary of the buffer. The slot, or NULL when there is none. */
+static pslot *plan_chunk(psection *s)
 {
-    if (s->stop || !s->next || (size_t)(s->e - s->next) / 2 < s->size) return -1;
-    uint64_t quotes = reid_count_quotes(s->next, s->size);
-    const char *b = reid_next_boundary(s->next + s->size, s->e, (int)(quotes & 1));
-    if (!b) {
-        s->next = NULL;
-        return -1;
+    if (s->stop || s->planned_all || s->planned - s->counted == s->nslots) return NULL;
+    const char *p = s->next, *b;
+    size_t left = (size_t)(s->e - p);
+    if (left / 2 >= s->size) {
+        b = reid_next_boundary(p + s->size, s->e, (int)(reid_count_quotes(p, s->size) & 1));
+    } else {
+        b = reid_last_boundary(p, s->e, 0, reid_count_quotes(p, left));
+        s->planned_all = 1;
     }
-    memset(ch, 0, sizeof *ch);
-    ch->start = s->next;
-    ch->end = b;
-    s->next = b;
-    s->end = b;
-    return (long)s->planned++;
+    if (!b || b == p) {
+        s->planned_all = 1;
+        return NULL;
+    }
+    pslot *sl = &s->slots[s->planned++ % s->nslots];
+    sl->start = p;
+    sl->end = b;
+    sl->state = SLOT_PARSING;
+    s->next = s->end = b;
+    return sl;
 }
 
+/*
+ * Every thread: count the next chunk when it is parsed and nobody is counting (whoever is free
+ * takes that role, so no thread waits for its own chunk's turn), else parse the next chunk,
+ * else wait. At most nslots chunks are in flight.
+ */
 static void *work(void *arg)
 {
     pworker *w = arg;
     psection *s = w->sec;
-    for (;;) {
-        pchunk ch;
-        pthread_mutex_lock(&s->mu);
-        long got = take_chunk(s, &ch);
-        pthread_mutex_unlock(&s->mu);
-        if (got < 0) break;
-        size_t i = (size_t)got;
-        parse_chunk(w, &ch);
-        pthread_mutex_lock(&s->mu);
-        while (s->next_count != i && !s->stop)
-            pthread_cond_wait(&s->cv, &s->mu);
-        int stopped = s->stop;
-        pthread_mutex_unlock(&s->mu);
-        if (stopped) {
-            reset_batches(w);
-            break;
+    pthread_mutex_lock(&s->mu);
+    while (!s->stop) {
+        pslot *c = &s->slots[s->counted % s->nslots];
+        if (!s->counting && s->counted < s->planned && c->state == SLOT_PARSED) {
+            s->counting = 1;
+            pthread_mutex_unlock(&s->mu);
+            int rc = count_chunk(s, c);
+            pthread_mutex_lock(&s->mu);
+            if (rc != 0) s->stop = 1;
+            c->state = SLOT_FREE;
+            s->counted++;
+            s->counting = 0;
+            pthread_cond_broadcast(&s->cv);
+            continue;
         }
-        count_chunk(s, w, &ch);
-        pthread_mutex_lock(&s->mu);
-        s->next_count = i + 1;
-        pthread_cond_broadcast(&s->cv);
-        pthread_mutex_unlock(&s->mu);
+        pslot *sl = plan_chunk(s);
+        if (sl) {
+            pthread_mutex_unlock(&s->mu);
+            parse_chunk(w, sl);
+            pthread_mutex_lock(&s->mu);
+            sl->state = SLOT_PARSED;
+            pthread_cond_broadcast(&s->cv);
+            continue;
+        }
+        if (s->planned_all && s->counted == s->planned) break;
+        pthread_cond_wait(&s->cv, &s->mu);
     }
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
     return NULL;
+}
+
+void reid_parallel_free(reid_analysis *a)
+{
+    pslot *slots = a->par_slots;
+    for (size_t i = 0; slots && i < a->par_nslots; i++)
+        slot_free(&slots[i]);
+    free(slots);
+    a->par_slots = NULL;
+    a->par_nslots = 0;
 }
 
 int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
@@ -260,30 +302,32 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     memset(&s, 0, sizeof s);
     s.a = a;
     s.size = size;
-    s.next = p;
     s.e = e;
+    s.next = s.end = p;
     s.delim = a->reader.delim;
     s.strict = a->reader.strict;
     s.fast = a->reader.fast;
     s.max_field = a->reader.max_field;
     s.keep = a->reader.keep;
     s.nkeep = a->reader.nkeep;
-    s.end = p;
     const unsigned nw = a->threads;
-    pworker *w = calloc(nw, sizeof *w);
-    int ok = w != NULL;
-    for (unsigned i = 0; ok && i < nw; i++) {
-        w[i].sec = &s;
-        ok = (w[i].pool = calloc(1, sizeof *w[i].pool)) != NULL &&
-             (w[i].pool[0] = new_batch(a)) != NULL;
-        if (ok) w[i].npool = 1;
+    /* the slots and their batches are kept from one buffer to the next: new memory is
+     * zeroed by the kernel on first touch, and that cost more than the parsing of a chunk */
+    if (!a->par_slots) {
+        a->par_slots = calloc((size_t)nw * SLOTS_PER_THREAD, sizeof(pslot));
+        if (a->par_slots) a->par_nslots = (size_t)nw * SLOTS_PER_THREAD;
     }
-    int sync = ok && pthread_mutex_init(&s.mu, NULL) == 0;
+    s.slots = a->par_slots;
+    s.nslots = a->par_nslots;
+    pworker *w = calloc(nw, sizeof *w);
+    int sync = s.slots && w && pthread_mutex_init(&s.mu, NULL) == 0;
     if (sync && pthread_cond_init(&s.cv, NULL) != 0) {
         pthread_mutex_destroy(&s.mu);
         sync = 0;
     }
     if (sync) {
+        for (unsigned i = 0; i < nw; i++)
+            w[i].sec = &s;
         unsigned started = 0;
         for (unsigned i = 1; i < nw && pthread_create(&w[i].thread, NULL, work, &w[i]) == 0; i++)
             started++;
@@ -293,19 +337,11 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
         pthread_cond_destroy(&s.cv);
         pthread_mutex_destroy(&s.mu);
     }
-    for (unsigned i = 0; w && i < nw; i++) {
-        for (size_t k = 0; k < w[i].npool; k++) {
-            reid_counter_batch_free(w[i].pool[k]);
-            free(w[i].pool[k]);
-        }
-        free(w[i].pool);
-    }
     free(w);
-    ok = sync;
-    if (!ok) /* no memory for the threads' batches: read it on this thread instead */
+    if (!sync) /* no memory for the threads: read it on this thread instead */
         return reid_reader_feed(&a->reader, p, (size_t)(e - p));
     if (a->err.status || a->reader.stop) return -1;
     if (s.fell_back) return 0; /* read to its end on one thread */
-    /* the chunks ended at a boundary; the rest on this thread */
+    /* the chunks ended at a boundary; the rest (a record cut by the end of the buffer) */
     return s.end < e ? reid_reader_feed(&a->reader, s.end, (size_t)(e - s.end)) : 0;
 }

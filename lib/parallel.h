@@ -28,4 +28,7 @@
  * after an error (in a->err). */
 int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len);
 
+/* Free what reid_parallel_feed keeps from one buffer to the next (the chunks' batches). */
+void reid_parallel_free(reid_analysis *a);
+
 #endif
