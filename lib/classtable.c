@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL /* the header as the implementation: short keys hashed without a call */
 #include <xxhash.h>
 
 #include "bigmem.h"
