@@ -123,6 +123,52 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
     return 0;
 }
 
+/* ---- the same for one mask group, by direct address when its columns' values are few ---- */
+
+/* Entries of a direct-address index at most (4 bytes each): it stays within the caches. */
+#define DENSE_MAX ((uint64_t)1 << 22)
+
+typedef struct dense {
+    int32_t *at; /* [size]: position of the pattern in its group, or -1 */
+    uint64_t size, cap;
+    uint64_t *stride; /* [q]: 0 outside the group's columns */
+} dense;
+
+static uint64_t dense_index(const dense *d, const uint32_t *key, unsigned q)
+{
+    uint64_t x = 0;
+    for (unsigned j = 0; j < q; j++)
+        x += (uint64_t)key[j] * d->stride[j];
+    return x;
+}
+
+/* Index the group's patterns list[0..count) (one mask, so distinct projections) by the values of
+ * the columns cols, when the product of those columns' ranges (maxid + 1) is at most DENSE_MAX.
+ * 1 if built, 0 if too large, -1 when out of memory. */
+static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list, size_t count,
+                       const unsigned char *cols, const uint32_t *maxid)
+{
+    uint64_t size = 1;
+    for (unsigned j = t->q; j-- > 0;) {
+        d->stride[j] = cols[j] ? size : 0;
+        if (cols[j]) {
+            size *= (uint64_t)maxid[j] + 1;
+            if (size > DENSE_MAX) return 0;
+        }
+    }
+    if (size > d->cap) {
+        free(d->at);
+        d->at = malloc(size * sizeof *d->at);
+        d->cap = d->at ? size : 0;
+        if (!d->at) return -1;
+    }
+    d->size = size;
+    memset(d->at, 0xFF, size * sizeof *d->at);
+    for (size_t i = 0; i < count; i++)
+        d->at[dense_index(d, reid_classtable_key(t, list[i]), t->q)] = (int32_t)i;
+    return 1;
+}
+
 /* ---- complete classes looked up in one mask group's index ---- */
 
 typedef struct wc_job {
@@ -135,12 +181,35 @@ typedef struct wc_job {
     double *fk, *Fk;
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
+    const dense *dx;    /* the group's direct-address index, or NULL: pm */
+    const uint32_t *dl; /* the partly-missing patterns (the group's from base) */
 } wc_job;
 
 /* Hashes computed PF ahead and their slots prefetched: the slot array outgrows the caches once
  * the partly-missing patterns number in the hundred thousands. */
+static void lookup_range_dense(const wc_job *j)
+{
+    const reid_classtable *t = j->t;
+    const dense *dx = j->dx;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        uint32_t c = j->cl[i];
+        int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), t->q)];
+        if (k < 0) continue;
+        size_t pos = j->base + (size_t)k;
+        uint32_t p = j->dl[pos]; /* the pattern: its f0 and F0, as the hashed index sums them */
+        j->fk[c] += (double)t->sizes[p];
+        if (j->Fk) j->Fk[c] += t->wsum ? t->wsum[p] : (double)t->sizes[p];
+        j->bf[pos] += t->sizes[c];
+        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
+}
+
 static void lookup_range(const wc_job *j)
 {
+    if (j->dx) {
+        lookup_range_dense(j);
+        return;
+    }
     const reid_classtable *t = j->t;
     const pmap *pm = j->pm;
     const uint32_t *cl = j->cl;
@@ -201,11 +270,21 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     double W = 0;
     int64_t z = -1;
     size_t nc = 0, nd = 0;
+    uint32_t *maxid = calloc(q ? q : 1, sizeof *maxid);
+    dense dx = {0};
+    dx.stride = malloc((q ? q : 1) * sizeof *dx.stride);
+    if (!maxid || !dx.stride) {
+        free(maxid);
+        free(dx.stride);
+        return -1;
+    }
     for (uint64_t c = 0; c < n; c++) {
         const uint32_t *key = reid_classtable_key(t, c);
         unsigned miss = 0;
-        for (unsigned j = 0; j < q; j++)
+        for (unsigned j = 0; j < q; j++) {
             miss += key[j] == 0;
+            if (key[j] > maxid[j]) maxid[j] = key[j];
+        }
         if (miss == 0)
             nc++;
         else if (miss == q)
@@ -261,8 +340,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     for (size_t g = 0; g < ng; g++) {
         const unsigned char *S = de[gstart[g]].mask;
         size_t cnt = gstart[g + 1] - gstart[g];
-        if (pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0) goto out;
-        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF};
+        int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
+        if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
+        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL, dl};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -345,6 +425,9 @@ out:
     free(u);
     free(gstart);
     pmap_free(&pm);
+    free(dx.at);
+    free(dx.stride);
+    free(maxid);
     free(bf2);
     free(bF2);
     return rc;

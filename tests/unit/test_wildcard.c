@@ -258,7 +258,10 @@ static void test_random_vs_brute(void **state)
         for (size_t i = 0; i < nrec * q; i++) {
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
             unsigned r = (unsigned)(seed >> 33);
-            v[i] = r % 100 < pmiss ? 0 : 1 + (r / 100) % nval;
+            /* odd rounds: ids in the millions, so that the patterns are indexed by hashing
+             * instead of by direct address (wildcard.c, DENSE_MAX) */
+            uint32_t spread = round % 2 ? 1500007u : 1u;
+            v[i] = r % 100 < pmiss ? 0 : 1 + (r / 100) % nval * spread;
         }
         for (size_t i = 0; i < nrec; i++) {
             seed = seed * 6364136223846793005ull + 1442695040888963407ull;
