@@ -131,6 +131,9 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
 typedef struct dense {
     int32_t *at; /* [size]: position of the pattern in its group, or -1 */
     uint64_t size, cap;
+    uint64_t *f; /* [count]: each pattern's f0 and F0, kept here: read from the class */
+    double *F;   /* table at random, they cost a cache miss per lookup */
+    size_t fcap;
     uint64_t *stride; /* [q]: 0 outside the group's columns */
 } dense;
 
@@ -162,10 +165,22 @@ static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list,
         d->cap = d->at ? size : 0;
         if (!d->at) return -1;
     }
+    if (count > d->fcap) {
+        free(d->f);
+        free(d->F);
+        d->f = malloc(count * sizeof *d->f);
+        d->F = malloc(count * sizeof *d->F);
+        d->fcap = d->f && d->F ? count : 0;
+        if (!d->fcap) return -1;
+    }
     d->size = size;
     memset(d->at, 0xFF, size * sizeof *d->at);
-    for (size_t i = 0; i < count; i++)
-        d->at[dense_index(d, reid_classtable_key(t, list[i]), t->q)] = (int32_t)i;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t c = list[i];
+        d->at[dense_index(d, reid_classtable_key(t, c), t->q)] = (int32_t)i;
+        d->f[i] = t->sizes[c];
+        d->F[i] = t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
     return 1;
 }
 
@@ -181,24 +196,40 @@ typedef struct wc_job {
     double *fk, *Fk;
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
-    const dense *dx;    /* the group's direct-address index, or NULL: pm */
-    const uint32_t *dl; /* the partly-missing patterns (the group's from base) */
+    const dense *dx; /* the group's direct-address index, or NULL: pm */
 } wc_job;
 
 /* Hashes computed PF ahead and their slots prefetched: the slot array outgrows the caches once
  * the partly-missing patterns number in the hundred thousands. */
+/* Two stages of prefetching: the index entry of the class PF ahead, then the pattern's f0 and
+ * its match counts for the class PF / 2 ahead (the index and those arrays outgrow the second-level
+ * cache; each lookup would otherwise wait on them in turn). */
 static void lookup_range_dense(const wc_job *j)
 {
     const reid_classtable *t = j->t;
     const dense *dx = j->dx;
+    const uint32_t *cl = j->cl;
+    const unsigned q = t->q;
+    enum { PF = 16, PF2 = 8 };
+    for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++)
+        __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, cl[i]), q)]);
     for (size_t i = j->lo; i < j->hi; i++) {
-        uint32_t c = j->cl[i];
-        int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), t->q)];
+        if (i + PF < j->hi)
+            __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF]), q)]);
+        if (i + PF2 < j->hi) {
+            int32_t k2 = dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF2]), q)];
+            if (k2 >= 0) {
+                __builtin_prefetch(&dx->f[k2]);
+                __builtin_prefetch(&j->bf[j->base + (size_t)k2], 1);
+                __builtin_prefetch(&j->bF[j->base + (size_t)k2], 1);
+            }
+        }
+        uint32_t c = cl[i];
+        int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), q)];
         if (k < 0) continue;
         size_t pos = j->base + (size_t)k;
-        uint32_t p = j->dl[pos]; /* the pattern: its f0 and F0, as the hashed index sums them */
-        j->fk[c] += (double)t->sizes[p];
-        if (j->Fk) j->Fk[c] += t->wsum ? t->wsum[p] : (double)t->sizes[p];
+        j->fk[c] += (double)dx->f[k];
+        if (j->Fk) j->Fk[c] += dx->F[k];
         j->bf[pos] += t->sizes[c];
         j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
@@ -342,7 +373,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL, dl};
+        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -426,6 +457,8 @@ out:
     free(gstart);
     pmap_free(&pm);
     free(dx.at);
+    free(dx.f);
+    free(dx.F);
     free(dx.stride);
     free(maxid);
     free(bf2);
