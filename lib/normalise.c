@@ -5,10 +5,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int is_ws(unsigned char c)
-{
-    return c == ' ' || (c >= '\t' && c <= '\r');
-}
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -20,18 +16,6 @@ static int is_alpha(unsigned char c)
 static char upper(unsigned char c)
 {
     return (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
-}
-
-void reid_trim(const char **s, size_t *len)
-{
-    const char *p = *s;
-    size_t n = *len;
-    while (n && is_ws((unsigned char)p[0]))
-        p++, n--;
-    while (n && is_ws((unsigned char)p[n - 1]))
-        n--;
-    *s = p;
-    *len = n;
 }
 
 int reid_utf8_valid(const char *s, size_t len, size_t *bad)
@@ -81,7 +65,7 @@ static size_t norm_postcode(const char *s, size_t len, char *out, int *ok)
     size_t n = 0;
     int fits = 1;
     for (size_t i = 0; i < len; i++) {
-        if (is_ws((unsigned char)s[i])) continue;
+        if (reid_is_ws((unsigned char)s[i])) continue;
         if (n == sizeof buf) {
             fits = 0;
             break;
