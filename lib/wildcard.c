@@ -197,7 +197,34 @@ typedef struct wc_job {
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
     const dense *dx; /* the group's direct-address index, or NULL: pm */
+    int first, last; /* the first group (fk starts at 0) / the last (fk gets its final value) */
+    double alpha;
 } wc_job;
+
+/* Complete class c after the lookup in one group: k the matching pattern (position in the group)
+ * or -1, f and F its f0 and F0. The sums start at 0 in the first group (the same additions as
+ * from a zeroed array) and become f0 + alpha * sum in the last, so no pass over the classes is
+ * needed before or after. */
+static inline void complete_update(const wc_job *j, uint32_t c, int64_t k, uint64_t f, double F)
+{
+    const reid_classtable *t = j->t;
+    double v = j->first ? 0.0 : j->fk[c];
+    double V = j->Fk && !j->first ? j->Fk[c] : 0.0;
+    if (k >= 0) {
+        size_t pos = j->base + (size_t)k;
+        v += (double)f;
+        V += F;
+        j->bf[pos] += t->sizes[c];
+        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+    }
+    if (j->last) {
+        double f0 = (double)t->sizes[c];
+        v = f0 + j->alpha * v;
+        V = (t->wsum ? t->wsum[c] : f0) + j->alpha * V;
+    }
+    j->fk[c] = v;
+    if (j->Fk) j->Fk[c] = V;
+}
 
 /* Hashes computed PF ahead and their slots prefetched: the slot array outgrows the caches once
  * the partly-missing patterns number in the hundred thousands. */
@@ -226,12 +253,10 @@ static void lookup_range_dense(const wc_job *j)
         }
         uint32_t c = cl[i];
         int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), q)];
-        if (k < 0) continue;
-        size_t pos = j->base + (size_t)k;
-        j->fk[c] += (double)dx->f[k];
-        if (j->Fk) j->Fk[c] += dx->F[k];
-        j->bf[pos] += t->sizes[c];
-        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        if (k < 0)
+            complete_update(j, c, -1, 0, 0);
+        else
+            complete_update(j, c, k, dx->f[k], dx->F[k]);
     }
 }
 
@@ -260,15 +285,13 @@ static void lookup_range(const wc_job *j)
             ring[i % PF] = h2;
             __builtin_prefetch(&pm->slots[h2 & pm->mask]);
         }
-        int64_t k = pmap_find(pm, t, key, S, h);
-        if (k < 0) continue;
         /* patterns with one mask have distinct projections on it: group k is one pattern, the
          * k-th of the group (groups are numbered in list order) */
-        size_t pos = j->base + (size_t)k;
-        j->fk[c] += (double)pm->f[k];
-        if (j->Fk) j->Fk[c] += pm->F[k];
-        j->bf[pos] += t->sizes[c];
-        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        int64_t k = pmap_find(pm, t, key, S, h);
+        if (k < 0)
+            complete_update(j, c, -1, 0, 0);
+        else
+            complete_update(j, c, k, pm->f[k], pm->F[k]);
     }
 }
 
@@ -309,6 +332,23 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         free(dx.stride);
         return -1;
     }
+    /* one pass: the complete classes, the partly-missing ones with their masks, the all-missing
+     * one; the values' ranges for the direct-address indexes */
+    uint32_t *cl = malloc((n ? n : 1) * sizeof *cl);
+    uint32_t *dl = NULL;
+    dent *de = NULL;
+    unsigned char *masks = NULL;
+    size_t dcap = 0;
+    uint64_t *bf = NULL; /* D: complete records that match */
+    double *bF = NULL;
+    unsigned char *u = malloc(q + 1);
+    size_t *gstart = NULL;
+    pmap pm = {0};
+    uint64_t *bf2 = NULL; /* the second thread's matches per pattern */
+    double *bF2 = NULL;
+    pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
+    int rc = -1;
+    if (!cl || !u || !pm.buf) goto out;
     for (uint64_t c = 0; c < n; c++) {
         const uint32_t *key = reid_classtable_key(t, c);
         unsigned miss = 0;
@@ -316,48 +356,42 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             miss += key[j] == 0;
             if (key[j] > maxid[j]) maxid[j] = key[j];
         }
-        if (miss == 0)
-            nc++;
-        else if (miss == q)
-            z = (int64_t)c;
-        else
-            nd++;
+        W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        if (miss == 0) {
+            cl[nc++] = (uint32_t)c;
+            continue;
+        }
         fk[c] = 0; /* the alpha-weighted sums, first */
         if (Fk) Fk[c] = 0;
-        W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        if (miss == q) {
+            z = (int64_t)c;
+            continue;
+        }
+        if (nd == dcap) {
+            size_t cap = dcap ? 2 * dcap : 1024;
+            dent *d2 = realloc(de, cap * sizeof *d2);
+            if (d2) de = d2;
+            unsigned char *m2 = d2 ? realloc(masks, cap * q) : NULL;
+            if (!m2) goto out;
+            if (m2 != masks)
+                for (size_t i = 0; i < nd; i++) /* the masks moved */
+                    de[i].mask = m2 + i * q;
+            masks = m2;
+            dcap = cap;
+        }
+        unsigned char *mk = masks + nd * q;
+        for (unsigned j = 0; j < q; j++)
+            mk[j] = key[j] != 0;
+        de[nd] = (dent){mk, (uint32_t)c, q};
+        nd++;
     }
     uint64_t fz = z >= 0 ? t->sizes[z] : 0;
     double Fz = z >= 0 ? (t->wsum ? t->wsum[z] : (double)fz) : 0;
-    uint32_t *cl = malloc((nc ? nc : 1) * sizeof *cl);
-    uint32_t *dl = malloc((nd ? nd : 1) * sizeof *dl);
-    dent *de = malloc((nd ? nd : 1) * sizeof *de);
-    unsigned char *masks = malloc((nd ? nd : 1) * q + 1);
-    uint64_t *bf = calloc(nd ? nd : 1, sizeof *bf); /* D: complete records that match */
-    double *bF = calloc(nd ? nd : 1, sizeof *bF);
-    unsigned char *u = malloc(q + 1);
-    size_t *gstart = malloc((nd + 1) * sizeof *gstart);
-    pmap pm = {0};
-    uint64_t *bf2 = NULL; /* the second thread's matches per pattern */
-    double *bF2 = NULL;
-    pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
-    int rc = -1;
-    if (!cl || !dl || !de || !masks || !bf || !bF || !u || !gstart || !pm.buf) goto out;
-    nc = nd = 0;
-    for (uint64_t c = 0; c < n; c++) {
-        const uint32_t *key = reid_classtable_key(t, c);
-        unsigned miss = 0;
-        for (unsigned j = 0; j < q; j++)
-            miss += key[j] == 0;
-        if (miss == 0) {
-            cl[nc++] = (uint32_t)c;
-        } else if (miss < q) {
-            unsigned char *mk = masks + nd * q;
-            for (unsigned j = 0; j < q; j++)
-                mk[j] = key[j] != 0;
-            de[nd] = (dent){mk, (uint32_t)c, q};
-            nd++;
-        }
-    }
+    dl = malloc((nd ? nd : 1) * sizeof *dl);
+    bf = calloc(nd ? nd : 1, sizeof *bf);
+    bF = calloc(nd ? nd : 1, sizeof *bF);
+    gstart = malloc((nd + 1) * sizeof *gstart);
+    if (!dl || !bf || !bF || !gstart) goto out;
     if (nd) qsort(de, nd, sizeof *de, cmp_dent);
     size_t ng = 0;
     for (size_t i = 0; i < nd; i++) {
@@ -373,7 +407,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {t, &pm, cl, 0, nc, S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL};
+        wc_job job = {t,         &pm,         cl,   0,  nc, S,
+                      gstart[g], fk,          Fk,   bf, bF, d ? &dx : NULL,
+                      g == 0,    g + 1 == ng, alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -424,16 +460,14 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             }
         }
     }
-    /* the totals */
-    for (size_t i = 0; i < nc; i++) {
+    /* the totals (the complete classes have theirs from the last group, if any) */
+    for (size_t i = 0; i < nc && ng == 0; i++) {
         uint32_t c = cl[i];
         double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
-        if (q == 1) { /* freqCalc's single-key rule: the missing records count, times alpha */
-            fk[c] = (double)fz;
-            if (Fk) Fk[c] = Fz;
-        }
-        fk[c] = f0 + alpha * fk[c];
-        if (Fk) Fk[c] = F0 + alpha * Fk[c];
+        /* freqCalc's single-key rule: the missing records count, times alpha */
+        double sum = q == 1 ? (double)fz : 0, Sum = q == 1 ? Fz : 0;
+        fk[c] = f0 + alpha * sum;
+        if (Fk) Fk[c] = F0 + alpha * Sum;
     }
     for (size_t i = 0; i < nd; i++) {
         uint32_t c = dl[i];
