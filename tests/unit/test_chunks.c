@@ -59,11 +59,55 @@ static void test_next_boundary(void **state)
     assert_null(reid_next_boundary(u, u, 0));
 }
 
+/* The last boundary, walking back from the end with the parity of the whole range. */
+static void test_last_boundary(void **state)
+{
+    (void)state;
+    const char *s = "a,b\nc,\"x\ny\"\nd,\"open\nmore";
+    const char *end = s + strlen(s);
+    uint64_t quotes = reid_count_quotes(s, (size_t)(end - s));
+    /* the record cut by the end opens a quote: its line break is inside it; the last boundary is
+     * after the record with the quoted line break */
+    assert_ptr_equal(reid_last_boundary(s, end, 0, quotes), strchr(s, 'd'));
+    /* the same bytes up to the end of that record */
+    const char *d = strchr(s, 'd');
+    assert_ptr_equal(reid_last_boundary(s, d, 0, reid_count_quotes(s, (size_t)(d - s))), d);
+    /* starting inside quotes flips every decision */
+    const char *t = "x\"\nab\ncd";
+    const char *te = t + strlen(t);
+    /* outside at the start: the quote opens, both line breaks are inside */
+    assert_null(reid_last_boundary(t, te, 0, 1));
+    assert_ptr_equal(reid_last_boundary(t, te, 1, 1), t + 6);
+    assert_null(reid_last_boundary(t, t + 2, 0, 1));
+    /* agrees with a forward scan on random bytes: the last boundary the forward scan finds */
+    uint32_t x = 7;
+    char buf[300];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 1 + round % 299;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            unsigned r = (x >> 16) % 6;
+            buf[i] = r == 0 ? '"' : r == 1 ? '\n' : 'a';
+        }
+        int inq = round % 2;
+        const char *want = NULL, *p = buf;
+        int state = inq;
+        for (; p < buf + n; p++) {
+            if (*p == '"')
+                state = !state;
+            else if (*p == '\n' && !state)
+                want = p + 1;
+        }
+        assert_ptr_equal(reid_last_boundary(buf, buf + n, inq, reid_count_quotes(buf, n)), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_count_quotes),
         cmocka_unit_test(test_next_boundary),
+        cmocka_unit_test(test_last_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
