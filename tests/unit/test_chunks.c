@@ -91,11 +91,11 @@ static void test_last_boundary(void **state)
         }
         int inq = round % 2;
         const char *want = NULL, *p = buf;
-        int state = inq;
+        int inside = inq;
         for (; p < buf + n; p++) {
             if (*p == '"')
-                state = !state;
-            else if (*p == '\n' && !state)
+                inside = !inside;
+            else if (*p == '\n' && !inside)
                 want = p + 1;
         }
         assert_ptr_equal(reid_last_boundary(buf, buf + n, inq, reid_count_quotes(buf, n)), want);
