@@ -158,12 +158,14 @@ STAGES = [
              r"file_rmap|^feed_mapped|^feed_gz|^cli_feed|^cli_input"),
     ("parse", r"^reid_scan|^scan_|skip_quoted|skip_text|unesc_append|grow_fields|is_sp$|"
               r"^csv_|on_field|on_row|feed_piece|fast_step|deliver_scanned|^advance|^process|"
-              r"^reid_reader|^start$|parser_start|row_reset|malformed|take_header|^reid_feed|sniff"),
+              r"^reid_reader|^start$|parser_start|row_reset|malformed|take_header|^reid_feed|sniff|"
+              r"reid_record_fill|batch_field|worker_row|parse_chunk|reid_count_quotes|"
+              r"reid_next_boundary|reid_last_boundary|plan_chunk|reid_parallel_feed"),
     ("normalise", r"normalise|^norm_|reid_trim|missing|utf8|read_digits|month_name|"
                   r"days_in_month|strncasecmp|strcasecmp"),
     ("dictionary", r"dict_"),
     ("aggregate", r"classtable|count_batch|XXH|hash_xxh3|rehash|grow_arrays|reid_counter|count_thread|"
-                  r"hand_over|reid_batch|reid_merge"),
+                  r"hand_over|reid_batch|reid_merge|count_chunk|slot_batch|new_batch"),
     ("report", r"^report|^reid_write|^json_|reid_metrics|cmp_u64|reid_fmt|reid_bucket|"
                r"reid_summary|reid_histogram|^build$|^put$|^push$|str_lossy|qi_list|^compute$|"
                r"reid_finish"),
