@@ -162,10 +162,11 @@ static int fk_agg_grow(fk_agg *g)
     return 0;
 }
 
-static int fk_agg_add(fk_agg *g, double x, uint64_t f)
+/* Add a class of f records with fk = x (bits b); its entry's index in *at. -1 when out of
+ * memory. */
+static int fk_agg_add(fk_agg *g, double x, uint64_t b, uint64_t f, size_t *at)
 {
     if (g->n == g->cap && fk_agg_grow(g) != 0) return -1;
-    uint64_t b = fk_bits(x);
     size_t p = fk_slot(b, g->mask);
     for (;; p = (p + 1) & g->mask) {
         uint64_t s = g->slots[p];
@@ -174,10 +175,12 @@ static int fk_agg_add(fk_agg *g, double x, uint64_t f)
         if (fk_bits(e->fk) == b) {
             e->patterns++;
             e->records += f;
+            *at = s - 1;
             return 0;
         }
     }
     g->e[g->n] = (reid_fk_entry){x, 1, f};
+    *at = g->n;
     g->slots[p] = ++g->n;
     return 0;
 }
@@ -199,27 +202,41 @@ int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k
     s->records_at_risk = 0;
     memset(s->bucket_classes, 0, sizeof s->bucket_classes);
     memset(s->bucket_records, 0, sizeof s->bucket_records);
+    /* one pass over the classes only gathers the distinct fk values (a run of classes with the
+     * same value, the common case of unmatched unique classes, skips the hash); every figure is
+     * then read from those few values */
+    size_t last = SIZE_MAX;
+    uint64_t last_bits = 0;
     for (uint64_t c = 0; c < u; c++) {
-        uint64_t f = t->sizes[c];
-        double x = fk[c];
-        if (fk_agg_add(&g, x, f) != 0) {
+        uint64_t f = t->sizes[c], b = fk_bits(fk[c]);
+        if (last != SIZE_MAX && b == last_bits) {
+            g.e[last].patterns++;
+            g.e[last].records += f;
+            continue;
+        }
+        if (fk_agg_add(&g, fk[c], b, f, &last) != 0) {
             free(g.slots);
             free(g.e);
             return -1;
         }
-        sum_fk += (double)f * x;
-        sum_inv += (double)f / x;
-        if (x < 2) s->uniques += f;
-        if (x < kd) s->records_at_risk += f;
-        int b = reid_bucket_of((uint64_t)floor(x));
-        s->bucket_classes[b]++;
-        s->bucket_records[b] += f;
+        last_bits = b;
     }
     free(g.slots);
     reid_fk_entry *h = g.e ? g.e : malloc(sizeof *h);
     if (!h) return -1;
     size_t m = g.n;
     if (m) qsort(h, m, sizeof *h, cmp_fk);
+    for (size_t i = 0; i < m; i++) {
+        const reid_fk_entry *e = &h[i];
+        double x = e->fk, r = (double)e->records;
+        sum_fk += r * x;
+        sum_inv += r / x;
+        if (x < 2) s->uniques += e->records;
+        if (x < kd) s->records_at_risk += e->records;
+        int b = reid_bucket_of((uint64_t)floor(x));
+        s->bucket_classes[b] += e->patterns;
+        s->bucket_records[b] += e->records;
+    }
     double lo = m ? h[0].fk : 0, hi = m ? h[m - 1].fk : 0;
     s->min_size = (uint64_t)floor(lo);
     s->max_size = (uint64_t)floor(hi);
