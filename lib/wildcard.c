@@ -2,6 +2,8 @@
  * (wildcard.h, docs/missing-wildcard.md). */
 #include "wildcard.h"
 
+#include "bigmem.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,12 +130,18 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
 /* Entries of a direct-address index at most (4 bytes each): it stays within the caches. */
 #define DENSE_MAX ((uint64_t)1 << 22)
 
+/* A pattern of the group: its f0 and F0 (read from the class table at random, they would cost a
+ * cache miss per lookup) and the complete records matching it, on one cache line's half. */
+typedef struct dpat {
+    uint64_t f, bf;
+    double F, bF;
+} dpat;
+
 typedef struct dense {
     int32_t *at; /* [size]: position of the pattern in its group, or -1 */
     uint64_t size, cap;
-    uint64_t *f; /* [count]: each pattern's f0 and F0, kept here: read from the class */
-    double *F;   /* table at random, they cost a cache miss per lookup */
-    size_t fcap;
+    struct dpat *pat, *pat2; /* [count]: per pattern, for the first and the second thread */
+    size_t pcap;
     uint64_t *stride; /* [q]: 0 outside the group's columns */
 } dense;
 
@@ -159,27 +167,27 @@ static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list,
             if (size > DENSE_MAX) return 0;
         }
     }
-    if (size > d->cap) {
-        free(d->at);
-        d->at = malloc(size * sizeof *d->at);
+    if (size > d->cap) { /* in huge pages where the system allows: looked up at random */
+        if (d->at) reid_big_free(d->at, d->cap * sizeof *d->at);
+        d->at = reid_big_alloc(size * sizeof *d->at);
         d->cap = d->at ? size : 0;
         if (!d->at) return -1;
     }
-    if (count > d->fcap) {
-        free(d->f);
-        free(d->F);
-        d->f = malloc(count * sizeof *d->f);
-        d->F = malloc(count * sizeof *d->F);
-        d->fcap = d->f && d->F ? count : 0;
-        if (!d->fcap) return -1;
+    if (count > d->pcap) {
+        free(d->pat);
+        free(d->pat2);
+        d->pat = malloc(count * sizeof *d->pat);
+        d->pat2 = malloc(count * sizeof *d->pat2);
+        d->pcap = d->pat && d->pat2 ? count : 0;
+        if (!d->pcap) return -1;
     }
     d->size = size;
     memset(d->at, 0xFF, size * sizeof *d->at);
     for (size_t i = 0; i < count; i++) {
         uint32_t c = list[i];
         d->at[dense_index(d, reid_classtable_key(t, c), t->q)] = (int32_t)i;
-        d->f[i] = t->sizes[c];
-        d->F[i] = t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        d->pat[i] = (dpat){t->sizes[c], 0, t->wsum ? t->wsum[c] : (double)t->sizes[c], 0};
+        d->pat2[i] = d->pat[i];
     }
     return 1;
 }
@@ -197,6 +205,7 @@ typedef struct wc_job {
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
     const dense *dx; /* the group's direct-address index, or NULL: pm */
+    dpat *pat;       /* with dx: the patterns this thread counts matches in */
     int first, last; /* the first group (fk starts at 0) / the last (fk gets its final value) */
     double alpha;
 } wc_job;
@@ -211,11 +220,8 @@ static inline void complete_update(const wc_job *j, uint32_t c, int64_t k, uint6
     double v = j->first ? 0.0 : j->fk[c];
     double V = j->Fk && !j->first ? j->Fk[c] : 0.0;
     if (k >= 0) {
-        size_t pos = j->base + (size_t)k;
         v += (double)f;
         V += F;
-        j->bf[pos] += t->sizes[c];
-        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
     if (j->last) {
         double f0 = (double)t->sizes[c];
@@ -245,18 +251,18 @@ static void lookup_range_dense(const wc_job *j)
             __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF]), q)]);
         if (i + PF2 < j->hi) {
             int32_t k2 = dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF2]), q)];
-            if (k2 >= 0) {
-                __builtin_prefetch(&dx->f[k2]);
-                __builtin_prefetch(&j->bf[j->base + (size_t)k2], 1);
-                __builtin_prefetch(&j->bF[j->base + (size_t)k2], 1);
-            }
+            if (k2 >= 0) __builtin_prefetch(&j->pat[k2], 1);
         }
         uint32_t c = cl[i];
         int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), q)];
-        if (k < 0)
+        if (k < 0) {
             complete_update(j, c, -1, 0, 0);
-        else
-            complete_update(j, c, k, dx->f[k], dx->F[k]);
+            continue;
+        }
+        dpat *p = &j->pat[k];
+        complete_update(j, c, k, p->f, p->F);
+        p->bf += t->sizes[c];
+        p->bF += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
 }
 
@@ -288,10 +294,14 @@ static void lookup_range(const wc_job *j)
         /* patterns with one mask have distinct projections on it: group k is one pattern, the
          * k-th of the group (groups are numbered in list order) */
         int64_t k = pmap_find(pm, t, key, S, h);
-        if (k < 0)
+        if (k < 0) {
             complete_update(j, c, -1, 0, 0);
-        else
-            complete_update(j, c, k, pm->f[k], pm->F[k]);
+            continue;
+        }
+        size_t pos = j->base + (size_t)k;
+        complete_update(j, c, k, pm->f[k], pm->F[k]);
+        j->bf[pos] += t->sizes[c];
+        j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
 }
 
@@ -407,9 +417,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {t,         &pm,         cl,   0,  nc, S,
-                      gstart[g], fk,          Fk,   bf, bF, d ? &dx : NULL,
-                      g == 0,    g + 1 == ng, alpha};
+        wc_job job = {t,         &pm,    cl,          0,    nc, S,
+                      gstart[g], fk,     Fk,          bf,   bF, d ? &dx : NULL,
+                      dx.pat,    g == 0, g + 1 == ng, alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -424,6 +434,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             job.hi = second.lo = nc / 2;
             second.bf = bf2;
             second.bF = bF2; /* not read without weights; its own, so that nothing is shared */
+            second.pat = dx.pat2;
             pthread_t th;
             if (pthread_create(&th, NULL, lookup_thread, &second) == 0) {
                 lookup_range(&job);
@@ -438,6 +449,10 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             }
         } else {
             lookup_range(&job);
+        }
+        for (size_t i = 0; d && i < cnt; i++) { /* the matches counted beside the index */
+            bf[gstart[g] + i] += dx.pat[i].bf + dx.pat2[i].bf;
+            bF[gstart[g] + i] += dx.pat[i].bF;
         }
     }
     /* partly missing x partly missing: P (mask S) and Q (mask T) are compatible when they agree
@@ -490,9 +505,9 @@ out:
     free(u);
     free(gstart);
     pmap_free(&pm);
-    free(dx.at);
-    free(dx.f);
-    free(dx.F);
+    if (dx.at) reid_big_free(dx.at, dx.cap * sizeof *dx.at);
+    free(dx.pat);
+    free(dx.pat2);
     free(dx.stride);
     free(maxid);
     free(bf2);
