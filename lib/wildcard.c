@@ -197,8 +197,7 @@ static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list,
 typedef struct wc_job {
     const reid_classtable *t;
     const pmap *pm;
-    const uint32_t *cl; /* the complete classes */
-    size_t lo, hi;      /* this job's part of cl */
+    size_t lo, hi; /* this job's classes (the complete ones among them are looked up) */
     const unsigned char *S;
     size_t base; /* the group's first pattern */
     double *fk, *Fk;
@@ -237,24 +236,34 @@ static inline void complete_update(const wc_job *j, uint32_t c, int64_t k, uint6
 /* Two stages of prefetching: the index entry of the class PF ahead, then the pattern's f0 and
  * its match counts for the class PF / 2 ahead (the index and those arrays outgrow the second-level
  * cache; each lookup would otherwise wait on them in turn). */
+static inline int is_complete(const uint32_t *key, unsigned q)
+{
+    for (unsigned j = 0; j < q; j++)
+        if (key[j] == 0) return 0;
+    return 1;
+}
+
+/* (A partly-missing class's key indexes the array too, in range: its ids are at most maxid; so
+ * the prefetches need not skip them.) */
 static void lookup_range_dense(const wc_job *j)
 {
     const reid_classtable *t = j->t;
     const dense *dx = j->dx;
-    const uint32_t *cl = j->cl;
     const unsigned q = t->q;
     enum { PF = 16, PF2 = 8 };
     for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++)
-        __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, cl[i]), q)]);
+        __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, i), q)]);
     for (size_t i = j->lo; i < j->hi; i++) {
         if (i + PF < j->hi)
-            __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF]), q)]);
+            __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, i + PF), q)]);
         if (i + PF2 < j->hi) {
-            int32_t k2 = dx->at[dense_index(dx, reid_classtable_key(t, cl[i + PF2]), q)];
+            int32_t k2 = dx->at[dense_index(dx, reid_classtable_key(t, i + PF2), q)];
             if (k2 >= 0) __builtin_prefetch(&j->pat[k2], 1);
         }
-        uint32_t c = cl[i];
-        int32_t k = dx->at[dense_index(dx, reid_classtable_key(t, c), q)];
+        const uint32_t *key = reid_classtable_key(t, i);
+        if (!is_complete(key, q)) continue;
+        uint32_t c = (uint32_t)i;
+        int32_t k = dx->at[dense_index(dx, key, q)];
         if (k < 0) {
             complete_update(j, c, -1, 0, 0);
             continue;
@@ -274,23 +283,23 @@ static void lookup_range(const wc_job *j)
     }
     const reid_classtable *t = j->t;
     const pmap *pm = j->pm;
-    const uint32_t *cl = j->cl;
     const unsigned char *S = j->S;
     enum { PF = 16 };
     uint64_t ring[PF];
     for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++) {
-        ring[i % PF] = proj_hash(t, NULL, reid_classtable_key(t, cl[i]), S);
+        ring[i % PF] = proj_hash(t, NULL, reid_classtable_key(t, i), S);
         __builtin_prefetch(&pm->slots[ring[i % PF] & pm->mask]);
     }
     for (size_t i = j->lo; i < j->hi; i++) {
-        uint32_t c = cl[i];
+        uint32_t c = (uint32_t)i;
         const uint32_t *key = reid_classtable_key(t, c);
         uint64_t h = ring[i % PF];
         if (i + PF < j->hi) {
-            uint64_t h2 = proj_hash(t, NULL, reid_classtable_key(t, cl[i + PF]), S);
+            uint64_t h2 = proj_hash(t, NULL, reid_classtable_key(t, i + PF), S);
             ring[i % PF] = h2;
             __builtin_prefetch(&pm->slots[h2 & pm->mask]);
         }
+        if (!is_complete(key, t->q)) continue;
         /* patterns with one mask have distinct projections on it: group k is one pattern, the
          * k-th of the group (groups are numbered in list order) */
         int64_t k = pmap_find(pm, t, key, S, h);
@@ -344,7 +353,6 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     }
     /* one pass: the complete classes, the partly-missing ones with their masks, the all-missing
      * one; the values' ranges for the direct-address indexes */
-    uint32_t *cl = malloc((n ? n : 1) * sizeof *cl);
     uint32_t *dl = NULL;
     dent *de = NULL;
     unsigned char *masks = NULL;
@@ -358,7 +366,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     double *bF2 = NULL;
     pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
     int rc = -1;
-    if (!cl || !u || !pm.buf) goto out;
+    if (!u || !pm.buf) goto out;
     for (uint64_t c = 0; c < n; c++) {
         const uint32_t *key = reid_classtable_key(t, c);
         unsigned miss = 0;
@@ -368,7 +376,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         }
         W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
         if (miss == 0) {
-            cl[nc++] = (uint32_t)c;
+            nc++;
             continue;
         }
         fk[c] = 0; /* the alpha-weighted sums, first */
@@ -417,9 +425,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {t,         &pm,    cl,          0,    nc, S,
-                      gstart[g], fk,     Fk,          bf,   bF, d ? &dx : NULL,
-                      dx.pat,    g == 0, g + 1 == ng, alpha};
+        wc_job job = {
+            t,      &pm,    0,           n,    S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL,
+            dx.pat, g == 0, g + 1 == ng, alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -431,7 +439,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
              * (whole numbers) are summed after. Only without weights, whose real sums would be
              * added in another order. */
             wc_job second = job;
-            job.hi = second.lo = nc / 2;
+            job.hi = second.lo = n / 2;
             second.bf = bf2;
             second.bF = bF2; /* not read without weights; its own, so that nothing is shared */
             second.pat = dx.pat2;
@@ -444,7 +452,7 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
                     bf2[i] = 0;
                 }
             } else {
-                job.hi = nc;
+                job.hi = n;
                 lookup_range(&job);
             }
         } else {
@@ -476,8 +484,8 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         }
     }
     /* the totals (the complete classes have theirs from the last group, if any) */
-    for (size_t i = 0; i < nc && ng == 0; i++) {
-        uint32_t c = cl[i];
+    for (uint64_t c = 0; c < n && ng == 0; c++) {
+        if (!is_complete(reid_classtable_key(t, c), q)) continue;
         double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
         /* freqCalc's single-key rule: the missing records count, times alpha */
         double sum = q == 1 ? (double)fz : 0, Sum = q == 1 ? Fz : 0;
@@ -496,7 +504,6 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     }
     rc = 0;
 out:
-    free(cl);
     free(dl);
     free(de);
     free(masks);
