@@ -35,6 +35,10 @@ check-valgrind: build
 	  ./$(BUILD)/reid-check --format json data/sample-extract.csv > /dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check --qi age,sex,race tests/data/adult.csv > /dev/null
+	# parsed in chunks on three threads (docs/design.md, "Parallel parsing")
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check -j 3 --chunk-size 64K --qi age,sex,race --sensitive salary-class \
+	  --missing-matches-any tests/data/adult.csv > /dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check link data/sample-extract.csv --against data/sample-register.csv \
 	  --on postcode,date_of_birth,sex --id pseudonym --show-matches=3 > /dev/null
