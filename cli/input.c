@@ -83,7 +83,7 @@ unsigned long long cli_input_size(const char *path)
  * the resident memory small. Returns 1 if it fed the file, 0 to fall back to
  * read(2), -1 after an error.
  */
-#define MAP_WINDOW ((size_t)64 << 20)
+#define MAP_WINDOW ((size_t)32 << 20)
 
 /* A mapped file that shrinks under us raises SIGBUS on the missing pages: turn it into an
  * error message instead of a crash. */

@@ -44,7 +44,7 @@ static const char usage_text[] =
     "      --max-field-size N   longest field accepted, bytes (K, M suffixes; default 1M)\n"
     "  -j, --threads N          threads (default: one per core; results never depend on it)\n"
     "      --chunk-size N       bytes per chunk when a file is parsed on several threads\n"
-    "                           (K, M suffixes; default 2M; 0 = parse on one thread)\n"
+    "                           (K, M suffixes; default 1M; 0 = parse on one thread)\n"
     "      --max-memory N       stop with a clear error (exit 3) rather than let the tables\n"
     "                           grow past N bytes (K, M, G suffixes)\n"
     "\n"
@@ -607,7 +607,7 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
             if (strcmp(optarg, "0") == 0)
                 sz = 0;
             else if (cli_parse_size(optarg, &sz) != 0)
-                return usage_error("--chunk-size takes a size in bytes such as 2M or 0, not '%s'",
+                return usage_error("--chunk-size takes a size in bytes such as 1M or 0, not '%s'",
                                    optarg);
             reid_config_set_chunk_size(cfg, (size_t)sz);
             break;

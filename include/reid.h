@@ -245,7 +245,7 @@ REID_API reid_status reid_config_set_threads(reid_config *cfg, unsigned threads)
 
 /**
  * Size of the chunks a large buffer is split into for parallel parsing
- * (default 2 MiB; 0 = never split, parse on the caller's thread). A buffer
+ * (default 1 MiB; 0 = never split, parse on the caller's thread). A buffer
  * given to reid_feed is split when it holds at least two chunks: map the
  * input and feed it in pieces of tens of MiB to use every thread. Results do
  * not depend on it; small values are for tests.

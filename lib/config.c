@@ -53,7 +53,7 @@ reid_config *reid_config_new(void)
     cfg->max_uniques = -1;
     cfg->max_risk = -1;
     cfg->max_field_size = (size_t)1 << 20;
-    cfg->chunk_size = (size_t)2 << 20;
+    cfg->chunk_size = (size_t)1 << 20;
     cfg->strict_quotes = 1;
     cfg->risk_threshold = REID_DEFAULT_RISK_THRESHOLD;
     cfg->missing_alpha = 1;

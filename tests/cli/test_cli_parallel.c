@@ -177,8 +177,8 @@ static void test_parallel_stray_quote(void **state)
 }
 
 /* Standard input (here a file) and a .gz file (decompressed in pieces of 1 MiB): the same
- * figures; pieces of 1 MiB hold fewer than two chunks of the default 2 MiB, so the .gz file is
- * read on one thread unless the chunks are smaller. */
+ * figures; pieces of 1 MiB hold fewer than two chunks of 2 MiB (or of the default 1 MiB), so the
+ * .gz file is read on one thread unless the chunks are smaller. */
 static void test_parallel_streams(void **state)
 {
     (void)state;
