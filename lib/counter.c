@@ -569,13 +569,18 @@ int reid_counter_record_done(reid_counter *c)
     return 0;
 }
 
+/* Without the counting thread: count the batch being filled, on the caller's thread. */
+static int count_here(reid_counter *c)
+{
+    reid_batch *b = &c->ring[c->fill];
+    if (b->n && (prepare_batch(c, b) != 0 || count_batch(c, b) != 0)) set_oom(c);
+    return c->err.status ? -1 : 0;
+}
+
 int reid_counter_drain(reid_counter *c)
 {
     reid_batch *b = &c->ring[c->fill];
-    if (!c->threaded) {
-        if (b->n && (prepare_batch(c, b) != 0 || count_batch(c, b) != 0)) set_oom(c);
-        return c->err.status ? -1 : 0;
-    }
+    if (!c->threaded) return count_here(c);
     if (b->n) {
         int bad = prepare_batch(c, b) != 0;
         pthread_mutex_lock(&c->mu);
@@ -681,10 +686,7 @@ int reid_counter_count(reid_counter *c, reid_batch *b)
 int reid_counter_flush(reid_counter *c)
 {
     reid_batch *b = &c->ring[c->fill];
-    if (!c->threaded) {
-        if (b->n && (prepare_batch(c, b) != 0 || count_batch(c, b) != 0)) set_oom(c);
-        return c->err.status ? -1 : 0;
-    }
+    if (!c->threaded) return count_here(c);
     if (b->n && hand_over(c) != 0) return -1;
     pthread_mutex_lock(&c->mu);
     while (c->ready > 0)
