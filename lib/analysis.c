@@ -741,8 +741,10 @@ static int compute_sensitive(reid_analysis *a, size_t first, size_t step)
 {
     for (size_t m = first; m < a->nsens; m += step) {
         reid_sens *sv = &a->sens[m];
+        /* the records per value counted while reading, unless records were merged in since */
+        const uint64_t *counts = a->merged || !a->counter.svcount ? NULL : a->counter.svcount[m];
         if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
-                                   a->cfg->recursive_c, &sv->res) != 0)
+                                   a->cfg->recursive_c, counts, &sv->res) != 0)
             return -1;
         sv->res.column = sv->name;
         sv->res.missing = sv->missing;
@@ -1113,6 +1115,7 @@ reid_status reid_merge(reid_analysis *dst, const reid_analysis *src)
     if (dst->skipped == 0 && src->skipped)
         memcpy(dst->first_skip, src->first_skip, sizeof dst->first_skip);
     dst->skipped += src->skipped;
+    dst->merged = 1; /* the per-value counts kept while reading are dst's alone */
     return compute(dst);
 }
 

@@ -100,6 +100,7 @@ struct reid_analysis {
     reid_dict **sdicts;       /* &sens[m].dict, for the counter */
     reid_classtable **spairs; /* &sens[m].pairs */
     int have_sens;            /* sens[m].res are computed */
+    int merged;               /* another analysis was merged in (reid_merge) */
     reid_suda2_result suda2;  /* SUDA2 (docs/suda2.md) */
     int have_suda2;           /* suda2 is computed */
     reid_subsets subsets;     /* attribute risks (docs/attribute-risk.md), when asked for */

@@ -253,6 +253,19 @@ static int count_batch(reid_counter *c, reid_batch *b)
                                             &ids[v]) != 0)
                     return -1;
             }
+            /* records per value, for the global distribution (sensitive.c): counted here, it
+             * needs no pass over the classes afterwards */
+            if (d->count > c->svcap[m]) {
+                size_t cap = (size_t)d->count * 2;
+                uint64_t *p = realloc(c->svcount[m], cap * sizeof *p);
+                if (!p) return -1;
+                memset(p + c->svcap[m], 0, (cap - c->svcap[m]) * sizeof *p);
+                c->svcount[m] = p;
+                c->svcap[m] = cap;
+            }
+            uint64_t *cnt = c->svcount[m];
+            for (size_t r = 0; r < n; r++)
+                cnt[ids[r * ns + m]]++;
         }
         uint32_t *pk = c->pkey;
         uint32_t *const first = t->sfirst;
@@ -451,6 +464,9 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->sdicts = sdicts;
     c->spairs = spairs;
     c->smissing_count = calloc(ns, sizeof *c->smissing_count);
+    c->svcount = calloc(ns, sizeof *c->svcount);
+    c->svcap = calloc(ns, sizeof *c->svcap);
+    if (!c->svcount || !c->svcap) return -1;
     c->pkey = malloc((c->q + 1) * sizeof *c->pkey);
     c->sids = malloc(REID_BATCH * ns * sizeof *c->sids);
     if (!c->smissing_count || !c->pkey || !c->sids) return -1;
@@ -518,6 +534,10 @@ void reid_counter_free(reid_counter *c)
     }
     for (int i = 0; i < REID_RING; i++)
         reid_counter_batch_free(&c->ring[i]);
+    for (size_t m = 0; c->svcount && m < c->ns; m++)
+        free(c->svcount[m]);
+    free(c->svcount);
+    free(c->svcap);
     free(c->smissing_count);
     free(c->pkey);
     free(c->sids);

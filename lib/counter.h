@@ -93,8 +93,10 @@ typedef struct reid_counter {
     reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records whose value is not their
                                * class' first (table->sfirst), owned by the caller */
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
-    uint32_t *pkey;           /* q + 1 ids: a pair key being built */
-    uint32_t *sids;           /* REID_BATCH x ns: a batch's sensitive value ids */
+    uint64_t **svcount;       /* [ns][svcap[m]]: records per sensitive value id (0 = missing) */
+    size_t *svcap;
+    uint32_t *pkey;                 /* q + 1 ids: a pair key being built */
+    uint32_t *sids;                 /* REID_BATCH x ns: a batch's sensitive value ids */
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */

@@ -183,7 +183,7 @@ size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint
 
 int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
                            const reid_classtable *pairs, const reid_dict *values, double c,
-                           reid_sensitive *out)
+                           const uint64_t *value_counts, reid_sensitive *out)
 {
     const uint64_t U = classes->nclasses;
     const double N = (double)classes->records;
@@ -203,7 +203,8 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
     eid = malloc(maxent * sizeof *eid);
     ecnt = malloc(maxent * sizeof *ecnt);
     if (!eid || !ecnt) goto done;
-    for (uint64_t ci = 0; ci < U; ci++) {
+    if (value_counts && V) memcpy(gcount, value_counts, V * sizeof *gcount);
+    for (uint64_t ci = 0; !value_counts && ci < U; ci++) {
         size_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt);
         for (size_t e = 0; e < k; e++) {
             if (eid[e] >= V) goto done; /* cannot happen */
