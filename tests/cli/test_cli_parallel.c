@@ -109,6 +109,35 @@ static void test_parallel_identical(void **state)
     free(ref);
 }
 
+/* The bundled sample extract (its quoted trusts and notes, some with line breaks), counted per
+ * person (--id: no pseudonym sniffing, so all but its first 64 KiB are read in chunks): the same
+ * report for one thread and for chunks of one record, 100 bytes and 4 KiB on 2 to 4 threads. */
+static void test_parallel_sample(void **state)
+{
+    (void)state;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/../data/sample-extract.csv", g_tests);
+    RUN("-f", "json", "--id", "pseudonym", "--qi", "postcode,age,sex", "--sensitive", "ethnicity",
+        "-j", "1", p);
+    EXPECT_STATUS(0);
+    char *ref = report_sans_run();
+    for (size_t c = 0; c < 3; c++)
+        for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++) {
+            RUN("-f", "json", "--id", "pseudonym", "--qi", "postcode,age,sex", "--sensitive",
+                "ethnicity", "-j", thread_counts[t], "--chunk-size", chunk_sizes[c], p);
+            EXPECT_STATUS(0);
+            PARSE_JSON();
+            json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+            char *text = report_sans_run();
+            int same = strcmp(ref, text) == 0;
+            free(text);
+            if (!same)
+                fail_msg("sample: -j %s --chunk-size %s differs", thread_counts[t], chunk_sizes[c]);
+            if (par < 5000) fail_msg("sample: %lld records in parallel", (long long)par);
+        }
+    free(ref);
+}
+
 /* Malformed records deep in the file: the same message, with the same line, and the same
  * skipped rows. */
 static void test_parallel_bad_rows(void **state)
@@ -228,8 +257,8 @@ static void test_parallel_option(void **state)
 }
 
 static const struct CMUnitTest parallel_tests[] = {
-    T(test_parallel_identical), T(test_parallel_bad_rows), T(test_parallel_stray_quote),
-    T(test_parallel_streams),   T(test_parallel_option),
+    T(test_parallel_identical),   T(test_parallel_sample),  T(test_parallel_bad_rows),
+    T(test_parallel_stray_quote), T(test_parallel_streams), T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
