@@ -267,7 +267,10 @@ static int count_batch(reid_counter *c, reid_batch *b)
             for (size_t r = 0; r < n; r++)
                 cnt[ids[r * ns + m]]++;
         }
-        uint32_t *pk = c->pkey;
+        /* the pairs are collected in record order, then hashed and added with their slots
+         * prefetched ahead: with many (class, value) pairs their table outgrows the caches */
+        const size_t pq = q + 1;
+        size_t np = 0;
         uint32_t *const first = t->sfirst;
         const uint32_t *const cls = b->cls;
         for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
@@ -281,11 +284,23 @@ static int count_batch(reid_counter *c, reid_batch *b)
                 if (f[m] == REID_CLASSTABLE_UNSET) {
                     f[m] = id;
                 } else if (f[m] != id) {
+                    uint32_t *pk = c->pkey + np * pq;
                     memcpy(pk, keys + r * q, q * sizeof *pk);
                     pk[q] = id;
-                    if (reid_classtable_add(c->spairs[m], pk, 1) != 0) return -1;
+                    c->pcol[np++] = (unsigned char)m;
                 }
             }
+        }
+        for (size_t i = 0; i < np; i++)
+            c->phash[i] = reid_classtable_hash(c->spairs[c->pcol[i]], c->pkey + i * pq);
+        for (size_t i = 0; i < np && i < REID_PREFETCH_AHEAD; i++)
+            reid_classtable_prefetch(c->spairs[c->pcol[i]], c->phash[i]);
+        for (size_t i = 0; i < np; i++) {
+            size_t a = i + REID_PREFETCH_AHEAD;
+            if (a < np) reid_classtable_prefetch(c->spairs[c->pcol[a]], c->phash[a]);
+            if (reid_classtable_add_hashed(c->spairs[c->pcol[i]], c->pkey + i * pq, c->phash[i],
+                                           1) != 0)
+                return -1;
         }
     }
     /* people (--id): each record's pseudonym with its class, in record order; the pseudonyms are
@@ -467,9 +482,12 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->svcount = calloc(ns, sizeof *c->svcount);
     c->svcap = calloc(ns, sizeof *c->svcap);
     if (!c->svcount || !c->svcap) return -1;
-    c->pkey = malloc((c->q + 1) * sizeof *c->pkey);
+    if (ns > 255) return -1;
+    c->pkey = malloc(REID_BATCH * ns * (c->q + 1) * sizeof *c->pkey);
+    c->phash = malloc(REID_BATCH * ns * sizeof *c->phash);
+    c->pcol = malloc(REID_BATCH * ns);
     c->sids = malloc(REID_BATCH * ns * sizeof *c->sids);
-    if (!c->smissing_count || !c->pkey || !c->sids) return -1;
+    if (!c->smissing_count || !c->pkey || !c->phash || !c->pcol || !c->sids) return -1;
     for (int i = 0; i < REID_RING; i++) {
         reid_batch *b = &c->ring[i];
         if (!b->svoff && !(b->svoff = malloc(REID_BATCH * ns * sizeof *b->svoff))) return -1;
@@ -540,6 +558,8 @@ void reid_counter_free(reid_counter *c)
     free(c->svcap);
     free(c->smissing_count);
     free(c->pkey);
+    free(c->phash);
+    free(c->pcol);
     free(c->sids);
     free(c->missing_count);
     free(c->unrecognised_count);

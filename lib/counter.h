@@ -95,7 +95,9 @@ typedef struct reid_counter {
     uint64_t *smissing_count; /* [ns]: sensitive values found missing */
     uint64_t **svcount;       /* [ns][svcap[m]]: records per sensitive value id (0 = missing) */
     size_t *svcap;
-    uint32_t *pkey;                 /* q + 1 ids: a pair key being built */
+    uint32_t *pkey;                 /* REID_BATCH x ns x (q + 1) ids: a batch's pair keys */
+    uint64_t *phash;                /* REID_BATCH x ns: their hashes */
+    unsigned char *pcol;            /* REID_BATCH x ns: their sensitive column */
     uint32_t *sids;                 /* REID_BATCH x ns: a batch's sensitive value ids */
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
