@@ -160,21 +160,6 @@ int reid_classtable_reserve(reid_classtable *t, uint64_t n)
     return 0;
 }
 
-int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key)
-{
-    size_t kb = key_bytes(t);
-    uint64_t h = t->hash(key, kb);
-    uint64_t tag = h & 0xFFFFFFFF00000000ull;
-    for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
-        uint64_t s = t->slots[i];
-        if (!s) return -1;
-        if ((s & 0xFFFFFFFF00000000ull) == tag) {
-            uint64_t c = (s & 0xFFFFFFFFull) - 1;
-            if (memcmp(reid_classtable_key(t, c), key, kb) == 0) return (int64_t)c;
-        }
-    }
-}
-
 int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *key, uint64_t h)
 {
     size_t kb = key_bytes(t);
@@ -187,6 +172,11 @@ int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *ke
             if (memcmp(reid_classtable_key(t, c), key, kb) == 0) return (int64_t)c;
         }
     }
+}
+
+int64_t reid_classtable_find(const reid_classtable *t, const uint32_t *key)
+{
+    return reid_classtable_find_hashed(t, key, t->hash(key, key_bytes(t)));
 }
 
 uint64_t reid_classtable_hash(const reid_classtable *t, const uint32_t *key)

@@ -125,8 +125,21 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
     d->order = malloc((NP ? NP : 1) * sizeof *d->order);
     uint32_t *cls = malloc((NP ? NP : 1) * sizeof *cls);
     if (!d->start || !d->order || !cls) goto fail;
+    /* each pair's class, by its first q ids: looked up with the class table's slots prefetched
+     * PF pairs ahead (hashes in a ring), since there may be millions of pairs */
+    enum { PF = 16 };
+    uint64_t ring[PF];
+    for (uint64_t i = 0; i < NP && i < PF; i++) {
+        ring[i % PF] = reid_classtable_hash(classes, reid_classtable_key(pairs, i));
+        reid_classtable_prefetch(classes, ring[i % PF]);
+    }
     for (uint64_t i = 0; i < NP; i++) {
-        int64_t ci = reid_classtable_find(classes, reid_classtable_key(pairs, i)); /* first q ids */
+        uint64_t h = ring[i % PF];
+        if (i + PF < NP) {
+            ring[i % PF] = reid_classtable_hash(classes, reid_classtable_key(pairs, i + PF));
+            reid_classtable_prefetch(classes, ring[i % PF]);
+        }
+        int64_t ci = reid_classtable_find_hashed(classes, reid_classtable_key(pairs, i), h);
         if (ci < 0) goto fail; /* cannot happen */
         cls[i] = (uint32_t)ci;
         d->start[ci]++;
