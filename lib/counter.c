@@ -245,7 +245,18 @@ static int count_batch(reid_counter *c, reid_batch *b)
         uint32_t *const ids = c->sids;
         for (size_t m = 0; m < ns; m++) {
             reid_dict *d = c->sdicts[m];
+            /* prefetched in two stages like the QI values: a column of thousands of values (a
+             * diagnosis) outgrows the first caches */
+            const size_t D = REID_PREFETCH_AHEAD / 2;
+            for (size_t r = 0; r < n && r < 2 * D; r++)
+                if (b->svlen[r * ns + m] != REID_VALUE_MISSING)
+                    reid_dict_prefetch(d, b->shash[r * ns + m]);
             for (size_t r = 0; r < n; r++) {
+                size_t ahead = (r + 2 * D) * ns + m, near = (r + D) * ns + m;
+                if (r + 2 * D < n && b->svlen[ahead] != REID_VALUE_MISSING)
+                    reid_dict_prefetch(d, b->shash[ahead]);
+                if (r + D < n && b->svlen[near] != REID_VALUE_MISSING)
+                    reid_dict_prefetch_entry(d, b->shash[near]);
                 size_t v = r * ns + m;
                 ids[v] = REID_DICT_MISSING;
                 if (b->svlen[v] != REID_VALUE_MISSING &&
