@@ -68,6 +68,11 @@ static int feed_gz(cli_feed_fn fn, void *a, const char *path, char *buf)
     return rc;
 }
 
+const char *cli_input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
 unsigned long long cli_input_size(const char *path)
 {
     struct stat st;

@@ -20,4 +20,7 @@ int cli_feed_path(const char *path, cli_feed_fn fn, void *user);
 /* The size of a regular, uncompressed input file in bytes; 0 for pipes, .gz and errors. */
 unsigned long long cli_input_size(const char *path);
 
+/* The name an input has in messages: "<stdin>" for "-", else its path. */
+const char *cli_input_name(const char *path);
+
 #endif

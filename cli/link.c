@@ -339,9 +339,7 @@ int cli_link_main(int argc, char **argv)
         reid_config_free(cfg);
         return rc;
     }
-    const char *ename = strcmp(a.extract, "-") == 0 ? "<stdin>" : a.extract;
-    const char *rname = strcmp(a.reg, "-") == 0 ? "<stdin>" : a.reg;
-    reid_link *l = reid_link_new(cfg, ename, rname);
+    reid_link *l = reid_link_new(cfg, cli_input_name(a.extract), cli_input_name(a.reg));
     reid_config_free(cfg);
     if (!l) {
         fprintf(stderr, "reid-check: out of memory\n");

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         reid_config_free(cfg);
         return rc;
     }
-    const char *name = strcmp(opts.input, "-") == 0 ? "<stdin>" : opts.input;
+    const char *name = cli_input_name(opts.input);
     reid_config_set_input_size(cfg, cli_input_size(opts.input));
     cli_progress_state bar = {0};
     if (!opts.no_progress && isatty(STDERR_FILENO))

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reid.h"
+
 void jb_put(jb *b, json_t *obj, const char *key, json_t *v)
 {
     if (!obj || !v || json_object_set_new(obj, key, v) != 0) b->failed = 1;
@@ -36,4 +38,12 @@ json_t *json_str_lossy(const char *s)
 json_t *json_real_or_null(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
+}
+
+void jb_put_tool(jb *b, json_t *root)
+{
+    json_t *tool = json_object();
+    jb_put(b, tool, "name", json_string("reid-check"));
+    jb_put(b, tool, "version", json_string(reid_version()));
+    jb_put(b, root, "tool", tool);
 }

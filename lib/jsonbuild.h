@@ -25,5 +25,7 @@ json_t *json_u64(uint64_t v);
 json_t *json_str_lossy(const char *s);
 /* A real, or null when it is not a number (jansson refuses NaN and infinities). */
 json_t *json_real_or_null(double v);
+/* root.tool = {"name": "reid-check", "version": ...}, the first key of every report. */
+void jb_put_tool(jb *b, json_t *root);
 
 #endif

@@ -118,10 +118,7 @@ static json_t *build(const reid_link *l, const reid_link_result *r, jb *b)
 {
     const link_side *ex = &l->s[REID_LINK_EXTRACT], *rg = &l->s[REID_LINK_REGISTER];
     json_t *root = json_object();
-    json_t *tool = json_object();
-    jb_put(b, tool, "name", json_string("reid-check"));
-    jb_put(b, tool, "version", json_string(reid_version()));
-    jb_put(b, root, "tool", tool);
+    jb_put_tool(b, root);
 
     json_t *lk = json_object();
     jb_put(b, lk, "extract", json_str_lossy(ex->source));

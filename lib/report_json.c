@@ -365,10 +365,7 @@ static json_t *build(const reid_analysis *a, jb *b)
     const reid_summary *s = reid_summary_get(a);
     json_t *root = json_object();
 
-    json_t *tool = json_object();
-    jb_put(b, tool, "name", json_string("reid-check"));
-    jb_put(b, tool, "version", json_string(reid_version()));
-    jb_put(b, root, "tool", tool);
+    jb_put_tool(b, root);
 
     json_t *in = json_object();
     jb_put(b, in, "source", json_str_lossy(a->source));

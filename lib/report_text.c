@@ -420,6 +420,18 @@ static void write_poptable(const reid_analysis *a, const reid_population_table *
 }
 
 /* Person-level figures (--id; docs/people.md), one plain sentence each. */
+
+/* A size bucket's label: "1", "5-9", "100+". */
+static void bucket_label(int b, char *label, size_t cap)
+{
+    uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
+    if (lo == hi)
+        snprintf(label, cap, "%llu", (unsigned long long)lo);
+    else if (hi == UINT64_MAX)
+        snprintf(label, cap, "%llu+", (unsigned long long)lo);
+    else
+        snprintf(label, cap, "%llu-%llu", (unsigned long long)lo, (unsigned long long)hi);
+}
 static void write_people(const reid_people *p, FILE *o)
 {
     char n1[32], n2[32], n3[32], p1[32];
@@ -455,15 +467,8 @@ static void write_people(const reid_people *p, FILE *o)
     fprintf(o, "\n  %-10s %14s %14s %10s\n", "people", "classes", "people with", "of people");
     fprintf(o, "  %-10s %14s %14s %10s\n", "in class", "", "this smallest", "");
     for (int b = 0; b < REID_NBUCKETS; b++) {
-        uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
         char label[48];
-        if (lo == hi)
-            snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
-        else if (hi == UINT64_MAX)
-            snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
-        else
-            snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo,
-                     (unsigned long long)hi);
+        bucket_label(b, label, sizeof label);
         fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(p->bucket_classes[b], n1),
                 reid_fmt_count(p->bucket_people[b], n2),
                 reid_fmt_percent(p->count ? (double)p->bucket_people[b] / (double)p->count : 0, p1,
@@ -628,15 +633,8 @@ reid_status reid_write_text(const reid_analysis *a, FILE *o)
             reid_fmt_count(s->min_size, n1), reid_fmt_count(s->max_size, n2), s->mean_size);
     fprintf(o, "\n  %-10s %14s %14s %10s\n", "class size", "classes", "records", "of records");
     for (int b = 0; b < REID_NBUCKETS; b++) {
-        char label[32];
-        uint64_t lo = reid_bucket_low(b), hi = reid_bucket_high(b);
-        if (lo == hi)
-            snprintf(label, sizeof label, "%llu", (unsigned long long)lo);
-        else if (hi == UINT64_MAX)
-            snprintf(label, sizeof label, "%llu+", (unsigned long long)lo);
-        else
-            snprintf(label, sizeof label, "%llu-%llu", (unsigned long long)lo,
-                     (unsigned long long)hi);
+        char label[48];
+        bucket_label(b, label, sizeof label);
         fprintf(o, "  %-10s %14s %14s %10s\n", label, reid_fmt_count(s->bucket_classes[b], n1),
                 reid_fmt_count(s->bucket_records[b], n2),
                 reid_fmt_percent((double)s->bucket_records[b] / (double)s->records, p1, sizeof p1));
