@@ -943,7 +943,7 @@ reid_status reid_finish(reid_analysis *a)
             a->qi[i].unrecognised += a->counter.unrecognised_count[i];
         }
         for (size_t m = 0; m < a->nsens; m++)
-            a->sens[m].missing += a->counter.smissing_count[m];
+            a->sens[m].missing += a->counter.svcap[m] ? a->counter.svcount[m][0] : 0;
         if (reid_generalise_finish(a) != 0) return a->err.status;
     }
     if (!a->have_layout)

@@ -112,7 +112,7 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
     b->nlen = 0;
-    memset(b->tally, 0, (3 * q + c->ns) * sizeof *b->tally);
+    memset(b->tally, 0, 3 * q * sizeof *b->tally);
     for (size_t j = 0; j < q; j++)
         if (normalise_column(c, b, j) != 0) return -1;
     const char *const bytes = b->norm;
@@ -126,8 +126,7 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
         const char *s = b->bytes + b->svoff[v];
         size_t len = b->svlen[v];
         if (reid_missing_set_has(c->missing, s, len)) {
-            b->svlen[v] = REID_VALUE_MISSING;
-            b->tally[3 * q + v % ns]++;
+            b->svlen[v] = REID_VALUE_MISSING; /* counted as value id 0 (c->svcount) */
         } else {
             b->shash[v] = reid_dict_hash(s, len);
         }
@@ -174,8 +173,6 @@ static int count_batch(reid_counter *c, reid_batch *b)
         c->unrecognised_count[j] += b->tally[q + j];
         if (c->gen_unparsed) c->gen_unparsed[j] += b->tally[2 * q + j];
     }
-    for (size_t m = 0; m < c->ns; m++)
-        c->smissing_count[m] += b->tally[3 * q + m];
     /* locals, so that stores through keys and hash cannot force reloads of the batch */
     const char *const bytes = b->norm;
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
@@ -417,6 +414,17 @@ static void *count_thread(void *arg)
     return NULL;
 }
 
+/* The ring's batches, with the arrays the counter's settings need (again after each
+ * reid_counter_use_*, which come before the first record). */
+static int ring_alloc(reid_counter *c)
+{
+    for (int i = 0; i < REID_RING; i++) {
+        reid_counter_batch_free(&c->ring[i]);
+        if (reid_counter_batch_init(c, &c->ring[i]) != 0) return -1;
+    }
+    return 0;
+}
+
 int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
                       const reid_missing_set *missing, reid_dict **dicts, reid_classtable *table,
                       unsigned threads)
@@ -430,19 +438,7 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
     if (!c->missing_count || !c->unrecognised_count) return -1;
     c->dicts = dicts;
     c->table = table;
-    size_t nv = REID_BATCH * (q ? q : 1);
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        b->voff = malloc(nv * sizeof *b->voff);
-        b->vlen = malloc(nv * sizeof *b->vlen);
-        b->hash = malloc(nv * sizeof *b->hash);
-        b->keys = malloc(nv * sizeof *b->keys);
-        b->noff = malloc(nv * sizeof *b->noff);
-        b->nvlen = malloc(nv * sizeof *b->nvlen);
-        b->tally = malloc(3 * (q ? q : 1) * sizeof *b->tally);
-        if (!b->voff || !b->vlen || !b->hash || !b->keys || !b->noff || !b->nvlen || !b->tally)
-            return -1;
-    }
+    if (ring_alloc(c) != 0) return -1;
     if (threads >= 2) {
         if (pthread_mutex_init(&c->mu, NULL) != 0) return -1;
         if (pthread_cond_init(&c->cv, NULL) != 0) {
@@ -463,22 +459,14 @@ int reid_counter_use_weights(reid_counter *c)
 {
     if (!c->table->wsum) return -1;
     c->weights = 1;
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        if (!b->weight && !(b->weight = malloc(REID_BATCH * sizeof *b->weight))) return -1;
-    }
-    return 0;
+    return ring_alloc(c);
 }
 
 int reid_counter_use_positions(reid_counter *c)
 {
     if (!c->table->pos) return -1;
     c->positions = 1;
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        if (!b->pos && !(b->pos = malloc(REID_BATCH * 2 * sizeof *b->pos))) return -1;
-    }
-    return 0;
+    return ring_alloc(c);
 }
 
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
@@ -489,7 +477,6 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->ns = ns;
     c->sdicts = sdicts;
     c->spairs = spairs;
-    c->smissing_count = calloc(ns, sizeof *c->smissing_count);
     c->svcount = calloc(ns, sizeof *c->svcount);
     c->svcap = calloc(ns, sizeof *c->svcap);
     if (!c->svcount || !c->svcap) return -1;
@@ -498,45 +485,21 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->phash = malloc(REID_BATCH * ns * sizeof *c->phash);
     c->pcol = malloc(REID_BATCH * ns);
     c->sids = malloc(REID_BATCH * ns * sizeof *c->sids);
-    if (!c->smissing_count || !c->pkey || !c->phash || !c->pcol || !c->sids) return -1;
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        if (!b->svoff && !(b->svoff = malloc(REID_BATCH * ns * sizeof *b->svoff))) return -1;
-        if (!b->svlen && !(b->svlen = malloc(REID_BATCH * ns * sizeof *b->svlen))) return -1;
-        if (!b->shash && !(b->shash = malloc(REID_BATCH * ns * sizeof *b->shash))) return -1;
-        if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
-        uint64_t *t = realloc(b->tally, (3 * c->q + ns) * sizeof *t);
-        if (!t) return -1;
-        b->tally = t;
-    }
-    return 0;
+    if (!c->pkey || !c->phash || !c->pcol || !c->sids) return -1;
+    return ring_alloc(c);
 }
 
 int reid_counter_use_people(reid_counter *c, reid_people_counter *people)
 {
     c->people = people;
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        if (!b->pvoff && !(b->pvoff = malloc(REID_BATCH * 3 * sizeof *b->pvoff))) return -1;
-        if (!b->pvlen && !(b->pvlen = malloc(REID_BATCH * 3 * sizeof *b->pvlen))) return -1;
-        if (!b->cls && !(b->cls = malloc(REID_BATCH * sizeof *b->cls))) return -1;
-    }
-    return 0;
+    return ring_alloc(c);
 }
 
 int reid_counter_use_events(reid_counter *c, reid_events_counter *events)
 {
     if (!c->people || events->ne > 64) return -1;
     c->events = events;
-    for (int i = 0; i < REID_RING; i++) {
-        reid_batch *b = &c->ring[i];
-        size_t ne = events->ne;
-        if (!b->evoff && !(b->evoff = malloc(REID_BATCH * ne * sizeof *b->evoff))) return -1;
-        if (!b->evlen && !(b->evlen = malloc(REID_BATCH * ne * sizeof *b->evlen))) return -1;
-        if (!b->evkeys && !(b->evkeys = malloc(REID_BATCH * ne * sizeof *b->evkeys))) return -1;
-        if (!b->evperson && !(b->evperson = malloc(REID_BATCH * sizeof *b->evperson))) return -1;
-    }
-    return 0;
+    return ring_alloc(c);
 }
 
 static void stop_thread(reid_counter *c)
@@ -567,7 +530,6 @@ void reid_counter_free(reid_counter *c)
         free(c->svcount[m]);
     free(c->svcount);
     free(c->svcap);
-    free(c->smissing_count);
     free(c->pkey);
     free(c->phash);
     free(c->pcol);
@@ -699,7 +661,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
              batch_array(&b->keys, 1, nv, sizeof *b->keys) |
              batch_array(&b->noff, 1, nv, sizeof *b->noff) |
              batch_array(&b->nvlen, 1, nv, sizeof *b->nvlen) |
-             batch_array(&b->tally, 1, 3 * c->q + ns + 1, sizeof *b->tally) |
+             batch_array(&b->tally, 1, 3 * c->q + 1, sizeof *b->tally) |
              batch_array(&b->weight, c->weights, REID_BATCH, sizeof *b->weight) |
              batch_array(&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos) |
              batch_array(&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff) |

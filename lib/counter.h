@@ -62,9 +62,8 @@ typedef struct reid_batch {
     size_t *evlen; /* NULL unless event columns are used */
     uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
     uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
-    uint64_t *tally; /* [3q + ns]: counted while preparing, added to the counter's totals when the
-                      * batch is counted: missing, unrecognised, not in the hierarchy (per QI),
-                      * missing sensitive values */
+    uint64_t *tally;    /* [3q]: counted while preparing, added to the counter's totals when the
+                         * batch is counted: missing, unrecognised, not in the hierarchy (per QI) */
 } reid_batch;
 
 typedef struct reid_counter {
@@ -92,8 +91,8 @@ typedef struct reid_counter {
     reid_dict **sdicts;       /* [ns]: their values -> ids (id 0 = missing), owned by the caller */
     reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records whose value is not their
                                * class' first (table->sfirst), owned by the caller */
-    uint64_t *smissing_count; /* [ns]: sensitive values found missing */
-    uint64_t **svcount;       /* [ns][svcap[m]]: records per sensitive value id (0 = missing) */
+    uint64_t **svcount; /* [ns][svcap[m]]: records per sensitive value id (0 = missing: [m][0] is
+                         * the count of missing values) */
     size_t *svcap;
     uint32_t *pkey;                 /* REID_BATCH x ns x (q + 1) ids: a batch's pair keys */
     uint64_t *phash;                /* REID_BATCH x ns: their hashes */
