@@ -316,8 +316,7 @@ static int start(reid_reader *r)
         n -= 3;
     }
     if (!r->delim) r->delim = reid_sniff_delimiter(p, n);
-    if (parser_start(r) != 0) return -1;
-    reid_scanner_init(&r->scan, (unsigned char)r->delim, r->max_field, REID_READER_MAX_FIELDS);
+    if (reid_reader_begin(r) != 0) return -1;
     int rc = process(r, p, n);
     free(r->pre);
     r->pre = NULL;
