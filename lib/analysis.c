@@ -272,7 +272,7 @@ static int resolve_sensitive(reid_analysis *a)
         if (!(sv->name = strdup(a->names[col]))) return nomem(a);
         a->nsens++; /* from here on free() releases what init allocated */
         if (reid_dict_init(&sv->dict) != 0 ||
-            reid_classtable_init(&sv->pairs, (unsigned)a->nq + 1) != 0)
+            reid_classtable_init(&sv->pairs, 2) != 0) /* (class index, value id) */
             return nomem(a);
         a->sdicts[i] = &sv->dict;
         a->spairs[i] = &sv->pairs;
@@ -996,18 +996,20 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
     const reid_classtable *dc = &dst->table;
     reid_classtable *dp = &dst->sens[m].pairs;
     const size_t q = src->nq, ns = src->nsens;
-    uint64_t *rest = calloc(sc->nclasses ? sc->nclasses : 1, sizeof *rest);
-    uint32_t *key = malloc((q + 1) * sizeof *key);
-    int rc = rest && key ? 0 : -1;
-    if (rc == 0) rc = reid_classtable_reserve(dp, dp->nclasses + sp->nclasses + sc->nclasses);
+    const uint64_t U = sc->nclasses;
+    uint64_t *rest = calloc(U ? U : 1, sizeof *rest);
+    uint32_t *to = malloc((U ? U : 1) * sizeof *to); /* src class index -> dst's */
+    uint32_t *key = malloc((q ? q : 1) * sizeof *key);
+    int rc = rest && to && key ? 0 : -1;
+    if (rc == 0) rc = reid_classtable_reserve(dp, dp->nclasses + sp->nclasses + U);
     for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
-        int64_t c = reid_classtable_find(sc, reid_classtable_key(sp, i));
-        if (c < 0)
+        uint32_t c = reid_classtable_key(sp, i)[0];
+        if (c >= U)
             rc = -1; /* cannot happen */
         else
             rest[c] += sp->sizes[i];
     }
-    for (uint64_t c = 0; rc == 0 && c < sc->nclasses; c++) {
+    for (uint64_t c = 0; rc == 0 && c < U; c++) {
         const uint32_t *k = reid_classtable_key(sc, c);
         for (size_t j = 0; j < q; j++)
             key[j] = remap[j][k[j]];
@@ -1016,25 +1018,22 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
             rc = -1; /* cannot happen: the classes were merged */
             break;
         }
+        to[c] = (uint32_t)d;
         uint64_t n0 = sc->sizes[c] - rest[c];
         uint32_t f = remap[q + m][sc->sfirst[c * ns + m]];
         if (n0 && f != dc->sfirst[(uint64_t)d * ns + m]) {
-            key[q] = f;
-            rc = reid_classtable_add(dp, key, n0);
+            const uint32_t pk[2] = {(uint32_t)d, f};
+            rc = reid_classtable_add(dp, pk, n0);
         }
     }
     for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
         const uint32_t *k = reid_classtable_key(sp, i);
-        for (size_t j = 0; j < q; j++)
-            key[j] = remap[j][k[j]];
-        key[q] = remap[q + m][k[q]];
-        int64_t c = reid_classtable_find(dc, key);
-        if (c < 0)
-            rc = -1; /* cannot happen */
-        else if (key[q] != dc->sfirst[(uint64_t)c * ns + m])
-            rc = reid_classtable_add(dp, key, sp->sizes[i]);
+        const uint32_t pk[2] = {to[k[0]], remap[q + m][k[1]]};
+        if (pk[1] != dc->sfirst[(uint64_t)pk[0] * ns + m])
+            rc = reid_classtable_add(dp, pk, sp->sizes[i]);
     }
     free(rest);
+    free(to);
     free(key);
     return rc;
 }

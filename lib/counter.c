@@ -233,7 +233,7 @@ static int count_batch(reid_counter *c, reid_batch *b)
     }
     /* sensitive columns: their values' ids; the first of a class is kept inline (t->sfirst, set
      * here: a class is new at its first record, and records are taken in order), a value that
-     * differs from it goes to the (class key, value id) pairs. The values are interned column by
+     * differs from it goes to the (class index, value id) pairs. The values are interned column by
      * column first (the dictionaries are small and stay in cache); then one pass over the
      * records handles all the columns of a record at once, with its class's inline values (one
      * cache line, at random in the table) prefetched REID_PREFETCH_AHEAD records ahead. */
@@ -277,7 +277,7 @@ static int count_batch(reid_counter *c, reid_batch *b)
         }
         /* the pairs are collected in record order, then hashed and added with their slots
          * prefetched ahead: with many (class, value) pairs their table outgrows the caches */
-        const size_t pq = q + 1;
+        const size_t pq = 2; /* (class index, value id) */
         size_t np = 0;
         uint32_t *const first = t->sfirst;
         const uint32_t *const cls = b->cls;
@@ -293,8 +293,8 @@ static int count_batch(reid_counter *c, reid_batch *b)
                     f[m] = id;
                 } else if (f[m] != id) {
                     uint32_t *pk = c->pkey + np * pq;
-                    memcpy(pk, keys + r * q, q * sizeof *pk);
-                    pk[q] = id;
+                    pk[0] = cls[r];
+                    pk[1] = id;
                     c->pcol[np++] = (unsigned char)m;
                 }
             }
@@ -364,18 +364,29 @@ static int count_batch(reid_counter *c, reid_batch *b)
     return budget(c);
 }
 
-/* After a batch: size the table for the whole input once the number of records is known. */
+/* Make room in t for the entries expected at the end of the input, from the entries per record
+ * so far. 0, or -1 when out of memory. */
+static int size_ahead(reid_classtable *t, uint64_t records, uint64_t expect_rows)
+{
+    double want = (double)t->nclasses / (double)records * (double)expect_rows * 1.05;
+    if (want > (double)REID_CLASSTABLE_MAX_CLASSES) want = (double)REID_CLASSTABLE_MAX_CLASSES;
+    if (reid_classtable_reserve(t, (uint64_t)want) == 0) return 0;
+    if (!t->over_budget) return -1;
+    t->over_budget = 0; /* sizing ahead is an optimisation: within a limit, grow step by step */
+    return 0;
+}
+
+/* After a batch: size the class table and the sensitive columns' pair tables for the whole input
+ * once the number of records is known (growing by doubling rehashes every entry each time). */
 static int size_table(reid_counter *c, uint64_t expect_rows)
 {
     reid_classtable *t = c->table;
     if (c->sized || !expect_rows || !t->records) return 0;
     c->sized = 1;
-    double per_record = (double)t->nclasses / (double)t->records;
-    double want = per_record * (double)expect_rows * 1.05;
-    if (want > (double)REID_CLASSTABLE_MAX_CLASSES) want = (double)REID_CLASSTABLE_MAX_CLASSES;
-    if (reid_classtable_reserve(t, (uint64_t)want) == 0) return 0;
-    if (!t->over_budget) return -1;
-    t->over_budget = 0; /* sizing ahead is an optimisation: within a limit, grow step by step */
+    if (size_ahead(t, t->records, expect_rows) != 0) return -1;
+    for (size_t m = 0; m < c->ns; m++)
+        if (c->spairs[m]->nclasses && size_ahead(c->spairs[m], t->records, expect_rows) != 0)
+            return -1;
     return 0;
 }
 
@@ -481,7 +492,7 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->svcap = calloc(ns, sizeof *c->svcap);
     if (!c->svcount || !c->svcap) return -1;
     if (ns > 255) return -1;
-    c->pkey = malloc(REID_BATCH * ns * (c->q + 1) * sizeof *c->pkey);
+    c->pkey = malloc(REID_BATCH * ns * 2 * sizeof *c->pkey);
     c->phash = malloc(REID_BATCH * ns * sizeof *c->phash);
     c->pcol = malloc(REID_BATCH * ns);
     c->sids = malloc(REID_BATCH * ns * sizeof *c->sids);

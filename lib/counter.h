@@ -94,7 +94,7 @@ typedef struct reid_counter {
     uint64_t **svcount; /* [ns][svcap[m]]: records per sensitive value id (0 = missing: [m][0] is
                          * the count of missing values) */
     size_t *svcap;
-    uint32_t *pkey;                 /* REID_BATCH x ns x (q + 1) ids: a batch's pair keys */
+    uint32_t *pkey;                 /* REID_BATCH x ns x 2 ids: a batch's pair keys */
     uint64_t *phash;                /* REID_BATCH x ns: their hashes */
     unsigned char *pcol;            /* REID_BATCH x ns: their sensitive column */
     uint32_t *sids;                 /* REID_BATCH x ns: a batch's sensitive value ids */
@@ -116,7 +116,7 @@ int reid_counter_use_weights(reid_counter *c);
 /* Records carry the values of ns sensitive columns from now on (batch.svoff/svlen): each is
  * interned in sdicts[m] (missing = id 0). The first record of a class stores its value id in the
  * class table's sfirst (the table must keep ns first values); a later record whose value differs
- * from it has its (QI ids, value id) pair counted in spairs[m], a table of q + 1 ids per key. The
+ * from it has its (class index, value id) pair counted in spairs[m], a table of 2 ids per key. The
  * first value's count is then the class size minus its pairs' counts. Call before the first
  * record. 0, or -1 when out of memory. */
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,

@@ -123,25 +123,12 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
     d->sm = sm;
     d->start = calloc(U + 1, sizeof *d->start);
     d->order = malloc((NP ? NP : 1) * sizeof *d->order);
-    uint32_t *cls = malloc((NP ? NP : 1) * sizeof *cls);
-    if (!d->start || !d->order || !cls) goto fail;
-    /* each pair's class, by its first q ids: looked up with the class table's slots prefetched
-     * PF pairs ahead (hashes in a ring), since there may be millions of pairs */
-    enum { PF = 16 };
-    uint64_t ring[PF];
-    for (uint64_t i = 0; i < NP && i < PF; i++) {
-        ring[i % PF] = reid_classtable_hash(classes, reid_classtable_key(pairs, i));
-        reid_classtable_prefetch(classes, ring[i % PF]);
-    }
+    if (!d->start || !d->order) goto fail;
+    /* each pair's class: the first of its two ids */
+    if (pairs->q != 2) goto fail;
     for (uint64_t i = 0; i < NP; i++) {
-        uint64_t h = ring[i % PF];
-        if (i + PF < NP) {
-            ring[i % PF] = reid_classtable_hash(classes, reid_classtable_key(pairs, i + PF));
-            reid_classtable_prefetch(classes, ring[i % PF]);
-        }
-        int64_t ci = reid_classtable_find_hashed(classes, reid_classtable_key(pairs, i), h);
-        if (ci < 0) goto fail; /* cannot happen */
-        cls[i] = (uint32_t)ci;
+        uint32_t ci = reid_classtable_key(pairs, i)[0];
+        if (ci >= U) goto fail; /* cannot happen */
         d->start[ci]++;
     }
     /* start[ci]: the end of class ci's pairs; then a stable counting sort, filled from the back,
@@ -155,11 +142,9 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
     }
     d->start[U] = (uint32_t)NP;
     for (uint64_t i = NP; i-- > 0;)
-        d->order[--d->start[cls[i]]] = (uint32_t)i;
-    free(cls);
+        d->order[--d->start[reid_classtable_key(pairs, i)[0]]] = (uint32_t)i;
     return 0;
 fail:
-    free(cls);
     reid_sensitive_dist_free(d);
     return -1;
 }

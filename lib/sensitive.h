@@ -21,8 +21,8 @@
 
 /*
  * The measures of sensitive column sm. classes: the QI class table (q ids per key, first values of
- * the sensitive columns in sfirst); pairs: q + 1 ids per key, every pair's class present in
- * classes, no pair with the class' first value; values: the column's dictionary (id 0 =
+ * the sensitive columns in sfirst); pairs: keys of two ids, (class index in classes, value id),
+ * no pair with the class' first value; values: the column's dictionary (id 0 =
  * missing). The column is numeric when every non-missing value reads as a finite number (t then
  * uses the ordered distance on the sorted distinct numbers, "missing" after the largest).
  * value_counts: the records with each value id (0 .. values->count - 1), as counted while reading;
