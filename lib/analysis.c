@@ -736,15 +736,15 @@ static int people_figures(reid_analysis *a)
 
 /* The sensitive columns' measures: they read the class table and their own pair tables and
  * dictionaries only, so they can run beside the wildcard frequencies and the population models.
- * 0, or -1 when out of memory. */
-static int compute_sensitive(reid_analysis *a, size_t first, size_t step)
+ * Each column's classes are shared by `threads` threads. 0, or -1 when out of memory. */
+static int compute_sensitive(reid_analysis *a, size_t first, size_t step, unsigned threads)
 {
     for (size_t m = first; m < a->nsens; m += step) {
         reid_sens *sv = &a->sens[m];
         /* the records per value counted while reading, unless records were merged in since */
         const uint64_t *counts = a->merged || !a->counter.svcount ? NULL : a->counter.svcount[m];
         if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
-                                   a->cfg->recursive_c, counts, &sv->res) != 0)
+                                   a->cfg->recursive_c, counts, threads, &sv->res) != 0)
             return -1;
         sv->res.column = sv->name;
         sv->res.missing = sv->missing;
@@ -763,15 +763,16 @@ typedef struct sens_job {
 static void *sens_thread(void *arg)
 {
     sens_job *j = arg;
-    j->rc = j->split ? compute_sensitive(j->a, 1, 2) : compute_sensitive(j->a, 0, 1);
+    j->rc = j->split ? compute_sensitive(j->a, 1, 2, 1) : compute_sensitive(j->a, 0, 1, 1);
     return NULL;
 }
 
-/* Wait for the sensitive measures (computing them, or their share, here). */
+/* Wait for the sensitive measures (computing them, or their share, here; with nothing beside
+ * them, a column's classes shared by every thread). */
 static int sens_join(sens_job *j)
 {
-    if (!j->started) return compute_sensitive(j->a, 0, 1);
-    int rc = j->split ? compute_sensitive(j->a, 0, 2) : 0;
+    if (!j->started) return compute_sensitive(j->a, 0, 1, j->a->threads);
+    int rc = j->split ? compute_sensitive(j->a, 0, 2, 1) : 0;
     pthread_join(j->thread, NULL);
     j->started = 0;
     return rc ? rc : j->rc;
@@ -787,7 +788,7 @@ static reid_status compute(reid_analysis *a)
     sens_job sj = {a, 0, 0, 0, 0};
     a->have_sens = 0;
     int others = a->cfg->missing_any || a->cfg->population_size || a->cfg->sampling_fraction > 0 ||
-                 a->weighted;
+                 a->weighted || a->poptable || a->cfg->suda2 || a->cfg->attr_risks;
     sj.split = !others && a->nsens >= 2; /* nothing else to do: the columns share the threads */
     if (a->nsens && a->threads >= 2 && (others || sj.split))
         sj.started = pthread_create(&sj.thread, NULL, sens_thread, &sj) == 0;
@@ -842,11 +843,6 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
     }
     if (a->weighted)
         reid_indivrisk_compute(&a->table, a->fk, a->Fk, a->cfg->risk_threshold, &a->indiv);
-    if (sens_join(sj) != 0) {
-        nomem(a);
-        return a->err.status;
-    }
-    a->have_sens = 1;
     reid_suda2_result_free(&a->suda2);
     a->have_suda2 = 0;
     if (a->cfg->suda2) {
@@ -893,6 +889,12 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
         }
         a->have_poptable = 1;
     }
+    /* the sensitive measures ran beside everything above (which only reads the class table) */
+    if (sens_join(sj) != 0) {
+        nomem(a);
+        return a->err.status;
+    }
+    a->have_sens = 1;
     if (reid_whatif_compute(a) != 0) return a->err.status;
     if (people_figures(a) != 0) return a->err.status;
     uint64_t bytes = reid_classtable_bytes(&a->table);

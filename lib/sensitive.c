@@ -2,6 +2,7 @@
 #include "sensitive.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,74 +180,50 @@ size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint
     return k - 1;
 }
 
-int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
-                           const reid_classtable *pairs, const reid_dict *values, double c,
-                           const uint64_t *value_counts, reid_sensitive *out)
+/* What the measures read, shared by the threads that take a range of classes each. */
+typedef struct sens_ctx {
+    const reid_classtable *classes;
+    const reid_sensitive_dist *dist;
+    const double *p, *nlogp, *loginv, *Pc, *S;
+    const uint32_t *rank;
+    uint32_t V, m;
+    int numeric;
+    double c;
+} sens_ctx;
+
+/* The measures over classes [lo, hi): minima, maxima and counts, so that ranges combine exactly. */
+typedef struct sens_part {
+    const sens_ctx *x;
+    uint64_t lo, hi;
+    uint64_t l_distinct, rec_l, hom_classes, hom_records;
+    double l_entropy, t, alpha, beta, delta;
+    int enhanced_none;
+    int rc;
+    pthread_t thread;
+} sens_part;
+
+static void measure_range(sens_part *o)
 {
-    const uint64_t U = classes->nclasses;
-    const double N = (double)classes->records;
-    const uint32_t V = values->count;
-    int rc = -1;
-    reid_sensitive_dist dist;
-    uint64_t *ecnt = NULL;
-    uint32_t *eid = NULL;
-    uint64_t *gcount = calloc(V, sizeof *gcount), *r = NULL;
-    double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL, *nlogp = NULL, *loginv = NULL;
-    unsigned char *seen1 = calloc(V ? V : 1, 1); /* a class with only this value was seen */
-    uint32_t *rank = malloc(V * sizeof *rank);
-    rankcount *rcs = NULL;
-    int have_dist = reid_sensitive_dist_init(&dist, classes, sm, pairs) == 0;
-    if (!have_dist || !gcount || !p || !rank) goto done;
-    const size_t maxent = dist.maxent;
-    eid = malloc(maxent * sizeof *eid);
-    ecnt = malloc(maxent * sizeof *ecnt);
-    if (!eid || !ecnt) goto done;
-    if (value_counts && V) memcpy(gcount, value_counts, V * sizeof *gcount);
-    for (uint64_t ci = 0; !value_counts && ci < U; ci++) {
-        size_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt);
-        for (size_t e = 0; e < k; e++) {
-            if (eid[e] >= V) goto done; /* cannot happen */
-            gcount[eid[e]] += ecnt[e];
-        }
-    }
-    for (uint32_t v = 0; v < V; v++)
-        p[v] = (double)gcount[v] / N;
-    nlogp = malloc((V ? V : 1) * sizeof *nlogp);
-    loginv = malloc((V ? V : 1) * sizeof *loginv);
-    if (!nlogp || !loginv || !seen1) goto done;
-    for (uint32_t v = 0; v < V; v++) {
-        nlogp[v] = p[v] > 0 ? -log(p[v]) : INFINITY;
-        loginv[v] = p[v] > 0 ? log(1 / p[v]) : INFINITY;
-    }
-    r = malloc((maxent ? maxent : 1) * sizeof *r);
-    rcs = malloc((maxent ? maxent : 1) * sizeof *rcs);
-    if (!r || !rcs) goto done;
-
-    /* the ordered distance for numbers: global cumulative shares by rank */
-    uint32_t m = 0;
-    int numeric = numeric_ranks(values, rank, &m);
-    if (numeric < 0) goto done;
-    if (numeric) {
-        if (gcount[0] == 0) m--; /* no "missing" rank */
-        Pc = calloc(m, sizeof *Pc);
-        S = calloc((size_t)m + 1, sizeof *S);
-        if (!Pc || !S) goto done;
-        for (uint32_t v = 0; v < V; v++)
-            if (gcount[v]) Pc[rank[v]] += p[v];
-        for (uint32_t i = 1; i < m; i++)
-            Pc[i] += Pc[i - 1];
-        for (uint32_t i = 0; i < m; i++)
-            S[i + 1] = S[i] + Pc[i];
-    }
-
+    const sens_ctx *x = o->x;
+    const reid_classtable *classes = x->classes;
+    const double *p = x->p, *nlogp = x->nlogp, *loginv = x->loginv;
+    const size_t maxent = x->dist->maxent;
+    const int numeric = x->numeric;
+    const uint32_t m = x->m;
+    uint32_t *eid = malloc(maxent * sizeof *eid);
+    uint64_t *ecnt = malloc(maxent * sizeof *ecnt), *r = malloc(maxent * sizeof *r);
+    rankcount *rcs = malloc(maxent * sizeof *rcs);
+    unsigned char *seen1 = calloc(x->V ? x->V : 1, 1); /* a class with only this value was seen */
+    o->rc = -1;
+    if (!eid || !ecnt || !r || !rcs || !seen1) goto done;
     uint64_t l_distinct = UINT64_MAX, rec_l = UINT64_MAX, hom_classes = 0, hom_records = 0;
     double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
     int enhanced_none = 0;
-    for (uint64_t ci = 0; ci < U; ci++) {
+    for (uint64_t ci = o->lo; ci < o->hi; ci++) {
         const uint64_t f = classes->sizes[ci];
         const double nE = (double)f;
         double H = 0, tsum = 0, psum = 0;
-        const uint64_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt); /* distinct values */
+        const uint64_t k = reid_sensitive_dist_class(x->dist, ci, eid, ecnt); /* distinct values */
         /* A class with one value v (most classes, when most are unique) contributes exactly what
          * the first such class with v did: its share of v is 1 whatever its size, so every
          * measure below takes the same value (an entropy of 0, recursive l of 1, the same
@@ -275,7 +252,7 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
             tsum += fabs(qv - pv);
             psum += pv;
             r[j] = cnt;
-            rcs[j].rank = numeric ? rank[id] : 0;
+            rcs[j].rank = numeric ? x->rank[id] : 0;
             rcs[j].count = cnt;
         }
         if (k < l_distinct) l_distinct = k;
@@ -286,7 +263,7 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
             hom_records += f;
         }
         qsort(r, k, sizeof *r, cmp_desc);
-        uint64_t l = reid_sensitive_recursive_l(r, k, c);
+        uint64_t l = reid_sensitive_recursive_l(r, k, x->c);
         if (l < rec_l) rec_l = l;
         double tE;
         if (numeric) {
@@ -295,17 +272,142 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
             uint64_t cum = 0;
             size_t a = 0;
             for (uint64_t j = 0; j < k; j++) {
-                sum += segment(Pc, S, a, rcs[j].rank, (double)cum / nE);
+                sum += segment(x->Pc, x->S, a, rcs[j].rank, (double)cum / nE);
                 cum += rcs[j].count;
                 a = rcs[j].rank;
             }
-            sum += segment(Pc, S, a, m, (double)cum / nE);
+            sum += segment(x->Pc, x->S, a, m, (double)cum / nE);
             tE = m > 1 ? sum / (double)(m - 1) : 0;
         } else {
             double rest = 1 - psum; /* the values the class lacks: |0 - p| each */
             tE = 0.5 * (tsum + (rest > 0 ? rest : 0));
         }
         if (tE > t) t = tE;
+    }
+    o->l_distinct = l_distinct;
+    o->rec_l = rec_l;
+    o->hom_classes = hom_classes;
+    o->hom_records = hom_records;
+    o->l_entropy = l_entropy;
+    o->t = t;
+    o->alpha = alpha;
+    o->beta = beta;
+    o->delta = delta;
+    o->enhanced_none = enhanced_none;
+    o->rc = 0;
+done:
+    free(eid);
+    free(ecnt);
+    free(r);
+    free(rcs);
+    free(seen1);
+}
+
+static void *measure_thread(void *arg)
+{
+    measure_range(arg);
+    return NULL;
+}
+
+/* Classes per thread below which one thread measures them all. */
+#define SENS_MIN_PER_THREAD 65536
+
+int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
+                           const reid_classtable *pairs, const reid_dict *values, double c,
+                           const uint64_t *value_counts, unsigned threads, reid_sensitive *out)
+{
+    const uint64_t U = classes->nclasses;
+    const double N = (double)classes->records;
+    const uint32_t V = values->count;
+    int rc = -1;
+    reid_sensitive_dist dist;
+    uint64_t *ecnt = NULL;
+    uint32_t *eid = NULL;
+    uint64_t *gcount = calloc(V, sizeof *gcount);
+    double *p = malloc(V * sizeof *p), *Pc = NULL, *S = NULL, *nlogp = NULL, *loginv = NULL;
+    uint32_t *rank = malloc(V * sizeof *rank);
+    sens_part *part = NULL;
+    int have_dist = reid_sensitive_dist_init(&dist, classes, sm, pairs) == 0;
+    if (!have_dist || !gcount || !p || !rank) goto done;
+    if (value_counts && V) memcpy(gcount, value_counts, V * sizeof *gcount);
+    if (!value_counts) {
+        eid = malloc(dist.maxent * sizeof *eid);
+        ecnt = malloc(dist.maxent * sizeof *ecnt);
+        if (!eid || !ecnt) goto done;
+    }
+    for (uint64_t ci = 0; !value_counts && ci < U; ci++) {
+        size_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt);
+        for (size_t e = 0; e < k; e++) {
+            if (eid[e] >= V) goto done; /* cannot happen */
+            gcount[eid[e]] += ecnt[e];
+        }
+    }
+    for (uint32_t v = 0; v < V; v++)
+        p[v] = (double)gcount[v] / N;
+    nlogp = malloc((V ? V : 1) * sizeof *nlogp);
+    loginv = malloc((V ? V : 1) * sizeof *loginv);
+    if (!nlogp || !loginv) goto done;
+    for (uint32_t v = 0; v < V; v++) {
+        nlogp[v] = p[v] > 0 ? -log(p[v]) : INFINITY;
+        loginv[v] = p[v] > 0 ? log(1 / p[v]) : INFINITY;
+    }
+
+    /* the ordered distance for numbers: global cumulative shares by rank */
+    uint32_t m = 0;
+    int numeric = numeric_ranks(values, rank, &m);
+    if (numeric < 0) goto done;
+    if (numeric) {
+        if (gcount[0] == 0) m--; /* no "missing" rank */
+        Pc = calloc(m, sizeof *Pc);
+        S = calloc((size_t)m + 1, sizeof *S);
+        if (!Pc || !S) goto done;
+        for (uint32_t v = 0; v < V; v++)
+            if (gcount[v]) Pc[rank[v]] += p[v];
+        for (uint32_t i = 1; i < m; i++)
+            Pc[i] += Pc[i - 1];
+        for (uint32_t i = 0; i < m; i++)
+            S[i + 1] = S[i] + Pc[i];
+    }
+
+    /* the classes in equal ranges, one per thread; every measure is a minimum, a maximum or a
+     * count, so the ranges combine to exactly what one thread computes */
+    const sens_ctx x = {classes, &dist, p, nlogp, loginv, Pc, S, rank, V, m, numeric, c};
+    unsigned nt = threads ? threads : 1;
+    if (U / nt < SENS_MIN_PER_THREAD) nt = (unsigned)(U / SENS_MIN_PER_THREAD);
+    if (nt < 1) nt = 1;
+    part = calloc(nt, sizeof *part);
+    if (!part) goto done;
+    unsigned started = 0;
+    for (unsigned i = 0; i < nt; i++) {
+        part[i].x = &x;
+        part[i].lo = U * i / nt;
+        part[i].hi = U * (i + 1) / nt;
+    }
+    for (unsigned i = 1; i < nt; i++) {
+        if (pthread_create(&part[i].thread, NULL, measure_thread, &part[i]) != 0) break;
+        started = i;
+    }
+    for (unsigned i = started + 1; i < nt; i++) /* no thread: measured here */
+        measure_range(&part[i]);
+    measure_range(&part[0]);
+    for (unsigned i = 1; i <= started; i++)
+        pthread_join(part[i].thread, NULL);
+    uint64_t l_distinct = UINT64_MAX, rec_l = UINT64_MAX, hom_classes = 0, hom_records = 0;
+    double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
+    int enhanced_none = 0;
+    for (unsigned i = 0; i < nt; i++) {
+        const sens_part *o = &part[i];
+        if (o->rc != 0) goto done;
+        if (o->l_distinct < l_distinct) l_distinct = o->l_distinct;
+        if (o->rec_l < rec_l) rec_l = o->rec_l;
+        hom_classes += o->hom_classes;
+        hom_records += o->hom_records;
+        if (o->l_entropy < l_entropy) l_entropy = o->l_entropy;
+        if (o->t > t) t = o->t;
+        if (o->alpha > alpha) alpha = o->alpha;
+        if (o->beta > beta) beta = o->beta;
+        if (o->delta > delta) delta = o->delta;
+        enhanced_none |= o->enhanced_none;
     }
     out->values = (uint64_t)(V - 1) + (gcount[0] ? 1 : 0);
     out->numeric = numeric;
@@ -324,15 +426,13 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
     rc = 0;
 done:
     if (have_dist) reid_sensitive_dist_free(&dist);
+    free(part);
     free(eid);
     free(ecnt);
     free(gcount);
-    free(r);
-    free(rcs);
     free(p);
     free(nlogp);
     free(loginv);
-    free(seen1);
     free(Pc);
     free(S);
     free(rank);

@@ -26,12 +26,14 @@
  * missing). The column is numeric when every non-missing value reads as a finite number (t then
  * uses the ordered distance on the sorted distinct numbers, "missing" after the largest).
  * value_counts: the records with each value id (0 .. values->count - 1), as counted while reading;
- * NULL to count them here, in a pass over the classes. Fills every field but column and missing.
- * 0, or -1 when out of memory.
+ * NULL to count them here, in a pass over the classes. threads: the classes are measured in that
+ * many ranges on as many threads (fewer for small tables); every measure is a minimum, a maximum
+ * or a count, so the results are the same for every thread count, bit for bit. Fills every field
+ * but column and missing. 0, or -1 when out of memory.
  */
 int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
                            const reid_classtable *pairs, const reid_dict *values, double c,
-                           const uint64_t *value_counts, reid_sensitive *out);
+                           const uint64_t *value_counts, unsigned threads, reid_sensitive *out);
 
 /*
  * The exact distribution of sensitive column sm in each class, grouped from the pair table: the

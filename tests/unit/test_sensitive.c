@@ -456,6 +456,61 @@ static void test_distributions(void **state)
     free(whole);
 }
 
+/*
+ * The classes measured in ranges on several threads give the one-thread results bit for bit (every
+ * measure is a minimum, a maximum or a count): 500,000 records in about 370,000 classes, enough
+ * for four ranges, with the extreme classes spread over the whole table; numeric and text columns.
+ */
+static void test_thread_ranges(void **state)
+{
+    (void)state;
+    enum { N = 500000 };
+    char *csv = malloc((size_t)N * 40 + 32);
+    assert_non_null(csv);
+    size_t len = (size_t)sprintf(csv, "g1,g2,s,t\n");
+    unsigned seed = 777;
+#define NEXT() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7FFF)
+    for (int i = 0; i < N; i++) {
+        unsigned u = NEXT();
+        int g1 = u < 4000 ? (int)(u % 50) : (int)((NEXT() << 4 | (u & 15)) % 400000);
+        int g2 = (int)(NEXT() % 2);
+        int s = (int)(NEXT() % 12), t = (int)(NEXT() % 300);
+        len += (size_t)sprintf(csv + len, "k%d,k%d,v%d,%d\n", g1, g2, s, t);
+    }
+#undef NEXT
+    /* the extremes last, in the last range: a value seen once (the largest t, beta and delta) in a
+     * class of its own, and a class of two values with the number furthest from the others */
+    len += (size_t)sprintf(csv + len, "last1,k0,rare,5\nlast2,k0,v1,100000\nlast2,k0,v2,7\n");
+    static const char *const sens[] = {"s", "t", NULL};
+    reid_analysis *a = run_sens("g1,g2", sens, 0, csv, 1);
+    assert_true(a->table.nclasses >= 4 * 65536);
+    for (size_t m = 0; m < 2; m++) {
+        reid_sensitive one, many;
+        memset(&one, 0, sizeof one);
+        assert_int_equal(reid_sensitive_compute(&a->table, (unsigned)m, &a->sens[m].pairs,
+                                                &a->sens[m].dict, 2, NULL, 1, &one),
+                         0);
+        assert_true(one.l_distinct == 1 && one.t_closeness > 0 && one.delta > 0);
+        assert_int_equal(one.numeric, m == 1);
+        for (unsigned threads = 2; threads <= 4; threads++) {
+            memset(&many, 0, sizeof many);
+            assert_int_equal(reid_sensitive_compute(&a->table, (unsigned)m, &a->sens[m].pairs,
+                                                    &a->sens[m].dict, 2, a->counter.svcount[m],
+                                                    threads, &many),
+                             0);
+            assert_memory_equal(&one, &many, sizeof one);
+        }
+        /* and what the analysis reported */
+        reid_sensitive rep;
+        memcpy(&rep, reid_sensitive_get(a, m), sizeof rep);
+        rep.column = NULL;
+        rep.missing = 0;
+        assert_memory_equal(&one, &rep, sizeof one);
+    }
+    reid_analysis_free(a);
+    free(csv);
+}
+
 static void expect_config_error(const char *qis, const char *sens, const char *weight,
                                 const char *csv, const char *msg)
 {
@@ -507,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_adult),
         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_thread_ranges),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_errors),
     };
