@@ -15,8 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* How many bytes of p[0 .. n) equal '"'. */
-uint64_t reid_count_quotes(const char *p, size_t n);
+/* How many bytes of p[0 .. n) equal '"'. When high is not NULL, *high is or-ed with every
+ * byte's top bit (0x80: some byte of p[0 .. n) is not ASCII), in the same pass. */
+uint64_t reid_count_quotes(const char *p, size_t n, unsigned char *high);
 
 /* The byte after the first '\n' in [p, end) that is outside quotes, given whether p is inside
  * quotes; NULL if there is none. */

@@ -21,6 +21,7 @@ typedef struct pslot {
     const char *start, *end; /* [start, end): from one guessed boundary to the next */
     int state;               /* SLOT_*, under mu */
     int clean;               /* parsed to end between records, no malformed record */
+    int ascii;               /* every byte of the chunk is ASCII (no UTF-8 check needed) */
     uint64_t rows, lines;
     reid_batch **pool; /* its batches, reused by the chunks that take the slot after it */
     size_t npool, nb;  /* allocated, filled */
@@ -107,7 +108,7 @@ static int worker_row(void *user, const reid_row *row)
     pslot *sl = w->slot;
     reid_batch *b = sl->pool[sl->nb];
     reid_bad_record bad;
-    if (reid_record_fill(a, b, row, w->rows + 1, &bad) != 0) {
+    if (reid_record_fill(a, b, row, w->rows + 1, sl->ascii, &bad) != 0) {
         w->bad = 1; /* read again on one thread, which reports it with its line */
         return -1;
     }
@@ -208,10 +209,13 @@ static pslot *plan_chunk(psection *s)
     if (s->stop || s->planned_all || s->planned - s->counted == s->nslots) return NULL;
     const char *p = s->next, *b;
     size_t left = (size_t)(s->e - p);
+    unsigned char high = 0; /* the top bits of the chunk's bytes, or-ed */
     if (left / 2 >= s->size) {
-        b = reid_next_boundary(p + s->size, s->e, (int)(reid_count_quotes(p, s->size) & 1));
+        b = reid_next_boundary(p + s->size, s->e, (int)(reid_count_quotes(p, s->size, &high) & 1));
+        for (const char *x = p + s->size; b && x < b; x++) /* up to the boundary: a record's end */
+            high |= (unsigned char)*x & 0x80u;
     } else {
-        b = reid_last_boundary(p, s->e, 0, reid_count_quotes(p, left));
+        b = reid_last_boundary(p, s->e, 0, reid_count_quotes(p, left, &high));
         s->planned_all = 1;
     }
     if (!b || b == p) {
@@ -221,6 +225,7 @@ static pslot *plan_chunk(psection *s)
     pslot *sl = &s->slots[s->planned++ % s->nslots];
     sl->start = p;
     sl->end = b;
+    sl->ascii = !high;
     sl->state = SLOT_PARSING;
     s->next = s->end = b;
     return sl;

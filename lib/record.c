@@ -62,7 +62,7 @@ static inline int batch_field(reid_batch *b, const reid_row *row, size_t col, si
 }
 
 int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row, uint64_t recno,
-                     reid_bad_record *bad)
+                     int ascii, reid_bad_record *bad)
 {
     if (row->nfields != a->ncols) {
         bad->column = 0;
@@ -70,8 +70,8 @@ int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row,
                  a->ncols, a->cfg->has_header ? "header" : "first row", row->nfields);
         return 1;
     }
-    /* validate every QI field before anything is counted */
-    for (size_t i = 0; i < a->nq; i++) {
+    /* validate every QI field before anything is counted (ASCII is valid UTF-8) */
+    for (size_t i = 0; !ascii && i < a->nq; i++) {
         size_t c = a->qi[i].col;
         size_t at;
         if (!reid_utf8_valid(row->ptr[c], row->len[c], &at)) {

@@ -29,10 +29,26 @@ static void test_count_quotes(void **state)
             uint64_t want = 0;
             for (size_t i = off; i < off + len; i++)
                 want += b[i] == '"';
-            assert_int_equal(reid_count_quotes(b + off, len), want);
+            assert_int_equal(reid_count_quotes(b + off, len, NULL), want);
         }
     memset(b, '"', n); /* every byte: lanes must not overflow */
-    assert_int_equal(reid_count_quotes(b, n), n);
+    assert_int_equal(reid_count_quotes(b, n, NULL), n);
+    /* the top bits: one byte that is not ASCII, in the vectors or in the tail, inside the range
+     * or just outside it */
+    memset(b, 'a', n);
+    for (size_t at = 0; at < 70; at += 1) {
+        b[at] = (char)0xC3;
+        for (size_t off = 0; off < 20; off += 7)
+            for (size_t len = 0; off + len <= 100; len++) {
+                unsigned char high = 0;
+                (void)reid_count_quotes(b + off, len, &high);
+                assert_int_equal(high, at >= off && at < off + len ? 0x80 : 0);
+                high = 0x80; /* or-ed in: never cleared */
+                (void)reid_count_quotes(b + off, len, &high);
+                assert_int_equal(high, 0x80);
+            }
+        b[at] = 'a';
+    }
     free(b);
 }
 
@@ -65,13 +81,13 @@ static void test_last_boundary(void **state)
     (void)state;
     const char *s = "a,b\nc,\"x\ny\"\nd,\"open\nmore";
     const char *end = s + strlen(s);
-    uint64_t quotes = reid_count_quotes(s, (size_t)(end - s));
+    uint64_t quotes = reid_count_quotes(s, (size_t)(end - s), NULL);
     /* the record cut by the end opens a quote: its line break is inside it; the last boundary is
      * after the record with the quoted line break */
     assert_ptr_equal(reid_last_boundary(s, end, 0, quotes), strchr(s, 'd'));
     /* the same bytes up to the end of that record */
     const char *d = strchr(s, 'd');
-    assert_ptr_equal(reid_last_boundary(s, d, 0, reid_count_quotes(s, (size_t)(d - s))), d);
+    assert_ptr_equal(reid_last_boundary(s, d, 0, reid_count_quotes(s, (size_t)(d - s), NULL)), d);
     /* starting inside quotes flips every decision */
     const char *t = "x\"\nab\ncd";
     const char *te = t + strlen(t);
@@ -98,7 +114,8 @@ static void test_last_boundary(void **state)
             else if (*p == '\n' && !inside)
                 want = p + 1;
         }
-        assert_ptr_equal(reid_last_boundary(buf, buf + n, inq, reid_count_quotes(buf, n)), want);
+        assert_ptr_equal(reid_last_boundary(buf, buf + n, inq, reid_count_quotes(buf, n, NULL)),
+                         want);
     }
 }
 
