@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *reid_batch_room(reid_batch *b, size_t need)
+char *reid_batch_grow(reid_batch *b, size_t need)
 {
     if (!b->bytes || b->blen + need > b->bcap) { /* allocated even for an empty first value */
         size_t cap = b->bcap ? b->bcap : 65536;

@@ -162,8 +162,14 @@ static inline reid_batch *reid_counter_batch(reid_counter *c)
     return &c->ring[c->fill];
 }
 
-/* Room for need more value bytes in the current batch: a pointer to write them, or NULL. */
-char *reid_batch_room(reid_batch *b, size_t need);
+/* Room for need more value bytes in the current batch: a pointer to write them, or NULL.
+ * Inline for the common case (there is room); reid_batch_grow makes room. */
+char *reid_batch_grow(reid_batch *b, size_t need);
+static inline char *reid_batch_room(reid_batch *b, size_t need)
+{
+    if (b->bytes && b->blen + need <= b->bcap) return b->bytes + b->blen;
+    return reid_batch_grow(b, need);
+}
 
 /* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */
 int reid_counter_record_done(reid_counter *c);

@@ -309,10 +309,8 @@ void reid_missing_set_free(reid_missing_set *m)
     memset(m, 0, sizeof *m);
 }
 
-int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len)
+int reid_missing_set_scan(const reid_missing_set *m, const char *s, size_t len)
 {
-    if (len == 0) return 1;
-    if (len > m->max_len || !m->first[(unsigned char)s[0]]) return 0;
     for (size_t i = 0; i < m->count; i++)
         if (m->lens[i] == len && strncasecmp(m->tokens[i], s, len) == 0) return 1;
     return 0;

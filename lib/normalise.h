@@ -66,7 +66,16 @@ typedef struct reid_missing_set {
 /* Parse a comma-separated list. 0, or -1 when out of memory. */
 int reid_missing_set_parse(reid_missing_set *m, const char *list);
 void reid_missing_set_free(reid_missing_set *m);
-/* 1 if the trimmed value means missing (the empty string always does). */
-int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len);
+/* The spellings compared one by one (reid_missing_set_has, once the cheap tests let it through). */
+int reid_missing_set_scan(const reid_missing_set *m, const char *s, size_t len);
+
+/* 1 if the trimmed value means missing (the empty string always does). Inline: it runs on every
+ * value, and most are rejected by their length or first byte. */
+static inline int reid_missing_set_has(const reid_missing_set *m, const char *s, size_t len)
+{
+    if (len == 0) return 1;
+    if (len > m->max_len || !m->first[(unsigned char)s[0]]) return 0;
+    return reid_missing_set_scan(m, s, len);
+}
 
 #endif
