@@ -29,9 +29,20 @@ typedef enum reid_scan_result {
 
 typedef struct reid_scanner {
     unsigned char delim;
-    size_t max_field;       /* longer fields fall back (libcsv reports them) */
-    size_t max_fields;      /* more fields fall back */
+    unsigned char blocks; /* the block path applies to this delimiter (not a quote, CR, LF, NUL) */
+    size_t max_field;     /* longer fields fall back (libcsv reports them) */
+    size_t max_fields;    /* more fields fall back */
     unsigned char cls[256]; /* byte classes for this delimiter */
+    unsigned char sp[256];  /* 1 for libcsv's spaces: space and tab, unless the delimiter */
+    /*
+     * The block path's cache: bit i of bmask is set when blk[i] may be special
+     * (delimiter, quote, or a byte <= 13: CR, LF, NUL and a few that are only
+     * text), for i < blen <= 64. The bytes under it must not change while it
+     * is kept: reid_scanner_forget() before scanning a new buffer.
+     */
+    const unsigned char *blk, *blk_end;
+    uint64_t bmask;
+    size_t blen;
     /* output of the last REID_SCAN_RECORD */
     size_t nfields;
     const char **ptr; /* field i: ptr[i][0 .. len[i]) */
@@ -44,6 +55,10 @@ typedef struct reid_scanner {
 
 void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, size_t max_fields);
 void reid_scanner_free(reid_scanner *s);
+
+/* Drop what the scanner remembers of the bytes it read: call before each new buffer (the same
+ * addresses may hold other bytes). */
+void reid_scanner_forget(reid_scanner *s);
 
 /*
  * Scan the record starting at p (libcsv between records). at_eof: end is the
