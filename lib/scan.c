@@ -8,6 +8,8 @@
 #endif
 
 enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_CR, C_LF, C_NUL };
+/* what a field starting with a byte is, for the block path; SLOW: left to the general scanner */
+enum { F_PLAIN = 0, F_QUOTE, F_SLOW, SLOW = -2 };
 
 /* byte classes: the same for every scanner with a given delimiter */
 static void classes(unsigned char delim, unsigned char *cls)
@@ -30,6 +32,8 @@ void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, s
     s->sp[' '] = delim != ' ';
     s->sp['\t'] = delim != '\t';
     s->blocks = delim != '"' && delim != '\r' && delim != '\n' && delim != 0;
+    for (int c = 0; c < 256; c++)
+        s->fstart[c] = c == '"' ? F_QUOTE : s->sp[c] ? F_SLOW : F_PLAIN;
 }
 
 void reid_scanner_forget(reid_scanner *s)
@@ -256,18 +260,39 @@ static int scan_general(reid_scanner *s, const char *p, const char *end, int at_
 
 /*
  * The block path. Sixty-four bytes at a time, one bit per byte that may be
- * special, kept in the scanner across fields and records so that finding the
- * end of a field is a count of trailing zeros, not a fresh vector loop.
+ * special (delimiter, quote, or a byte <= 13: CR, LF, NUL and a few bytes that
+ * are only text), kept in the scanner across fields and records: the end of a
+ * field is the lowest bit left, not a fresh vector loop.
  */
-static inline uint64_t block_mask(unsigned char delim, const unsigned char *q)
+typedef struct vconst {
+#ifdef __SSE2__
+    __m128i d, qu, low;
+#else
+    unsigned char d;
+#endif
+} vconst;
+
+static inline vconst make_vconst(unsigned char delim)
+{
+    vconst k;
+#ifdef __SSE2__
+    k.d = _mm_set1_epi8((char)delim);
+    k.qu = _mm_set1_epi8('"');
+    k.low = _mm_set1_epi8(13);
+#else
+    k.d = delim;
+#endif
+    return k;
+}
+
+static inline __attribute__((always_inline)) uint64_t block_mask(const vconst *k,
+                                                                 const unsigned char *q)
 {
 #ifdef __SSE2__
-    const __m128i d = _mm_set1_epi8((char)delim), qu = _mm_set1_epi8('"'), low = _mm_set1_epi8(13);
-    /* delimiter, quote, or a byte <= 13 (NUL, CR, LF and some text bytes) */
 #define REID_SPECIAL(v)                                                                            \
     (unsigned)_mm_movemask_epi8(                                                                   \
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, qu)),                    \
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, low), v)))
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, k->d), _mm_cmpeq_epi8(v, k->qu)),              \
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, k->low), v)))
     __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)q);
     __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
     __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 32));
@@ -279,142 +304,137 @@ static inline uint64_t block_mask(unsigned char delim, const unsigned char *q)
 #else
     uint64_t m = 0;
     for (int i = 0; i < 64; i++)
-        m |= (uint64_t)(q[i] == delim || q[i] == '"' || q[i] <= 13) << i;
+        m |= (uint64_t)(q[i] == k->d || q[i] == '"' || q[i] <= 13) << i;
     return m;
 #endif
 }
 
-/* The mask of the n < 64 bytes at q (the last block of a buffer), never reading past them. */
-static __attribute__((noinline)) uint64_t tail_mask(unsigned char delim, const unsigned char *q,
-                                                    size_t n)
+/* The mask of the n < 64 bytes at q (the last block of a buffer), byte by byte: never reading
+ * past them, and no call that would clobber the vector constants. */
+static inline uint64_t tail_mask(unsigned char delim, const unsigned char *q, size_t n)
 {
-    unsigned char t[64];
-    memset(t, 'x', sizeof t);
-    memcpy(t, q, n);
-    return block_mask(delim, t) & ((UINT64_C(1) << n) - 1);
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (uint64_t)(q[i] == delim || q[i] == '"' || q[i] <= 13) << i;
+    return m;
 }
 
-/* The block cache while a record is scanned: in registers, written back at the end. */
-typedef struct blocks {
-    const unsigned char *blk, *e;
-    uint64_t mask;
-    size_t len;
-    unsigned char delim;
-} blocks;
-
-/* The first byte at or after q (q <= e) that may be special, or e. */
-static inline __attribute__((always_inline)) const unsigned char *next_stop(blocks *b,
-                                                                            const unsigned char *q)
+/* Load the block at `at` < e into the cache (s->blk, s->bmask) and return its mask. */
+static inline __attribute__((always_inline)) uint64_t
+load_block(reid_scanner *s, const vconst *k, const unsigned char *at, const unsigned char *e)
 {
-    for (;;) {
-        uintptr_t off = (uintptr_t)q - (uintptr_t)b->blk;
-        if (__builtin_expect(off < 64, 1)) {
-            uint64_t m = b->mask & (~UINT64_C(0) << off);
-            if (__builtin_expect(m != 0, 1)) return b->blk + __builtin_ctzll(m);
-            if (b->len < 64) return b->e; /* the block ends at e */
-            q = b->blk + 64;
-        }
-        if (q == b->e) return q;
-        size_t n = (size_t)(b->e - q);
-        b->blk = q;
-        b->len = n < 64 ? n : 64;
-        b->mask = n < 64 ? tail_mask(b->delim, q, n) : block_mask(b->delim, q);
-    }
+    size_t n = (size_t)(e - at);
+    uint64_t m = n < 64 ? tail_mask(s->delim, at, n) : block_mask(k, at);
+    s->blk = at;
+    s->bmask = m;
+    return m;
 }
 
-enum { SLOW = -2 };
+/*
+ * The next special byte in order (every one before it was seen): the lowest
+ * bit left in m, loading blocks as needed; to the general scanner when the
+ * buffer ends first.
+ */
+#define NEXT_STOP(stop)                                                                            \
+    do {                                                                                           \
+        while (m == 0) {                                                                           \
+            if (e - blk <= 64) goto out; /* this block reaches e */                                \
+            blk += 64;                                                                             \
+            m = load_block(s, &k, blk, e);                                                         \
+        }                                                                                          \
+        (stop) = blk + (unsigned)__builtin_ctzll(m);                                               \
+        m &= m - 1;                                                                                \
+    } while (0)
 
 /*
  * A record whose fields are all unquoted, or quoted without "" and line breaks
  * inside, with no spaces or tabs at the edges of fields, ended by CR, LF or
- * CRLF before e; SLOW for anything else (scan_general decides). One loop over
- * the special bytes, so that next_stop is inlined once.
+ * CRLF before e; SLOW for anything else (scan_general decides). The special
+ * bytes are visited in order, each once.
  */
-static inline __attribute__((always_inline)) int scan_fields(const reid_scanner *s, blocks *b,
-                                                             const unsigned char *q,
-                                                             size_t *nfields, const char **next)
-{
-    const unsigned char d = s->delim, *e = b->e;
-    const unsigned char *sp = s->sp, *cls = s->cls;
-    const char **ptr = s->ptr;
-    size_t *len = s->len, max_field = s->max_field;
-    size_t f = 0, lim = s->cap < s->max_fields ? s->cap : s->max_fields;
-    /* spaces first (perhaps a blank line) or a blank line: the general scanner */
-    if (q == e || sp[*q] || *q == '\r' || *q == '\n' || lim == 0) return SLOW;
-    int quoted = *q == '"';
-    const unsigned char *start = q + quoted, *look = start;
-    for (;;) {
-        const unsigned char *stop = next_stop(b, look);
-        if (stop == e) return SLOW;
-        unsigned k = cls[*stop];
-        const unsigned char *term = stop; /* the field's terminator */
-        if (!quoted) {
-            if (k == C_TEXT) { /* a byte <= 13 that is only text */
-                look = stop + 1;
-                continue;
-            }
-            if (stop > start && sp[stop[-1]]) return SLOW;
-        } else {
-            if (k == C_TEXT || k == C_DELIM) { /* inside the quotes */
-                look = stop + 1;
-                continue;
-            }
-            if (k != C_QUOTE) return SLOW; /* CR, LF or NUL inside quotes */
-            term = stop + 1;               /* after the closing quote; "" goes below */
-            if (term == e) return SLOW;
-        }
-        size_t flen = (size_t)(stop - start);
-        if (flen > max_field) return SLOW;
-        ptr[f] = (const char *)start;
-        len[f] = flen;
-        f++;
-        unsigned char c = *term;
-        if (c == d) {
-            q = term + 1;
-            if (q == e || sp[*q] || f == lim) return SLOW;
-            quoted = *q == '"';
-            start = look = q + quoted;
-            continue;
-        }
-        if (c == '\n') {
-            q = term + 1;
-            break;
-        }
-        if (c != '\r' || term + 1 == e) return SLOW; /* a quote, NUL, text after a quote */
-        q = term + 1 + (term[1] == '\n');
-        break;
-    }
-    *nfields = f;
-    *next = (const char *)q;
-    return REID_SCAN_RECORD;
-}
-
 static int scan_blocks(reid_scanner *s, const unsigned char *q, const unsigned char *e,
                        const char **next)
 {
-    blocks b;
-    b.e = e;
-    b.delim = s->delim;
-    if (s->blk_end == e) {
-        b.blk = s->blk;
-        b.mask = s->bmask;
-        b.len = s->blen;
-    } else { /* a new buffer: nothing cached (q - blk is at least 64 unless q == e) */
-        b.blk = e;
-        b.mask = 0;
-        b.len = 0;
+    const unsigned char d = s->delim;
+    const vconst k = make_vconst(d);
+    const unsigned char *blk;
+    uint64_t m;
+    if (q == e) return SLOW;
+    uintptr_t off = (uintptr_t)q - (uintptr_t)s->blk;
+    if (s->blk_end == e && off < 64) { /* q is in the cached block */
+        blk = s->blk;
+        m = s->bmask & (~UINT64_C(0) << off);
+    } else {
+        s->blk_end = e;
+        blk = q;
+        m = load_block(s, &k, q, e);
     }
-    size_t nfields = 0;
-    int res = scan_fields(s, &b, q, &nfields, next);
-    s->blk = b.blk;
-    s->bmask = b.mask;
-    s->blen = b.len;
-    s->blk_end = e;
-    if (res != REID_SCAN_RECORD) return res;
-    s->nfields = nfields;
-    s->unesc_len = 0;
-    s->breaks = 1;
-    return REID_SCAN_RECORD;
+    size_t lim = s->cap < s->max_fields ? s->cap : s->max_fields;
+    const char **pp = s->ptr, **pend = s->ptr + lim;
+    size_t *lp = s->len;
+    const unsigned char *start, *stop;
+    unsigned c;
+    /* a blank line (or spaces first, below): the general scanner */
+    if (*q == '\r' || *q == '\n' || lim == 0) goto out;
+    for (;;) {
+        /* a field at q < e; the special bytes before q are seen */
+        unsigned kind = s->fstart[*q];
+        if (kind == F_PLAIN) {
+            start = q;
+            for (;;) {
+                NEXT_STOP(stop);
+                c = *stop;
+                if (c == d || s->cls[c] != C_TEXT) break;
+            }
+            if (stop > start && s->sp[stop[-1]]) goto out;
+            size_t flen = (size_t)(stop - start);
+            if (flen > s->max_field) goto out;
+            *pp++ = (const char *)start;
+            *lp++ = flen;
+            if (c == d) {
+                q = stop + 1;
+                if (q == e || pp == pend) goto out;
+                continue;
+            }
+        } else if (kind == F_QUOTE) {
+            start = q + 1;
+            NEXT_STOP(stop); /* the opening quote */
+            for (;;) {
+                NEXT_STOP(stop);
+                c = s->cls[*stop];
+                if (c == C_QUOTE) break;
+                if (c != C_TEXT && c != C_DELIM) goto out; /* CR, LF or NUL inside quotes */
+            }
+            size_t flen = (size_t)(stop - start);
+            if (flen > s->max_field) goto out;
+            *pp++ = (const char *)start;
+            *lp++ = flen;
+            if (++stop == e) goto out; /* after the closing quote; "" goes below */
+            c = *stop;
+            if (c == d) {
+                NEXT_STOP(q); /* the delimiter */
+                q++;
+                if (q == e || pp == pend) goto out;
+                continue;
+            }
+        } else {
+            goto out; /* spaces or tabs before the field */
+        }
+        /* the end of the record: LF, CR or CRLF; anything else to the general scanner */
+        if (c == '\n') {
+            q = stop + 1;
+        } else {
+            if (c != '\r' || stop + 1 == e) goto out;
+            q = stop + 1 + (stop[1] == '\n');
+        }
+        s->nfields = (size_t)(pp - s->ptr);
+        s->unesc_len = 0;
+        s->breaks = 1;
+        *next = (const char *)q;
+        return REID_SCAN_RECORD;
+    }
+out:
+    return SLOW;
 }
 
 int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof, const char **next)

@@ -32,17 +32,17 @@ typedef struct reid_scanner {
     unsigned char blocks; /* the block path applies to this delimiter (not a quote, CR, LF, NUL) */
     size_t max_field;     /* longer fields fall back (libcsv reports them) */
     size_t max_fields;    /* more fields fall back */
-    unsigned char cls[256]; /* byte classes for this delimiter */
-    unsigned char sp[256];  /* 1 for libcsv's spaces: space and tab, unless the delimiter */
+    unsigned char cls[256];    /* byte classes for this delimiter */
+    unsigned char sp[256];     /* 1 for libcsv's spaces: space and tab, unless the delimiter */
+    unsigned char fstart[256]; /* what a field starting with this byte is (scan.c) */
     /*
      * The block path's cache: bit i of bmask is set when blk[i] may be special
      * (delimiter, quote, or a byte <= 13: CR, LF, NUL and a few that are only
-     * text), for i < blen <= 64. The bytes under it must not change while it
+     * text), for blk + i < blk_end. The bytes under it must not change while it
      * is kept: reid_scanner_forget() before scanning a new buffer.
      */
     const unsigned char *blk, *blk_end;
     uint64_t bmask;
-    size_t blen;
     /* output of the last REID_SCAN_RECORD */
     size_t nfields;
     const char **ptr; /* field i: ptr[i][0 .. len[i]) */
