@@ -6,6 +6,12 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(REID_SCAN_NO_AVX2)
+#include <immintrin.h>
+#define REID_SCAN_AVX2 1 /* a second block path for AVX2, chosen at run time */
+#endif
+
+static int use_avx2 = -1; /* 0: the SSE2 block path even where AVX2 is there (tests) */
 
 enum { C_TEXT = 0, C_DELIM, C_QUOTE, C_CR, C_LF, C_NUL };
 /* what a field starting with a byte is, for the block path; SLOW: left to the general scanner */
@@ -32,6 +38,12 @@ void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, s
     s->sp[' '] = delim != ' ';
     s->sp['\t'] = delim != '\t';
     s->blocks = delim != '"' && delim != '\r' && delim != '\n' && delim != 0;
+#ifdef REID_SCAN_AVX2
+    if (s->blocks && use_avx2 != 0) {
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2")) s->blocks = 2;
+    }
+#endif
     for (int c = 0; c < 256; c++)
         s->fstart[c] = c == '"' ? F_QUOTE : s->sp[c] ? F_SLOW : F_PLAIN;
 }
@@ -270,20 +282,34 @@ typedef struct vconst {
 #else
     unsigned char d;
 #endif
+#ifdef REID_SCAN_AVX2
+    __m256i d2, qu2, low2;
+#endif
 } vconst;
 
-static inline vconst make_vconst(unsigned char delim)
+/* The vector constants, built once per record and kept in registers: the empty asm hides their
+ * values, so that the compiler does not rebuild them inside the loops. */
+static inline __attribute__((always_inline)) void make_vconst(vconst *k, unsigned char delim)
 {
-    vconst k;
 #ifdef __SSE2__
-    k.d = _mm_set1_epi8((char)delim);
-    k.qu = _mm_set1_epi8('"');
-    k.low = _mm_set1_epi8(13);
+    k->d = _mm_set1_epi8((char)delim);
+    k->qu = _mm_set1_epi8('"');
+    k->low = _mm_set1_epi8(13);
+    __asm__("" : "+x"(k->d), "+x"(k->qu), "+x"(k->low));
 #else
-    k.d = delim;
+    k->d = delim;
 #endif
-    return k;
 }
+
+#ifdef REID_SCAN_AVX2
+static inline __attribute__((target("avx2"))) void make_vconst_avx2(vconst *k, unsigned char delim)
+{
+    k->d2 = _mm256_set1_epi8((char)delim);
+    k->qu2 = _mm256_set1_epi8('"');
+    k->low2 = _mm256_set1_epi8(13);
+    __asm__("" : "+x"(k->d2), "+x"(k->qu2), "+x"(k->low2));
+}
+#endif
 
 static inline __attribute__((always_inline)) uint64_t block_mask(const vconst *k,
                                                                  const unsigned char *q)
@@ -319,12 +345,39 @@ static inline uint64_t tail_mask(unsigned char delim, const unsigned char *q, si
     return m;
 }
 
+#ifdef REID_SCAN_AVX2
+/* block_mask with 32-byte vectors: the same bits */
+static inline __attribute__((target("avx2"))) uint64_t block_mask_avx2(const vconst *k,
+                                                                       const unsigned char *q)
+{
+    __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)q);
+    __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
+    __m256i x0 = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v0, k->d2), _mm256_cmpeq_epi8(v0, k->qu2)),
+        _mm256_cmpeq_epi8(_mm256_min_epu8(v0, k->low2), v0));
+    __m256i x1 = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v1, k->d2), _mm256_cmpeq_epi8(v1, k->qu2)),
+        _mm256_cmpeq_epi8(_mm256_min_epu8(v1, k->low2), v1));
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(x0) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(x1) << 32;
+}
+#endif
+
 /* Load the block at `at` < e into the cache (s->blk, s->bmask) and return its mask. */
-static inline __attribute__((always_inline)) uint64_t
-load_block(reid_scanner *s, const vconst *k, const unsigned char *at, const unsigned char *e)
+static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s, const vconst *k,
+                                                                 const unsigned char *at,
+                                                                 const unsigned char *e, int wide)
 {
     size_t n = (size_t)(e - at);
-    uint64_t m = n < 64 ? tail_mask(s->delim, at, n) : block_mask(k, at);
+    uint64_t m;
+    if (n < 64) m = tail_mask(s->delim, at, n);
+#ifdef REID_SCAN_AVX2
+    else if (wide)
+        m = block_mask_avx2(k, at);
+#endif
+    else
+        m = block_mask(k, at);
+    (void)wide;
     s->blk = at;
     s->bmask = m;
     return m;
@@ -340,7 +393,7 @@ load_block(reid_scanner *s, const vconst *k, const unsigned char *at, const unsi
         while (m == 0) {                                                                           \
             if (e - blk <= 64) goto out; /* this block reaches e */                                \
             blk += 64;                                                                             \
-            m = load_block(s, &k, blk, e);                                                         \
+            m = load_block(s, &k, blk, e, wide);                                                   \
         }                                                                                          \
         (stop) = blk + (unsigned)__builtin_ctzll(m);                                               \
         m &= m - 1;                                                                                \
@@ -352,11 +405,19 @@ load_block(reid_scanner *s, const vconst *k, const unsigned char *at, const unsi
  * CRLF before e; SLOW for anything else (scan_general decides). The special
  * bytes are visited in order, each once.
  */
-static int scan_blocks(reid_scanner *s, const unsigned char *q, const unsigned char *e,
-                       const char **next)
+static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
+                                                             const unsigned char *q,
+                                                             const unsigned char *e,
+                                                             const char **next, int wide)
 {
     const unsigned char d = s->delim;
-    const vconst k = make_vconst(d);
+    vconst k;
+#ifdef REID_SCAN_AVX2
+    if (wide)
+        make_vconst_avx2(&k, d);
+    else
+#endif
+        make_vconst(&k, d);
     const unsigned char *blk;
     uint64_t m;
     if (q == e) return SLOW;
@@ -367,7 +428,7 @@ static int scan_blocks(reid_scanner *s, const unsigned char *q, const unsigned c
     } else {
         s->blk_end = e;
         blk = q;
-        m = load_block(s, &k, q, e);
+        m = load_block(s, &k, q, e, wide);
     }
     size_t lim = s->cap < s->max_fields ? s->cap : s->max_fields;
     const char **pp = s->ptr, **pend = s->ptr + lim;
@@ -437,10 +498,37 @@ out:
     return SLOW;
 }
 
+static int scan_blocks_base(reid_scanner *s, const unsigned char *q, const unsigned char *e,
+                            const char **next)
+{
+    return scan_blocks(s, q, e, next, 0);
+}
+
+#ifdef REID_SCAN_AVX2
+static __attribute__((target("avx2"))) int
+scan_blocks_avx2(reid_scanner *s, const unsigned char *q, const unsigned char *e, const char **next)
+{
+    return scan_blocks(s, q, e, next, 1);
+}
+#endif
+
+void reid_scan_use_avx2(int on)
+{
+    use_avx2 = on;
+}
+
 int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof, const char **next)
 {
-    if (s->blocks && scan_blocks(s, (const unsigned char *)p, (const unsigned char *)end, next) ==
-                         REID_SCAN_RECORD)
-        return REID_SCAN_RECORD;
+    const unsigned char *q = (const unsigned char *)p, *e = (const unsigned char *)end;
+    if (s->blocks) {
+        int res;
+#ifdef REID_SCAN_AVX2
+        if (s->blocks == 2)
+            res = scan_blocks_avx2(s, q, e, next);
+        else
+#endif
+            res = scan_blocks_base(s, q, e, next);
+        if (res == REID_SCAN_RECORD) return res;
+    }
     return scan_general(s, p, end, at_eof, next);
 }

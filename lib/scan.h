@@ -60,6 +60,10 @@ void reid_scanner_free(reid_scanner *s);
  * addresses may hold other bytes). */
 void reid_scanner_forget(reid_scanner *s);
 
+/* 0: scanners initialised from now on use the SSE2 block path even on a CPU with AVX2 (so that
+ * tests cover both); 1: AVX2 where the CPU has it (the default). Not thread-safe: tests only. */
+void reid_scan_use_avx2(int on);
+
 /*
  * Scan the record starting at p (libcsv between records). at_eof: end is the
  * end of the input, so a last record without a line break is complete.
