@@ -335,8 +335,8 @@ static inline __attribute__((always_inline)) uint64_t block_mask(const vconst *k
 #endif
 }
 
-/* The mask of the n < 64 bytes at q (the last block of a buffer), byte by byte: never reading
- * past them, and no call that would clobber the vector constants. */
+/* The mask of the n < 64 bytes at q (the last block of a buffer, where nothing before q is known
+ * to be readable), byte by byte: never reading past them. */
 static inline uint64_t tail_mask(unsigned char delim, const unsigned char *q, size_t n)
 {
     uint64_t m = 0;
@@ -363,21 +363,35 @@ static inline __attribute__((target("avx2"))) uint64_t block_mask_avx2(const vco
 }
 #endif
 
-/* Load the block at `at` < e into the cache (s->blk, s->bmask) and return its mask. */
+static inline __attribute__((always_inline)) uint64_t any_mask(const vconst *k,
+                                                               const unsigned char *at, int wide)
+{
+#ifdef REID_SCAN_AVX2
+    if (wide) return block_mask_avx2(k, at);
+#endif
+    (void)wide;
+    return block_mask(k, at);
+}
+
+/*
+ * Load the block at `at` < e into the cache (s->blk, s->bmask) and return its
+ * mask. follows: the 64 bytes before `at` are in the buffer (the block before),
+ * so that a last block of n < 64 bytes is read as the 64 bytes that end at e,
+ * shifted; otherwise byte by byte.
+ */
 static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s, const vconst *k,
                                                                  const unsigned char *at,
-                                                                 const unsigned char *e, int wide)
+                                                                 const unsigned char *e, int wide,
+                                                                 int follows)
 {
     size_t n = (size_t)(e - at);
     uint64_t m;
-    if (n < 64) m = tail_mask(s->delim, at, n);
-#ifdef REID_SCAN_AVX2
-    else if (wide)
-        m = block_mask_avx2(k, at);
-#endif
+    if (n >= 64)
+        m = any_mask(k, at, wide);
+    else if (follows)
+        m = any_mask(k, e - 64, wide) >> (64 - n);
     else
-        m = block_mask(k, at);
-    (void)wide;
+        m = tail_mask(s->delim, at, n);
     s->blk = at;
     s->bmask = m;
     return m;
@@ -393,7 +407,7 @@ static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s
         while (m == 0) {                                                                           \
             if (e - blk <= 64) goto out; /* this block reaches e */                                \
             blk += 64;                                                                             \
-            m = load_block(s, &k, blk, e, wide);                                                   \
+            m = load_block(s, &k, blk, e, wide, 1);                                                \
         }                                                                                          \
         (stop) = blk + (unsigned)__builtin_ctzll(m);                                               \
         m &= m - 1;                                                                                \
@@ -428,7 +442,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
     } else {
         s->blk_end = e;
         blk = q;
-        m = load_block(s, &k, q, e, wide);
+        m = load_block(s, &k, q, e, wide, 0);
     }
     size_t lim = s->cap < s->max_fields ? s->cap : s->max_fields;
     const char **pp = s->ptr, **pend = s->ptr + lim;
