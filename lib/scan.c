@@ -413,8 +413,47 @@ static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s
         m &= m - 1;                                                                                \
     } while (0)
 
+#define ESCAPED (~(SIZE_MAX >> 1)) /* on a field's length: the raw bytes of a field that held ""   \
+                                    */
+
 /*
- * A record whose fields are all unquoted, or quoted without "" and line breaks
+ * Some of the n fields of the record just read held "" (length | ESCAPED, ptr
+ * and len the raw bytes between the quotes): unescape them into s->unesc and
+ * point them there. -1 on out of memory.
+ */
+static __attribute__((noinline)) int unescape_fields(reid_scanner *s, size_t n)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s->len[i] & ESCAPED) need += s->len[i] & ~ESCAPED;
+    if (need > s->unesc_cap) { /* once: the pointers below stay valid */
+        size_t cap = s->unesc_cap ? s->unesc_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        char *u = realloc(s->unesc, cap);
+        if (!u) return -1;
+        s->unesc = u;
+        s->unesc_cap = cap;
+    }
+    char *out = s->unesc;
+    for (size_t i = 0; i < n; i++) {
+        if (!(s->len[i] & ESCAPED)) continue;
+        size_t len = s->len[i] & ~ESCAPED;
+        const char *from = s->ptr[i];
+        char *field = out;
+        for (size_t j = 0; j < len; j++) {
+            *out++ = from[j];
+            j += from[j] == '"'; /* the second quote of a pair */
+        }
+        s->ptr[i] = field;
+        s->len[i] = (size_t)(out - field);
+    }
+    s->unesc_len = (size_t)(out - s->unesc);
+    return 0;
+}
+
+/*
+ * A record whose fields are all unquoted, or quoted without line breaks
  * inside, with no spaces or tabs at the edges of fields, ended by CR, LF or
  * CRLF before e; SLOW for anything else (scan_general decides). The special
  * bytes are visited in order, each once.
@@ -447,6 +486,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
     size_t lim = s->cap < s->max_fields ? s->cap : s->max_fields;
     const char **pp = s->ptr, **pend = s->ptr + lim;
     size_t *lp = s->len;
+    s->unesc_len = 0; /* until the end: 1 if a field is to be unescaped */
     const unsigned char *start, *stop;
     unsigned c;
     /* a blank line (or spaces first, below): the general scanner */
@@ -477,19 +517,31 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
             *lp++ = (size_t)(stop - start);
         } else if (kind == F_QUOTE) {
             start = q + 1;
+            size_t pairs = 0;
             NEXT_STOP(stop); /* the opening quote */
             for (;;) {
                 NEXT_STOP(stop);
                 c = s->cls[*stop];
-                if (c == C_QUOTE) break;
+                if (c == C_QUOTE) {
+                    if (stop + 1 == e) goto out;
+                    if (stop[1] != '"') break; /* the closing quote */
+                    NEXT_STOP(stop);           /* "": the second quote */
+                    pairs++;
+                    continue;
+                }
                 if (c != C_TEXT && c != C_DELIM) goto out; /* CR, LF or NUL inside quotes */
             }
-            size_t flen = (size_t)(stop - start);
-            if (flen > s->max_field) goto out;
+            size_t raw = (size_t)(stop - start);
             *pp++ = (const char *)start;
-            *lp++ = flen;
-            if (++stop == e) goto out; /* after the closing quote; "" goes below */
-            c = *stop;
+            if (pairs) { /* unescaped once the record is read */
+                if (raw - pairs > s->max_field) goto out;
+                *lp++ = raw | ESCAPED;
+                s->unesc_len = 1;
+            } else {
+                if (raw > s->max_field) goto out;
+                *lp++ = raw;
+            }
+            c = *++stop; /* after the closing quote */
             if (c == d) {
                 NEXT_STOP(q); /* the delimiter */
                 q++;
@@ -507,7 +559,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
             q = stop + 1 + (stop[1] == '\n');
         }
         s->nfields = (size_t)(pp - s->ptr);
-        s->unesc_len = 0;
+        if (s->unesc_len && unescape_fields(s, s->nfields) != 0) goto out;
         s->breaks = 1;
         *next = (const char *)q;
         return REID_SCAN_RECORD;

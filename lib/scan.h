@@ -11,8 +11,8 @@
  * record that does not end inside the buffer - is left to libcsv
  * (REID_SCAN_FALLBACK / REID_SCAN_INCOMPLETE).
  *
- * Two paths (scan.c): the block path takes the commonest records (no "", no
- * line break inside quotes, no spaces at the edges of fields) from a bit mask
+ * Two paths (scan.c): the block path takes the commonest records (no line
+ * break inside quotes, no spaces at the edges of fields) from a bit mask
  * of the special bytes of 64 bytes at a time (SSE2, or AVX2 where the CPU has
  * it), kept across calls; the general path, a byte-class scanner, takes the
  * rest and decides what goes to libcsv. tests/fuzz/diff_reader.c checks that
