@@ -413,8 +413,9 @@ static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s
         m &= m - 1;                                                                                \
     } while (0)
 
-#define ESCAPED (~(SIZE_MAX >> 1)) /* on a field's length: the raw bytes of a field that held ""   \
-                                    */
+#define ESCAPED                                                                                    \
+    (~(SIZE_MAX >> 1)) /* on a field's length: the raw bytes of a field that held ""               \
+                        */
 
 /*
  * Some of the n fields of the record just read held "" (length | ESCAPED, ptr
@@ -591,7 +592,7 @@ void reid_scan_use_avx2(int on)
 int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof, const char **next)
 {
     const unsigned char *q = (const unsigned char *)p, *e = (const unsigned char *)end;
-    if (s->blocks) {
+    if (s->blocks && s->block_skip == 0) {
         int res;
 #ifdef REID_SCAN_AVX2
         if (s->blocks == 2)
@@ -599,7 +600,19 @@ int reid_scan_record(reid_scanner *s, const char *p, const char *end, int at_eof
         else
 #endif
             res = scan_blocks_base(s, q, e, next);
-        if (res == REID_SCAN_RECORD) return res;
+        if (res == REID_SCAN_RECORD) {
+            s->block_miss -= s->block_miss != 0;
+            return res;
+        }
+        /* an input whose records the block path keeps declining (say, a space after every
+         * last field, or a line break in every record's quotes) would pay for both paths:
+         * after more than one miss in five, the general path alone for a while */
+        if ((s->block_miss += 4) > 256) {
+            s->block_miss = 0;
+            s->block_skip = 4096;
+        }
+    } else if (s->block_skip) {
+        s->block_skip--;
     }
     return scan_general(s, p, end, at_eof, next);
 }

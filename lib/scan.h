@@ -50,6 +50,8 @@ typedef struct reid_scanner {
      */
     const unsigned char *blk, *blk_end;
     uint64_t bmask;
+    unsigned block_miss, block_skip; /* declined records (+4 each, -1 per record read); calls
+                                        left with the general path alone */
     /* output of the last REID_SCAN_RECORD */
     size_t nfields;
     const char **ptr; /* field i: ptr[i][0 .. len[i]) */
