@@ -270,6 +270,7 @@ static int fast_step(reid_reader *r, const char *data, size_t len, size_t *i)
 static int process(reid_reader *r, const char *data, size_t len)
 {
     size_t i = 0;
+    reid_scanner_forget(&r->scan); /* a new buffer: the scanner's cache is of the last one */
     while (i < len) {
         if (r->stop) return -1;
         r->offset = r->base + i;
