@@ -184,6 +184,19 @@ uint64_t reid_classtable_hash(const reid_classtable *t, const uint32_t *key)
     return t->hash(key, key_bytes(t));
 }
 
+void reid_classtable_hash_many(const reid_classtable *t, const uint32_t *keys, size_t n,
+                               uint64_t *hash)
+{
+    const size_t kb = key_bytes(t);
+    if (t->hash != hash_xxh3) { /* a test's hash */
+        for (size_t r = 0; r < n; r++)
+            hash[r] = t->hash(keys + r * t->q, kb);
+        return;
+    }
+    for (size_t r = 0; r < n; r++)
+        hash[r] = XXH3_64bits(keys + r * t->q, kb);
+}
+
 int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 {
     return reid_classtable_add_hashed(t, key, t->hash(key, key_bytes(t)), count);

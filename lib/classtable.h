@@ -72,6 +72,11 @@ static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h
     __builtin_prefetch(&t->slots[h & t->mask]);
 }
 
+/* hash[r] = reid_classtable_hash(t, keys + r * q) for r < n, in one call (XXH3 inlined in the
+ * loop instead of two calls per key). */
+void reid_classtable_hash_many(const reid_classtable *t, const uint32_t *keys, size_t n,
+                               uint64_t *hash);
+
 /* reid_classtable_add_hashed for a table with weights: also adds `weight` to the class' sum. */
 int reid_classtable_add_weighted(reid_classtable *t, const uint32_t *key, uint64_t h,
                                  uint64_t count, double weight);

@@ -118,8 +118,7 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
     const char *const bytes = b->norm;
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
     uint64_t *const hash = b->hash;
-    for (size_t v = 0; v < n * q; v++)
-        if (vlen[v] != REID_VALUE_MISSING) hash[v] = reid_dict_hash(bytes + voff[v], vlen[v]);
+    reid_dict_hash_many(bytes, voff, vlen, n * q, REID_VALUE_MISSING, hash);
     /* the sensitive values too: missing ones marked (and counted), the others hashed */
     const size_t ns = c->ns;
     for (size_t v = 0; v < n * ns; v++) {
@@ -198,8 +197,7 @@ static int count_batch(reid_counter *c, reid_batch *b)
         }
     }
     reid_classtable *t = c->table;
-    for (size_t r = 0; r < n; r++)
-        hash[r] = reid_classtable_hash(t, keys + r * q);
+    reid_classtable_hash_many(t, keys, n, hash);
     for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
         reid_classtable_prefetch(t, hash[r]);
     if (c->ns || b->pos || c->people) {

@@ -175,6 +175,13 @@ uint64_t reid_dict_hash(const char *s, size_t len)
     return XXH3_64bits(s, len);
 }
 
+void reid_dict_hash_many(const char *bytes, const size_t *off, const size_t *len, size_t n,
+                         size_t skip, uint64_t *hash)
+{
+    for (size_t i = 0; i < n; i++)
+        if (len[i] != skip) hash[i] = XXH3_64bits(bytes + off[i], len[i]);
+}
+
 int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id)
 {
     int found;

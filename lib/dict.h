@@ -57,6 +57,11 @@ int reid_dict_intern(reid_dict *d, const char *s, size_t len, uint32_t *id);
 
 /* The same, with h = reid_dict_hash(s, len) computed beforehand (batched lookups). */
 uint64_t reid_dict_hash(const char *s, size_t len);
+
+/* hash[i] = reid_dict_hash(bytes + off[i], len[i]) for i < n, except where len[i] == skip (left
+ * as it is): in one call, XXH3 inlined in the loop. */
+void reid_dict_hash_many(const char *bytes, const size_t *off, const size_t *len, size_t n,
+                         size_t skip, uint64_t *hash);
 int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h, uint32_t *id);
 
 /* Hint that the value with hash h will be looked up soon: fetch its slot into the cache. For a
