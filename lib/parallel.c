@@ -11,8 +11,10 @@
 /* Bytes fed at once while records must be read one at a time (the header, sniffing). */
 #define SERIAL_PIECE 65536
 
-/* Chunks in flight (parsed or being parsed, not yet counted) per thread. */
-#define SLOTS_PER_THREAD 2
+/* Chunks in flight (parsed or being parsed, not yet counted) per thread: enough slack that a
+ * thread can go on parsing while the chunk next in line for counting is still being parsed (2 left
+ * the threads waiting ~15% of the time on 10 M rows; 4 and 8 measured the same). */
+#define SLOTS_PER_THREAD 4
 
 enum { SLOT_FREE, SLOT_PARSING, SLOT_PARSED };
 
