@@ -493,6 +493,8 @@ static int choose_qis(reid_analysis *a)
     if (a->nsens && reid_classtable_use_sensitive(&a->table, (unsigned)a->nsens) != 0)
         return nomem(a);
     if (a->cfg->positions && reid_classtable_use_positions(&a->table) != 0) return nomem(a);
+    /* the wildcard rule reads the classes with a missing value from a list kept while counting */
+    if (a->cfg->missing_any && reid_classtable_track_missing(&a->table) != 0) return nomem(a);
     for (size_t i = 0; i < a->nq; i++)
         a->dicts[i] = &a->qi[i].dict;
     a->counter_ready = 1; /* even when init fails half-way: free() undoes what it did */

@@ -39,6 +39,8 @@ void reid_classtable_free(reid_classtable *t)
     reid_big_free(t->wsum, (t->cap ? t->cap : 1) * sizeof *t->wsum);
     reid_big_free(t->sfirst, (t->cap ? t->cap : 1) * t->ns * sizeof *t->sfirst);
     reid_big_free(t->pos, (t->cap ? t->cap : 1) * 2 * sizeof *t->pos);
+    free(t->miss);
+    free(t->maxid);
     memset(t, 0, sizeof *t);
 }
 
@@ -99,6 +101,35 @@ int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns)
     t->sfirst = reid_big_alloc((t->cap ? t->cap : 1) * ns * sizeof *t->sfirst);
     if (!t->sfirst) return -1;
     t->ns = ns;
+    return 0;
+}
+
+int reid_classtable_track_missing(reid_classtable *t)
+{
+    if (t->maxid) return 0;
+    if (t->nclasses) return -1;
+    t->maxid = calloc(t->q ? t->q : 1, sizeof *t->maxid);
+    return t->maxid ? 0 : -1;
+}
+
+/* A new class c with this key: listed if it holds a missing id; the columns' largest ids. */
+static int track_new(reid_classtable *t, const uint32_t *key, uint64_t c)
+{
+    int missing = 0;
+    for (unsigned j = 0; j < t->q; j++) {
+        missing |= key[j] == 0;
+        if (key[j] > t->maxid[j]) t->maxid[j] = key[j];
+    }
+    if (!missing) return 0;
+    if (t->nmiss == t->miss_cap) {
+        uint64_t cap = t->miss_cap ? 2 * t->miss_cap : 1024;
+        if (over_budget(t, (cap - t->miss_cap) * sizeof *t->miss)) return -1;
+        uint32_t *m = realloc(t->miss, cap * sizeof *m);
+        if (!m) return -1;
+        t->miss = m;
+        t->miss_cap = cap;
+    }
+    t->miss[t->nmiss++] = (uint32_t)c;
     return 0;
 }
 
@@ -232,6 +263,7 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
     for (unsigned m = 0; m < t->ns; m++)
         t->sfirst[c * t->ns + m] = REID_CLASSTABLE_UNSET;
     t->slots[i] = tag | (c + 1);
+    if (t->maxid && track_new(t, key, c) != 0) return -1;
     if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;
     return (int64_t)c;
 }
@@ -297,5 +329,6 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
 
 uint64_t reid_classtable_bytes(const reid_classtable *t)
 {
-    return (t->mask + 1) * sizeof *t->slots + t->cap * class_bytes(t);
+    return (t->mask + 1) * sizeof *t->slots + t->cap * class_bytes(t) +
+           t->miss_cap * sizeof *t->miss + (t->maxid ? t->q * sizeof *t->maxid : 0);
 }

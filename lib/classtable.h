@@ -28,8 +28,12 @@ typedef struct reid_classtable {
     unsigned ns;      /* sensitive columns with a first value per class (0 = none) */
     uint32_t *sfirst; /* [cap * ns]: per class, the first record's value id of each sensitive
                        * column (REID_CLASSTABLE_UNSET until the counter sets it); NULL unless ns */
-    uint64_t *pos; /* [cap * 2]: per class, the record number and line of its first record (set by
-                    * the counter); NULL unless positions are kept */
+    uint64_t *pos;  /* [cap * 2]: per class, the record number and line of its first record (set by
+                     * the counter); NULL unless positions are kept */
+    uint32_t *miss; /* when tracked: the classes whose key holds a missing id (0), in index
+                     * order (nmiss of them), and each column's largest id (maxid, q) */
+    uint64_t nmiss, miss_cap;
+    uint32_t *maxid;
     uint64_t nclasses;
     uint64_t cap;      /* classes the key/size arrays can hold */
     uint64_t records;  /* sum of sizes */
@@ -57,6 +61,11 @@ int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns);
 /* Keep, per class, the record number and line of its first record from now on (pos; call on an
  * empty table). 0, or -1 when out of memory. */
 int reid_classtable_use_positions(reid_classtable *t);
+
+/* From now on (call on an empty table), list the classes with a missing id (0) in their key as
+ * they are created (miss, nmiss) and keep each column's largest id (maxid): the wildcard rule's
+ * frequencies then need no pass over every class to find them. 0, or -1 when out of memory. */
+int reid_classtable_track_missing(reid_classtable *t);
 
 /* Make room for at least n classes without further growth. 0, or -1 when out of memory. */
 int reid_classtable_reserve(reid_classtable *t, uint64_t n);

@@ -367,14 +367,23 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
     int rc = -1;
     if (!u || !pm.buf) goto out;
-    for (uint64_t c = 0; c < n; c++) {
+    /* a table that listed its classes with a missing value as it grew needs no pass over every
+     * class (without weights: W, a sum of whole numbers, is then exactly the records) */
+    const int listed = t->maxid && !t->wsum;
+    if (listed) {
+        memcpy(maxid, t->maxid, q * sizeof *maxid);
+        W = (double)t->records;
+        nc = (size_t)(n - t->nmiss);
+    }
+    for (uint64_t i = 0, end = listed ? t->nmiss : n; i < end; i++) {
+        const uint64_t c = listed ? t->miss[i] : i;
         const uint32_t *key = reid_classtable_key(t, c);
         unsigned miss = 0;
         for (unsigned j = 0; j < q; j++) {
             miss += key[j] == 0;
             if (key[j] > maxid[j]) maxid[j] = key[j];
         }
-        W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        if (!listed) W += t->wsum ? t->wsum[c] : (double)t->sizes[c];
         if (miss == 0) {
             nc++;
             continue;
@@ -392,8 +401,8 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             unsigned char *m2 = d2 ? realloc(masks, cap * q) : NULL;
             if (!m2) goto out;
             if (m2 != masks)
-                for (size_t i = 0; i < nd; i++) /* the masks moved */
-                    de[i].mask = m2 + i * q;
+                for (size_t e = 0; e < nd; e++) /* the masks moved */
+                    de[e].mask = m2 + e * q;
             masks = m2;
             dcap = cap;
         }

@@ -447,6 +447,72 @@ static void test_many(void **state)
     free(csv);
 }
 
+/* A table that lists its classes with a missing value while it grows
+ * (reid_classtable_track_missing) gives the same frequencies as the pass over every class, bit for
+ * bit: several masks, the all-missing class, one and two threads, alpha 1 and 0.5; the list and the
+ * largest ids are exact. */
+static void test_tracked_list(void **state)
+{
+    (void)state;
+    const unsigned q = 3;
+    const size_t nrec = 3 * REID_WILDCARD_MIN_PER_THREAD;
+    uint32_t *v = malloc(nrec * q * sizeof *v);
+    assert_non_null(v);
+    uint64_t seed = 987;
+    for (size_t i = 0; i < nrec * q; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned r = (unsigned)(seed >> 33);
+        v[i] = r % 100 < 5 ? 0 : 1 + (r / 100) % (i % q == 0 ? 3000 : 30);
+    }
+    for (unsigned j = 0; j < q; j++) /* one record missing everywhere */
+        v[(nrec / 2) * q + j] = 0;
+    reid_classtable plain, tracked;
+    fill(&plain, q, nrec, v, NULL);
+    assert_int_equal(reid_classtable_init(&tracked, q), 0);
+    assert_int_equal(reid_classtable_track_missing(&tracked), 0);
+    for (size_t i = 0; i < nrec; i++) {
+        const uint32_t *key = v + i * q;
+        assert_int_equal(
+            reid_classtable_add_hashed(&tracked, key, reid_classtable_hash(&tracked, key), 1), 0);
+    }
+    assert_int_equal(tracked.nclasses, plain.nclasses);
+    uint64_t want = 0, prev = 0;
+    uint32_t maxid[3] = {0, 0, 0};
+    for (uint64_t c = 0; c < tracked.nclasses; c++) {
+        const uint32_t *key = reid_classtable_key(&tracked, c);
+        int miss = 0;
+        for (unsigned j = 0; j < q; j++) {
+            miss |= key[j] == 0;
+            if (key[j] > maxid[j]) maxid[j] = key[j];
+        }
+        if (!miss) continue;
+        assert_true(want < tracked.nmiss);
+        assert_int_equal(tracked.miss[want], c); /* in index order */
+        assert_true(want == 0 || c > prev);
+        prev = c;
+        want++;
+    }
+    assert_int_equal(tracked.nmiss, want);
+    assert_true(want > 1000);
+    for (unsigned j = 0; j < q; j++)
+        assert_int_equal(tracked.maxid[j], maxid[j]);
+    uint64_t u = plain.nclasses;
+    double *a = malloc(u * sizeof *a), *b = malloc(u * sizeof *b);
+    assert_true(a && b);
+    for (unsigned threads = 1; threads <= 2; threads++)
+        for (int k = 0; k < 2; k++) {
+            double alpha = k ? 0.5 : 1;
+            assert_int_equal(reid_wildcard_fk(&plain, alpha, a, NULL, threads), 0);
+            assert_int_equal(reid_wildcard_fk(&tracked, alpha, b, NULL, threads), 0);
+            assert_memory_equal(a, b, u * sizeof *a);
+        }
+    free(a);
+    free(b);
+    reid_classtable_free(&plain);
+    reid_classtable_free(&tracked);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -455,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_all_missing),
         cmocka_unit_test(test_random_vs_brute),
         cmocka_unit_test(test_two_threads_identical),
+        cmocka_unit_test(test_tracked_list),
         cmocka_unit_test(test_api_figures),
         cmocka_unit_test(test_api_merge),
         cmocka_unit_test(test_many),
