@@ -62,59 +62,28 @@ static int budget(reid_counter *c)
     return 0;
 }
 
-static int generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out);
-
-/* Missing or normalised: the values of column j into b->norm. -1 when out of memory. */
-static int normalise_column(const reid_counter *c, reid_batch *b, size_t j)
+int reid_batch_norm_grow(reid_batch *b, size_t need)
 {
-    const size_t n = b->n, q = c->q;
-    const reid_qi_type type = c->types[j];
-    uint64_t missing = 0, unrecognised = 0;
-    for (size_t r = 0; r < n; r++) {
-        size_t v = r * q + j;
-        const char *s = b->bytes + b->voff[v];
-        size_t len = b->vlen[v];
-        if (reid_missing_set_has(c->missing, s, len)) {
-            b->nvlen[v] = REID_VALUE_MISSING;
-            missing++;
-            continue;
-        }
-        if (b->nlen + len + REID_NORM_EXTRA > b->ncap) {
-            size_t cap = b->ncap ? b->ncap : 65536;
-            while (cap < b->nlen + len + REID_NORM_EXTRA)
-                cap *= 2;
-            char *p = realloc(b->norm, cap);
-            if (!p) return -1;
-            b->norm = p;
-            b->ncap = cap;
-        }
-        int ok;
-        size_t out = reid_normalise(type, s, len, b->norm + b->nlen, &ok);
-        unrecognised += !ok;
-        if (c->gen_level && c->gen_level[j] && generalise(c, b, j, &out) != 0) return -1;
-        b->noff[v] = b->nlen;
-        b->nvlen[v] = out;
-        b->nlen += out;
-    }
-    b->tally[j] += missing;
-    b->tally[q + j] += unrecognised;
+    size_t cap = b->ncap ? b->ncap : 65536;
+    while (cap < b->nlen + need)
+        cap *= 2;
+    char *p = realloc(b->norm, cap);
+    if (!p) return -1;
+    b->norm = p;
+    b->ncap = cap;
     return 0;
 }
 
 /*
- * The part of a batch's work that needs no shared table: every value checked for missing,
- * normalised and hashed. It runs on the thread that filled the batch, before the hand-over, so
- * that with two threads the reader's half and the counter's half of the work are nearly equal
- * (the counting thread was the slower). Only this thread writes the missing and unrecognised
- * counts. -1 when out of memory.
+ * The part of a batch's work that needs no shared table (the values were checked for missing and
+ * normalised as the records were filled): every value hashed, the sensitive values checked for
+ * missing and hashed. It runs on the thread that filled the batch, before the hand-over, so that
+ * with two threads the reader's half and the counter's half of the work are nearly equal (the
+ * counting thread was the slower). -1 when out of memory.
  */
 static int prepare_batch(const reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
-    b->nlen = 0;
-    memset(b->tally, 0, 3 * q * sizeof *b->tally);
-    for (size_t j = 0; j < q; j++)
-        if (normalise_column(c, b, j) != 0) return -1;
     const char *const bytes = b->norm;
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
     uint64_t *const hash = b->hash;
@@ -133,10 +102,7 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
     return 0;
 }
 
-/* Intern a prepared batch's values column by column, then add its keys. -1 when out of
- * memory. */
-/* Generalise the value just normalised at b->norm + b->nlen (length *out) in place. */
-static int generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out)
+int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out)
 {
     char buf[REID_HIER_BUF];
     size_t n;
@@ -357,8 +323,7 @@ static int count_batch(reid_counter *c, reid_batch *b)
                 return -1;
         }
     }
-    b->n = 0;
-    b->blen = 0;
+    reid_batch_clear(b, q);
     return budget(c);
 }
 
@@ -412,8 +377,7 @@ static void *count_thread(void *arg)
         pthread_mutex_lock(&c->mu);
         if (rc != 0) {
             if (!skip) set_oom(c);
-            b->n = 0; /* dropped; the filler sees the error */
-            b->blen = 0;
+            reid_batch_clear(b, c->q); /* dropped; the filler sees the error */
         }
         c->head = (c->head + 1) % REID_RING;
         c->ready--;
@@ -610,8 +574,7 @@ int reid_counter_drain(reid_counter *c)
             if (c->err.status == REID_OK)
                 reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
                                "out of memory while counting classes");
-            b->n = 0;
-            b->blen = 0;
+            reid_batch_clear(b, c->q);
         } else {
             c->ready++;
             c->fill = (c->fill + 1) % REID_RING;
@@ -626,8 +589,6 @@ int reid_counter_drain(reid_counter *c)
 void reid_counter_batch_free(reid_batch *b)
 {
     free(b->bytes);
-    free(b->voff);
-    free(b->vlen);
     free(b->hash);
     free(b->keys);
     free(b->norm);
@@ -664,9 +625,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
     const size_t nv = REID_BATCH * (c->q ? c->q : 1), ns = c->ns;
     const size_t ne = c->events ? c->events->ne : 0;
     int cls = ns || c->people;
-    int rc = batch_array(&b->voff, 1, nv, sizeof *b->voff) |
-             batch_array(&b->vlen, 1, nv, sizeof *b->vlen) |
-             batch_array(&b->hash, 1, nv, sizeof *b->hash) |
+    int rc = batch_array(&b->hash, 1, nv, sizeof *b->hash) |
              batch_array(&b->keys, 1, nv, sizeof *b->keys) |
              batch_array(&b->noff, 1, nv, sizeof *b->noff) |
              batch_array(&b->nvlen, 1, nv, sizeof *b->nvlen) |
@@ -687,6 +646,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
         reid_counter_batch_free(b);
         return -1;
     }
+    reid_batch_clear(b, c->q);
     return 0;
 }
 

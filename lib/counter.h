@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "classtable.h"
 #include "dict.h"
@@ -39,13 +40,11 @@
  * work on neighbouring batches, and must not share a line (false sharing). */
 typedef struct reid_batch {
     _Alignas(64) size_t n; /* records collected */
-    char *bytes;           /* their trimmed values, as read */
+    char *bytes;           /* the other columns' trimmed values (sensitive, people, events) */
     size_t blen, bcap;
-    size_t *voff; /* [n * q]: value of record r, QI j at bytes + voff[r*q+j] */
-    size_t *vlen;
-    char *norm; /* the values normalised (counting side) */
+    char *norm; /* the QI values, normalised as the records are filled (reid_counter_put) */
     size_t nlen, ncap;
-    size_t *noff;    /* [n * q] */
+    size_t *noff;    /* [n * q]: value of record r, QI j at norm + noff[r*q+j] */
     size_t *nvlen;   /* REID_VALUE_MISSING = missing (id 0) */
     uint64_t *hash;  /* [n * q] value hashes, then [n] key hashes */
     uint32_t *keys;  /* [n * q] */
@@ -62,7 +61,7 @@ typedef struct reid_batch {
     size_t *evlen; /* NULL unless event columns are used */
     uint32_t *evkeys;   /* [n * ne]: each record's event key (value ids) */
     uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
-    uint64_t *tally;    /* [3q]: counted while preparing, added to the counter's totals when the
+    uint64_t *tally;    /* [3q]: counted while filling, added to the counter's totals when the
                          * batch is counted: missing, unrecognised, not in the hierarchy (per QI) */
 } reid_batch;
 
@@ -169,6 +168,81 @@ static inline char *reid_batch_room(reid_batch *b, size_t need)
 {
     if (b->bytes && b->blen + need <= b->bcap) return b->bytes + b->blen;
     return reid_batch_grow(b, need);
+}
+
+/* n bytes from s to out, never reading or writing outside either range: short values (most QI
+ * values) in two overlapping loads and stores instead of a call to memcpy. */
+static inline void reid_copy_short(char *out, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + n - 8, 8);
+        memcpy(out, &x, 8);
+        memcpy(out + n - 8, &y, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(out, &x, 4);
+        memcpy(out + n - 4, &y, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = s[i];
+    } else {
+        memcpy(out, s, n);
+    }
+}
+
+/* Room for need more normalised bytes in b->norm. 0, or -1 when out of memory. */
+int reid_batch_norm_grow(reid_batch *b, size_t need);
+
+/* Generalise the value just normalised at b->norm + b->nlen (length *out) in place, to QI j's
+ * level (reid_counter_use_generalise). 0, or -1 when out of memory. */
+int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size_t *out);
+
+/*
+ * QI j's trimmed value s[0 .. len) of the batch's current record (record b->n): missing (counted
+ * in the batch's tally), or normalised by the column's type (and generalised, when asked) into
+ * b->norm. Called while the record is filled, so the value is read once, while it is in cache;
+ * a text column's value is copied as it is. 0, or -1 when out of memory.
+ */
+static inline int reid_counter_put(const reid_counter *c, reid_batch *b, size_t j, const char *s,
+                                   size_t len)
+{
+    const size_t v = b->n * c->q + j;
+    if (reid_missing_set_has(c->missing, s, len)) {
+        b->nvlen[v] = REID_VALUE_MISSING;
+        b->tally[j]++;
+        return 0;
+    }
+    if (b->nlen + len + REID_NORM_EXTRA > b->ncap &&
+        reid_batch_norm_grow(b, len + REID_NORM_EXTRA) != 0)
+        return -1;
+    char *out = b->norm + b->nlen;
+    size_t n = len;
+    const reid_qi_type type = c->types[j];
+    if (type == REID_TYPE_TEXT || type == REID_TYPE_AUTO) {
+        reid_copy_short(out, s, len);
+    } else {
+        int ok;
+        n = reid_normalise(type, s, len, out, &ok);
+        b->tally[c->q + j] += !ok;
+    }
+    if (c->gen_level && c->gen_level[j] && reid_counter_generalise(c, b, j, &n) != 0) return -1;
+    b->noff[v] = b->nlen;
+    b->nvlen[v] = n;
+    b->nlen += n;
+    return 0;
+}
+
+/* Empty b for the next records (q: the counter's QIs): its values and its tally. */
+static inline void reid_batch_clear(reid_batch *b, size_t q)
+{
+    b->n = 0;
+    b->blen = 0;
+    b->nlen = 0;
+    memset(b->tally, 0, (3 * q + 1) * sizeof *b->tally);
 }
 
 /* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */

@@ -137,10 +137,8 @@ static void parse_chunk(pworker *w, pslot *sl)
 {
     const psection *s = w->sec;
     const reid_analysis *a = s->a;
-    for (size_t i = 0; i < sl->npool; i++) {
-        sl->pool[i]->n = 0;
-        sl->pool[i]->blen = 0;
-    }
+    for (size_t i = 0; i < sl->npool; i++)
+        reid_batch_clear(sl->pool[i], a->counter.q);
     sl->nb = 0;
     w->slot = sl;
     w->rows = 0;

@@ -45,30 +45,6 @@ static int parse_weight(const char *s, size_t len, const reid_missing_set *missi
     return 0;
 }
 
-/* n bytes from s to out, never reading or writing outside either range: short values (most QI
- * values) in two overlapping loads and stores instead of a call to memcpy. */
-static inline void copy_short(char *out, const char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t x, y;
-        memcpy(&x, s, 8);
-        memcpy(&y, s + n - 8, 8);
-        memcpy(out, &x, 8);
-        memcpy(out + n - 8, &y, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t x, y;
-        memcpy(&x, s, 4);
-        memcpy(&y, s + n - 4, 4);
-        memcpy(out, &x, 4);
-        memcpy(out + n - 4, &y, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            out[i] = s[i];
-    } else {
-        memcpy(out, s, n);
-    }
-}
-
 /* Field col of the row, trimmed, copied into the batch's bytes; its offset and length stored. */
 static inline int batch_field(reid_batch *b, const reid_row *row, size_t col, size_t *off,
                               size_t *len)
@@ -78,7 +54,7 @@ static inline int batch_field(reid_batch *b, const reid_row *row, size_t col, si
     reid_trim(&s, &n);
     char *out = reid_batch_room(b, n);
     if (!out) return -1;
-    copy_short(out, s, n);
+    reid_copy_short(out, s, n);
     *off = b->blen;
     *len = n;
     b->blen += n;
@@ -114,10 +90,12 @@ int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row,
             return 1;
         }
     }
-    size_t base = b->n * a->nq;
-    for (size_t i = 0; i < a->nq; i++)
-        if (batch_field(b, row, a->qi[i].col, &b->voff[base + i], &b->vlen[base + i]) != 0)
-            return -1;
+    for (size_t i = 0; i < a->nq; i++) { /* QI values: trimmed, missing or normalised */
+        const char *s = row->ptr[a->qi[i].col];
+        size_t n = row->len[a->qi[i].col];
+        reid_trim(&s, &n);
+        if (reid_counter_put(&a->counter, b, i, s, n) != 0) return -1;
+    }
     for (size_t m = 0; m < a->nsens; m++) { /* sensitive values: trimmed, compared as bytes */
         size_t v = b->n * a->nsens + m;
         if (batch_field(b, row, a->sens[m].col, &b->svoff[v], &b->svlen[v]) != 0) return -1;
