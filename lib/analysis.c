@@ -667,7 +667,7 @@ static int on_row(void *user, const reid_row *row)
     }
     reid_batch *b = reid_counter_batch(&a->counter);
     reid_bad_record bad;
-    int rc = reid_record_fill(a, b, row, a->data_rows + a->skipped + 1, 0, &bad);
+    int rc = reid_record_fill(a, b, row, a->data_rows + a->skipped + 1, &bad);
     if (rc < 0) return nomem(a);
     if (rc > 0) return on_bad(a, row->line, bad.column, bad.what);
     if (a->sniffing && !a->sniff.done)

@@ -81,6 +81,7 @@ struct reid_analysis {
     uint64_t parallel_records; /* ... of which read in chunks on several threads (parallel.c) */
     void *par_slots;           /* parallel.c: chunks in flight and their batches, kept */
     size_t par_nslots;
+    int par_parity; /* parallel.c: chunk boundaries by quote parity (once a chunk was not clean) */
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;

@@ -19,6 +19,8 @@
 #define REID_NORMALISE_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "reid.h"
 
@@ -42,6 +44,32 @@ static inline void reid_trim(const char **s, size_t *len)
         n--;
     *s = p;
     *len = n;
+}
+
+/* 1 if every byte of s[0..len) is ASCII (then it is valid UTF-8). Inline, without a loop for
+ * values of up to 16 bytes: it runs on every QI value. */
+static inline int reid_is_ascii(const char *s, size_t len)
+{
+    uint64_t acc = 0;
+    if (len >= 8) {
+        uint64_t x;
+        size_t i = 0;
+        for (; i + 8 < len; i += 8) {
+            memcpy(&x, s + i, 8);
+            acc |= x;
+        }
+        memcpy(&x, s + len - 8, 8); /* the last eight, overlapping */
+        acc |= x;
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        acc = x | y;
+    } else {
+        for (size_t i = 0; i < len; i++)
+            acc |= (unsigned char)s[i];
+    }
+    return !(acc & 0x8080808080808080ull);
 }
 
 /* 1 if s[0..len) is valid UTF-8; otherwise 0 and *bad = offset of the first bad byte. */

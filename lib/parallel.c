@@ -23,7 +23,6 @@ typedef struct pslot {
     const char *start, *end; /* [start, end): from one guessed boundary to the next */
     int state;               /* SLOT_*, under mu */
     int clean;               /* parsed to end between records, no malformed record */
-    int ascii;               /* every byte of the chunk is ASCII (no UTF-8 check needed) */
     uint64_t rows, lines;
     reid_batch **pool; /* its batches, reused by the chunks that take the slot after it */
     size_t npool, nb;  /* allocated, filled */
@@ -46,6 +45,8 @@ struct psection {
     size_t size;   /* nominal bytes per chunk */
     const char *e; /* the end of the buffer */
     int delim, strict, fast;
+    int parity;     /* guess boundaries by quote parity rather than by the record after them */
+    size_t nfields; /* fields per record */
     size_t max_field;
     const unsigned char *keep;
     size_t nkeep;
@@ -110,7 +111,7 @@ static int worker_row(void *user, const reid_row *row)
     pslot *sl = w->slot;
     reid_batch *b = sl->pool[sl->nb];
     reid_bad_record bad;
-    if (reid_record_fill(a, b, row, w->rows + 1, sl->ascii, &bad) != 0) {
+    if (reid_record_fill(a, b, row, w->rows + 1, &bad) != 0) {
         w->bad = 1; /* read again on one thread, which reports it with its line */
         return -1;
     }
@@ -170,6 +171,7 @@ static int count_chunk(psection *s, pslot *sl)
 {
     reid_analysis *a = s->a;
     if (!sl->clean) {
+        a->par_parity = 1; /* maybe a wrong guess: from now on, boundaries by quote parity */
         pthread_mutex_lock(&s->mu);
         s->stop = 1;
         s->fell_back = 1;
@@ -201,21 +203,26 @@ static int count_chunk(psection *s, pslot *sl)
     return 0;
 }
 
+/* Bytes after a chunk's nominal end within which reid_guess_boundary must find a record. */
+#define GUESS_WINDOW 65536
+
 /* Under mu: plan the next chunk into its slot: about s->size bytes from the end of the last one
- * to the first boundary after that (guessed by quote parity), or, when less than two chunks'
- * worth is left, to the last boundary of the buffer. The slot, or NULL when there is none. */
+ * to the first boundary after that, or, when less than two chunks' worth is left, to the last
+ * boundary of the buffer. The boundary is guessed from the record that follows a line break
+ * (chunks.h), which reads only the bytes near it; by quote parity, which reads the whole chunk,
+ * for the last chunk of a buffer, when no record is found near the nominal end, and for good once
+ * a chunk was not clean. The slot, or NULL when there is none. */
 static pslot *plan_chunk(psection *s)
 {
     if (s->stop || s->planned_all || s->planned - s->counted == s->nslots) return NULL;
-    const char *p = s->next, *b;
+    const char *p = s->next, *b = NULL;
     size_t left = (size_t)(s->e - p);
-    unsigned char high = 0; /* the top bits of the chunk's bytes, or-ed */
     if (left / 2 >= s->size) {
-        b = reid_next_boundary(p + s->size, s->e, (int)(reid_count_quotes(p, s->size, &high) & 1));
-        for (const char *x = p + s->size; b && x < b; x++) /* up to the boundary: a record's end */
-            high |= (unsigned char)*x & 0x80u;
+        if (!s->parity)
+            b = reid_guess_boundary(p + s->size, s->e, s->delim, s->nfields, GUESS_WINDOW);
+        if (!b) b = reid_next_boundary(p + s->size, s->e, (int)(reid_count_quotes(p, s->size) & 1));
     } else {
-        b = reid_last_boundary(p, s->e, 0, reid_count_quotes(p, left, &high));
+        b = reid_last_boundary(p, s->e, 0, reid_count_quotes(p, left));
         s->planned_all = 1;
     }
     if (!b || b == p) {
@@ -225,7 +232,6 @@ static pslot *plan_chunk(psection *s)
     pslot *sl = &s->slots[s->planned++ % s->nslots];
     sl->start = p;
     sl->end = b;
-    sl->ascii = !high;
     sl->state = SLOT_PARSING;
     s->next = s->end = b;
     return sl;
@@ -312,6 +318,8 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     s.delim = a->reader.delim;
     s.strict = a->reader.strict;
     s.fast = a->reader.fast;
+    s.parity = a->par_parity;
+    s.nfields = a->ncols;
     s.max_field = a->reader.max_field;
     s.keep = a->reader.keep;
     s.nkeep = a->reader.nkeep;

@@ -62,7 +62,7 @@ static inline int batch_field(reid_batch *b, const reid_row *row, size_t col, si
 }
 
 int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row, uint64_t recno,
-                     int ascii, reid_bad_record *bad)
+                     reid_bad_record *bad)
 {
     if (row->nfields != a->ncols) {
         bad->column = 0;
@@ -70,11 +70,13 @@ int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row,
                  a->ncols, a->cfg->has_header ? "header" : "first row", row->nfields);
         return 1;
     }
-    /* validate every QI field before anything is counted (ASCII is valid UTF-8) */
-    for (size_t i = 0; !ascii && i < a->nq; i++) {
+    /* validate every QI field before anything is counted (ASCII, the usual case, is valid UTF-8
+     * and is told apart inline) */
+    for (size_t i = 0; i < a->nq; i++) {
         size_t c = a->qi[i].col;
         size_t at;
-        if (!reid_utf8_valid(row->ptr[c], row->len[c], &at)) {
+        if (!reid_is_ascii(row->ptr[c], row->len[c]) &&
+            !reid_utf8_valid(row->ptr[c], row->len[c], &at)) {
             bad->column = c + 1;
             snprintf(bad->what, sizeof bad->what,
                      "invalid UTF-8 at byte %zu of the field (byte 0x%02X)", at + 1,

@@ -20,11 +20,10 @@ typedef struct reid_bad_record {
 
 /*
  * Record `recno` (its number counting skipped rows, 1-based; kept when the batch keeps positions)
- * into the next slot of b (b->n is not advanced). ascii: the caller knows every byte of the record
- * is ASCII (a chunk checked whole), so the QI values need no UTF-8 check. 0; 1 when the record is
- * malformed (*bad says why; nothing was added); -1 when out of memory.
+ * into the next slot of b (b->n is not advanced). 0; 1 when the record is malformed (*bad says
+ * why; nothing was added); -1 when out of memory.
  */
 int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row, uint64_t recno,
-                     int ascii, reid_bad_record *bad);
+                     reid_bad_record *bad);
 
 #endif

@@ -209,6 +209,43 @@ static void test_parallel_stray_quote(void **state)
     ERR_HAS("malformed quoting");
 }
 
+/* Notes whose quoted text holds lines that read as whole records (six fields, as in the header):
+ * a chunk boundary guessed at such a line is wrong, the chunk before it does not end between
+ * records, and the rest is read on one thread; the report is the one-thread report. */
+static void test_parallel_lookalike(void **state)
+{
+    (void)state;
+    const unsigned rows = 20000;
+    size_t cap = (size_t)rows * 80 + 100, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf, cap, "area,age,sex,code,note,w\n");
+    for (unsigned i = 1; i <= rows; i++)
+        len += (size_t)snprintf(buf + len, cap - len, "AB%u,%u,%c,E%02u,%s,1\n", i % 5, i % 90,
+                                "MF"[i % 2], i % 20,
+                                i % 3 ? "plain" : "\"see\nAB1,2,M,E01,x,3\nAB2,4,F,E02,y,5\nend\"");
+    const char *p = scratch_file("lookalike.csv", buf, len);
+    free(buf);
+    RUN("-f", "json", "--qi", "area,age,sex,code", "--sensitive", "note", "-j", "1", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", rows);
+    char *ref = report_sans_run();
+    for (size_t c = 1; c < sizeof chunk_sizes / sizeof *chunk_sizes; c++)
+        for (size_t t = 0; t < 2; t++) {
+            RUN("-f", "json", "--qi", "area,age,sex,code", "--sensitive", "note", "-j",
+                thread_counts[t], "--chunk-size", chunk_sizes[c], p);
+            EXPECT_STATUS(0);
+            char *text = report_sans_run();
+            int same = strcmp(ref, text) == 0;
+            free(text);
+            if (!same)
+                fail_msg("lookalike: -j %s --chunk-size %s differs", thread_counts[t],
+                         chunk_sizes[c]);
+        }
+    free(ref);
+}
+
 /* Standard input (here a file) and a .gz file (decompressed in pieces of 1 MiB): the same
  * figures; pieces of 1 MiB hold fewer than two chunks of 2 MiB (or of the default 1 MiB), so the
  * .gz file is read on one thread unless the chunks are smaller. */
@@ -261,8 +298,9 @@ static void test_parallel_option(void **state)
 }
 
 static const struct CMUnitTest parallel_tests[] = {
-    T(test_parallel_identical),   T(test_parallel_sample),  T(test_parallel_bad_rows),
-    T(test_parallel_stray_quote), T(test_parallel_streams), T(test_parallel_option),
+    T(test_parallel_identical),   T(test_parallel_sample),    T(test_parallel_bad_rows),
+    T(test_parallel_stray_quote), T(test_parallel_lookalike), T(test_parallel_streams),
+    T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
