@@ -60,6 +60,7 @@ void reid_reader_keep(reid_reader *r, const unsigned char *keep, size_t n)
 {
     r->keep = keep;
     r->nkeep = n;
+    reid_scanner_keep(&r->scan, keep, n);
 }
 
 static int fail(reid_reader *r, reid_status st, uint64_t line, uint64_t col, const char *fmt, ...)
@@ -158,7 +159,7 @@ static void on_row_end(int c, void *user)
     }
     for (size_t i = 0; i < r->nf; i++)
         r->ptr[i] = r->rbuf ? r->rbuf + r->off[i] : "";
-    reid_row row = {r->nf, r->row_line, r->ptr, r->len};
+    reid_row row = {r->nf, r->row_line, r->ptr, r->len, 0};
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
     row_reset(r);
 }
@@ -242,7 +243,7 @@ static void deliver_scanned(reid_reader *r)
     r->row_line = r->line;
     row_reset(r);
     /* the fields are read in place: nothing is copied */
-    reid_row row = {sc->nfields, r->line, sc->ptr, sc->len};
+    reid_row row = {sc->nfields, r->line, sc->ptr, sc->len, sc->ascii};
     if (r->on_row(r->user, &row) != 0) r->stop = 1;
 }
 
@@ -330,6 +331,7 @@ int reid_reader_begin(reid_reader *r)
     r->started = 1;
     if (parser_start(r) != 0) return -1;
     reid_scanner_init(&r->scan, (unsigned char)r->delim, r->max_field, REID_READER_MAX_FIELDS);
+    reid_scanner_keep(&r->scan, r->keep, r->nkeep);
     return 0;
 }
 

@@ -38,6 +38,7 @@ typedef struct reid_row {
     uint64_t line; /* physical line where the record starts (1-based) */
     const char *const *ptr;
     const size_t *len;
+    int ascii; /* 1: every byte of the record is ASCII (so valid UTF-8); 0: not known */
 } reid_row;
 
 /* Return 0 to go on; nonzero to stop (the callee has recorded the error). */

@@ -70,9 +70,9 @@ int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row,
                  a->ncols, a->cfg->has_header ? "header" : "first row", row->nfields);
         return 1;
     }
-    /* validate every QI field before anything is counted (ASCII, the usual case, is valid UTF-8
-     * and is told apart inline) */
-    for (size_t i = 0; i < a->nq; i++) {
+    /* validate every QI field before anything is counted (ASCII, the usual case, is valid UTF-8:
+     * known from the scanner for the whole record, or told apart inline) */
+    for (size_t i = 0; !row->ascii && i < a->nq; i++) {
         size_t c = a->qi[i].col;
         size_t at;
         if (!reid_is_ascii(row->ptr[c], row->len[c]) &&

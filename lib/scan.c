@@ -48,6 +48,12 @@ void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, s
         s->fstart[c] = c == '"' ? F_QUOTE : s->sp[c] ? F_SLOW : F_PLAIN;
 }
 
+void reid_scanner_keep(reid_scanner *s, const unsigned char *keep, size_t n)
+{
+    s->keep = keep;
+    s->nkeep = n;
+}
+
 void reid_scanner_forget(reid_scanner *s)
 {
     s->blk_end = NULL;
@@ -158,6 +164,7 @@ static __attribute__((noinline)) int scan_general(reid_scanner *s, const char *p
     int any_escaped = 0;
     s->nfields = 0;
     s->unesc_len = 0;
+    s->ascii = 0; /* not known */
     s->breaks = 0;
 
     /* the start of a record: spaces, then maybe a blank line */
@@ -318,7 +325,7 @@ static inline __attribute__((always_inline)) uint64_t block_mask(const vconst *k
 #define REID_SPECIAL(v)                                                                            \
     (unsigned)_mm_movemask_epi8(                                                                   \
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, k->d), _mm_cmpeq_epi8(v, k->qu)),              \
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, k->low), v)))
+                     _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, k->low), v), v)))
     __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)q);
     __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
     __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 32));
@@ -330,7 +337,7 @@ static inline __attribute__((always_inline)) uint64_t block_mask(const vconst *k
 #else
     uint64_t m = 0;
     for (int i = 0; i < 64; i++)
-        m |= (uint64_t)(q[i] == k->d || q[i] == '"' || q[i] <= 13) << i;
+        m |= (uint64_t)(q[i] == k->d || q[i] == '"' || q[i] <= 13 || q[i] >= 0x80) << i;
     return m;
 #endif
 }
@@ -341,7 +348,7 @@ static inline uint64_t tail_mask(unsigned char delim, const unsigned char *q, si
 {
     uint64_t m = 0;
     for (size_t i = 0; i < n; i++)
-        m |= (uint64_t)(q[i] == delim || q[i] == '"' || q[i] <= 13) << i;
+        m |= (uint64_t)(q[i] == delim || q[i] == '"' || q[i] <= 13 || q[i] >= 0x80) << i;
     return m;
 }
 
@@ -354,10 +361,10 @@ static inline __attribute__((target("avx2"))) uint64_t block_mask_avx2(const vco
     __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + 32));
     __m256i x0 = _mm256_or_si256(
         _mm256_or_si256(_mm256_cmpeq_epi8(v0, k->d2), _mm256_cmpeq_epi8(v0, k->qu2)),
-        _mm256_cmpeq_epi8(_mm256_min_epu8(v0, k->low2), v0));
+        _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v0, k->low2), v0), v0));
     __m256i x1 = _mm256_or_si256(
         _mm256_or_si256(_mm256_cmpeq_epi8(v1, k->d2), _mm256_cmpeq_epi8(v1, k->qu2)),
-        _mm256_cmpeq_epi8(_mm256_min_epu8(v1, k->low2), v1));
+        _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v1, k->low2), v1), v1));
     return (uint64_t)(uint32_t)_mm256_movemask_epi8(x0) |
            (uint64_t)(uint32_t)_mm256_movemask_epi8(x1) << 32;
 }
@@ -425,8 +432,14 @@ static inline __attribute__((always_inline)) uint64_t load_block(reid_scanner *s
 static __attribute__((noinline)) int unescape_fields(reid_scanner *s, size_t n)
 {
     size_t need = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s->len[i] & ESCAPED) need += s->len[i] & ~ESCAPED;
+    for (size_t i = 0; i < n; i++) {
+        if (!(s->len[i] & ESCAPED)) continue;
+        if (s->keep && (i >= s->nkeep || !s->keep[i])) { /* not read: left as it is */
+            s->len[i] &= ~ESCAPED;
+            continue;
+        }
+        need += s->len[i] & ~ESCAPED;
+    }
     if (need > s->unesc_cap) { /* once: the pointers below stay valid */
         size_t cap = s->unesc_cap ? s->unesc_cap : 256;
         while (cap < need)
@@ -489,7 +502,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
     size_t *lp = s->len;
     s->unesc_len = 0; /* until the end: 1 if a field is to be unescaped */
     const unsigned char *start, *stop;
-    unsigned c;
+    unsigned c, hi = 0; /* hi: the bytes stopped at, or-ed (0x80: one was not ASCII) */
     /* a blank line (or spaces first, below): the general scanner */
     if (*q == '\r' || *q == '\n' || lim == 0) goto out;
     for (;;) {
@@ -501,6 +514,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
                 NEXT_STOP(stop);
                 c = *stop;
                 if (c == d) break;
+                hi |= c;
                 if (s->cls[c] != C_TEXT) goto plain_last; /* CR, LF, or to the general scanner */
             }
             /* the common case: an unquoted field ended by a delimiter */
@@ -522,6 +536,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
             NEXT_STOP(stop); /* the opening quote */
             for (;;) {
                 NEXT_STOP(stop);
+                hi |= *stop;
                 c = s->cls[*stop];
                 if (c == C_QUOTE) {
                     if (stop + 1 == e) goto out;
@@ -560,6 +575,7 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
             q = stop + 1 + (stop[1] == '\n');
         }
         s->nfields = (size_t)(pp - s->ptr);
+        s->ascii = !(hi & 0x80);
         if (s->unesc_len && unescape_fields(s, s->nfields) != 0) goto out;
         s->breaks = 1;
         *next = (const char *)q;

@@ -45,7 +45,8 @@ typedef struct reid_scanner {
     /*
      * The block path's cache: bit i of bmask is set when blk[i] may be special
      * (delimiter, quote, or a byte <= 13: CR, LF, NUL and a few that are only
-     * text), for blk + i < blk_end. The bytes under it must not change while it
+     * text; or a byte >= 0x80, text that tells the record is not all ASCII), for
+     * blk + i < blk_end. The bytes under it must not change while it
      * is kept: reid_scanner_forget() before scanning a new buffer.
      */
     const unsigned char *blk, *blk_end;
@@ -60,10 +61,17 @@ typedef struct reid_scanner {
     char *unesc; /* storage for quoted fields that held "" */
     size_t unesc_len, unesc_cap;
     uint64_t breaks; /* line breaks (CR, LF, CRLF = 1) consumed by the last call */
+    int ascii;       /* the last record's bytes are all ASCII (1), or not known to be (0) */
+    const unsigned char *keep; /* fields read by the caller (NULL = all): only they are */
+    size_t nkeep;              /* unescaped by the block path */
 } reid_scanner;
 
 void reid_scanner_init(reid_scanner *s, unsigned char delim, size_t max_field, size_t max_fields);
 void reid_scanner_free(reid_scanner *s);
+
+/* Only fields i < n with keep[i] are read by the caller (NULL: all): the block path leaves the
+ * others' "" escapes as they are. keep must outlive the scanner. */
+void reid_scanner_keep(reid_scanner *s, const unsigned char *keep, size_t n);
 
 /* Drop what the scanner remembers of the bytes it read: call before each new buffer (the same
  * addresses may hold other bytes). */

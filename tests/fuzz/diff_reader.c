@@ -34,7 +34,8 @@ static uint64_t rnd(void)
 static const char *const atoms[] = {
     "a", "bc", "SW1A 1AA", " ", "\t", ",", ";", "|", "\"", "\"\"", "\n", "\r\n", "\r", "\"x,y\"",
     "\"q\"\"q\"", "\"line\nbreak\"", "  \"sp\"  ", "\"a\" b", "x\"y", "42", "\xC3\xA9", "\"\r\"",
-    "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end",
+    "\"\r\n\"", ",,", "\n\n", " \n", "\"\"\"\"", "\"end", "\xFF", "\"\xE2\x82\xAC 5\"",
+    "caf\xC3\xA9 au lait, long enough to cross a block", "\"\xC3\"\"\"",
     /* long runs, so the 16-byte vector loops meet every special byte at every offset */
     "abcdefghijklmnopqrstuvwxyz0123456789", "0123456789abcdef", "0123456789abcde",
     "\"a long quoted field, with a comma; a semicolon | a pipe\"",

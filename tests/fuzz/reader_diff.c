@@ -11,6 +11,7 @@ typedef struct trace {
     char *buf; /* every record serialised: line, nfields, then each field's length and bytes */
     size_t len, cap;
     int fail;
+    int lied; /* a record said all its bytes were ASCII, and one was not */
 } trace;
 
 static void put(trace *t, const void *p, size_t n)
@@ -40,6 +41,8 @@ static int on_row(void *user, const reid_row *row)
     for (size_t i = 0; i < row->nfields; i++) {
         put(t, &row->len[i], sizeof row->len[i]);
         if (row->len[i]) put(t, row->ptr[i], row->len[i]);
+        for (size_t k = 0; row->ascii && k < row->len[i]; k++)
+            t->lied |= (unsigned char)row->ptr[i][k] >= 0x80;
     }
     return 0;
 }
@@ -90,6 +93,9 @@ int reader_diff(const char *data, size_t len, int delim, int strict, size_t max_
     int differ = 0;
     if (a.fail || b.fail) {
         snprintf(why, whycap, "out of memory");
+        differ = 1;
+    } else if (a.lied || b.lied) {
+        snprintf(why, whycap, "a record with a byte >= 0x80 was said to be all ASCII");
         differ = 1;
     } else if (ea.status != eb.status || ea.line != eb.line || ea.column != eb.column ||
                strcmp(ea.msg, eb.msg) != 0) {
