@@ -1,6 +1,8 @@
 /* analysis.c - one input's life: header, QI choice, per-row normalisation and counting. */
 #include "analysis.h"
 
+#include "bigmem.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -92,8 +94,8 @@ void reid_analysis_free(reid_analysis *a)
     free(a->dicts);
     free(a->types);
     free(a->hist);
-    free(a->fk);
-    free(a->Fk);
+    reid_big_free(a->fk, a->fk_bytes);
+    reid_big_free(a->Fk, a->fk_bytes);
     free(a->fk_hist);
     reid_suda2_result_free(&a->suda2);
     reid_subsets_free(&a->subsets);
@@ -808,8 +810,8 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
         return a->err.status;
     }
     a->sum.skipped_rows = a->skipped;
-    free(a->fk);
-    free(a->Fk);
+    reid_big_free(a->fk, a->fk_bytes);
+    reid_big_free(a->Fk, a->fk_bytes);
     free(a->fk_hist);
     a->fk = a->Fk = NULL;
     a->fk_hist = NULL;
@@ -817,8 +819,10 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
     if (a->cfg->missing_any) {
         /* the population models below keep the exact-match histogram (docs/missing-wildcard.md) */
         uint64_t u = a->table.nclasses ? a->table.nclasses : 1;
-        a->fk = malloc(u * sizeof *a->fk);
-        if (a->weighted) a->Fk = malloc(u * sizeof *a->Fk);
+        /* huge pages: an array per class is tens of MB, and 4 KiB pages cost a fault each */
+        a->fk_bytes = u * sizeof *a->fk;
+        a->fk = reid_big_alloc(a->fk_bytes);
+        if (a->weighted) a->Fk = reid_big_alloc(a->fk_bytes);
         if (!a->fk || (a->weighted && !a->Fk) ||
             reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk, a->threads) != 0 ||
             reid_metrics_wildcard(&a->table, a->fk, a->cfg->k, &a->sum, &a->fk_hist,

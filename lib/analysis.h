@@ -94,6 +94,7 @@ struct reid_analysis {
     size_t nhist;
     double *fk;             /* "matches_any": per class, the wildcard frequencies (wildcard.h) */
     double *Fk;             /* ... and weighted ones (with weights only) */
+    size_t fk_bytes;        /* the size of fk and of Fk (reid_big_alloc) */
     reid_fk_entry *fk_hist; /* ... and the histogram of fk */
     size_t nfk_hist;
     reid_sens *sens; /* the sensitive columns, in the order given */

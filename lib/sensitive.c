@@ -1,6 +1,8 @@
 /* sensitive.c - disclosure measures of a sensitive column from the pair tables (sensitive.h). */
 #include "sensitive.h"
 
+#include "bigmem.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -122,8 +124,11 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
     d->classes = classes;
     d->pairs = pairs;
     d->sm = sm;
-    d->start = calloc(U + 1, sizeof *d->start);
-    d->order = malloc((NP ? NP : 1) * sizeof *d->order);
+    /* huge pages (bigmem.h): an array per class is tens of MB, and 4 KiB pages cost a fault each */
+    d->start_bytes = (size_t)(U + 1) * sizeof *d->start;
+    d->order_bytes = (size_t)(NP ? NP : 1) * sizeof *d->order;
+    d->start = reid_big_alloc(d->start_bytes);
+    d->order = reid_big_alloc(d->order_bytes);
     if (!d->start || !d->order) goto fail;
     /* each pair's class: the first of its two ids */
     if (pairs->q != 2) goto fail;
@@ -152,8 +157,8 @@ fail:
 
 void reid_sensitive_dist_free(reid_sensitive_dist *d)
 {
-    free(d->start);
-    free(d->order);
+    reid_big_free(d->start, d->start_bytes);
+    reid_big_free(d->order, d->order_bytes);
     memset(d, 0, sizeof *d);
 }
 

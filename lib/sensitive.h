@@ -43,8 +43,9 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
 typedef struct reid_sensitive_dist {
     const reid_classtable *classes, *pairs;
     unsigned sm;
-    uint32_t *start; /* [U + 1] */
-    uint32_t *order; /* [pairs] */
+    uint32_t *start;                 /* [U + 1] */
+    uint32_t *order;                 /* [pairs] */
+    size_t start_bytes, order_bytes; /* their sizes (reid_big_alloc) */
     size_t maxent;
 } reid_sensitive_dist;
 
