@@ -818,15 +818,30 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
     a->nfk_hist = 0;
     if (a->cfg->missing_any) {
         /* the population models below keep the exact-match histogram (docs/missing-wildcard.md) */
-        uint64_t u = a->table.nclasses ? a->table.nclasses : 1;
-        /* huge pages: an array per class is tens of MB, and 4 KiB pages cost a fault each */
-        a->fk_bytes = u * sizeof *a->fk;
-        a->fk = reid_big_alloc(a->fk_bytes);
-        if (a->weighted) a->Fk = reid_big_alloc(a->fk_bytes);
-        if (!a->fk || (a->weighted && !a->Fk) ||
-            reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk, a->threads) != 0 ||
-            reid_metrics_wildcard(&a->table, a->fk, a->cfg->k, &a->sum, &a->fk_hist,
-                                  &a->nfk_hist) != 0) {
+        int rc;
+        if (a->weighted) {
+            /* the individual risks need each class's fk and Fk: arrays, in huge pages (an array
+             * per class is tens of MB, and 4 KiB pages cost a fault each) */
+            uint64_t u = a->table.nclasses ? a->table.nclasses : 1;
+            a->fk_bytes = u * sizeof *a->fk;
+            a->fk = reid_big_alloc(a->fk_bytes);
+            a->Fk = reid_big_alloc(a->fk_bytes);
+            rc =
+                !a->fk || !a->Fk ||
+                reid_wildcard_fk(&a->table, a->cfg->missing_alpha, a->fk, a->Fk, a->threads) != 0 ||
+                reid_metrics_wildcard(&a->table, a->fk, a->cfg->k, &a->sum, &a->fk_hist,
+                                      &a->nfk_hist) != 0;
+        } else {
+            /* only the figures: the distinct fk values gathered, no array per class */
+            reid_fk_agg g = {0};
+            rc = reid_wildcard_fk_agg(&a->table, a->cfg->missing_alpha, &g, a->threads) != 0;
+            if (rc)
+                reid_fk_agg_free(&g);
+            else
+                rc = reid_metrics_wildcard_agg(&a->table, &g, a->cfg->k, &a->sum, &a->fk_hist,
+                                               &a->nfk_hist) != 0;
+        }
+        if (rc) {
             nomem(a);
             return a->err.status;
         }

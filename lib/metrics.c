@@ -117,21 +117,8 @@ oom:
 
 /* Distinct fk values are few (they are sums of class sizes), classes are many: the histogram is
  * built by hashing each class's fk (its bit pattern: fk >= 1, so equal values have equal bits)
- * into a small table of distinct values, and only those are sorted. O(u) instead of a sort of u. */
-typedef struct fk_agg {
-    uint64_t *slots; /* 0 = empty, else entry index + 1 */
-    size_t mask;
-    reid_fk_entry *e;
-    size_t n, cap;
-} fk_agg;
-
-static uint64_t fk_bits(double x)
-{
-    uint64_t b;
-    memcpy(&b, &x, sizeof b);
-    return b;
-}
-
+ * into a small table of distinct values (reid_fk_agg, metrics.h), and only those are sorted.
+ * O(u) instead of a sort of u. */
 static size_t fk_slot(uint64_t bits, size_t mask)
 {
     bits ^= bits >> 33;
@@ -140,7 +127,7 @@ static size_t fk_slot(uint64_t bits, size_t mask)
     return (size_t)bits & mask;
 }
 
-static int fk_agg_grow(fk_agg *g)
+static int fk_agg_grow(reid_fk_agg *g)
 {
     size_t ncap = g->cap ? 2 * g->cap : 64;
     reid_fk_entry *e = realloc(g->e, ncap * sizeof *e);
@@ -154,7 +141,7 @@ static int fk_agg_grow(fk_agg *g)
     g->slots = sl;
     g->mask = nslots - 1;
     for (size_t i = 0; i < g->n; i++) {
-        size_t p = fk_slot(fk_bits(g->e[i].fk), g->mask);
+        size_t p = fk_slot(reid_fk_bits(g->e[i].fk), g->mask);
         while (g->slots[p])
             p = (p + 1) & g->mask;
         g->slots[p] = i + 1;
@@ -162,27 +149,46 @@ static int fk_agg_grow(fk_agg *g)
     return 0;
 }
 
-/* Add a class of f records with fk = x (bits b); its entry's index in *at. -1 when out of
- * memory. */
-static int fk_agg_add(fk_agg *g, double x, uint64_t b, uint64_t f, size_t *at)
+void reid_fk_agg_add_slow(reid_fk_agg *g, double x, uint64_t b, uint64_t patterns, uint64_t f)
 {
-    if (g->n == g->cap && fk_agg_grow(g) != 0) return -1;
+    if (g->oom) return;
+    if (g->n == g->cap && fk_agg_grow(g) != 0) {
+        g->oom = 1;
+        return;
+    }
     size_t p = fk_slot(b, g->mask);
     for (;; p = (p + 1) & g->mask) {
         uint64_t s = g->slots[p];
         if (!s) break;
         reid_fk_entry *e = &g->e[s - 1];
-        if (fk_bits(e->fk) == b) {
-            e->patterns++;
+        if (reid_fk_bits(e->fk) == b) {
+            e->patterns += patterns;
             e->records += f;
-            *at = s - 1;
-            return 0;
+            g->last = s - 1;
+            g->last_bits = b;
+            return;
         }
     }
-    g->e[g->n] = (reid_fk_entry){x, 1, f};
-    *at = g->n;
+    g->e[g->n] = (reid_fk_entry){x, patterns, f};
+    g->last = g->n;
+    g->last_bits = b;
     g->slots[p] = ++g->n;
-    return 0;
+}
+
+int reid_fk_agg_merge(reid_fk_agg *dst, const reid_fk_agg *src)
+{
+    for (size_t i = 0; i < src->n && !dst->oom; i++) {
+        const reid_fk_entry *e = &src->e[i];
+        reid_fk_agg_add_slow(dst, e->fk, reid_fk_bits(e->fk), e->patterns, e->records);
+    }
+    return dst->oom || src->oom ? -1 : 0;
+}
+
+void reid_fk_agg_free(reid_fk_agg *g)
+{
+    free(g->slots);
+    free(g->e);
+    memset(g, 0, sizeof *g);
 }
 
 static int cmp_fk(const void *a, const void *b)
@@ -194,37 +200,33 @@ static int cmp_fk(const void *a, const void *b)
 int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k, reid_summary *s,
                           reid_fk_entry **hist, size_t *nhist)
 {
-    uint64_t u = t->nclasses;
-    fk_agg g = {0};
+    /* one pass over the classes only gathers the distinct fk values (a run of classes with the
+     * same value, the common case of unmatched unique classes, skips the hash); every figure is
+     * then read from those few values */
+    reid_fk_agg g = {0};
+    for (uint64_t c = 0; c < t->nclasses; c++)
+        reid_fk_agg_add(&g, fk[c], t->sizes[c]);
+    return reid_metrics_wildcard_agg(t, &g, k, s, hist, nhist);
+}
+
+int reid_metrics_wildcard_agg(const reid_classtable *t, reid_fk_agg *g, uint64_t k, reid_summary *s,
+                              reid_fk_entry **hist, size_t *nhist)
+{
     double n = (double)t->records, kd = (double)k;
     double sum_fk = 0, sum_inv = 0;
+    if (g->oom) {
+        reid_fk_agg_free(g);
+        return -1;
+    }
     s->uniques = 0;
     s->records_at_risk = 0;
     memset(s->bucket_classes, 0, sizeof s->bucket_classes);
     memset(s->bucket_records, 0, sizeof s->bucket_records);
-    /* one pass over the classes only gathers the distinct fk values (a run of classes with the
-     * same value, the common case of unmatched unique classes, skips the hash); every figure is
-     * then read from those few values */
-    size_t last = SIZE_MAX;
-    uint64_t last_bits = 0;
-    for (uint64_t c = 0; c < u; c++) {
-        uint64_t f = t->sizes[c], b = fk_bits(fk[c]);
-        if (last != SIZE_MAX && b == last_bits) {
-            g.e[last].patterns++;
-            g.e[last].records += f;
-            continue;
-        }
-        if (fk_agg_add(&g, fk[c], b, f, &last) != 0) {
-            free(g.slots);
-            free(g.e);
-            return -1;
-        }
-        last_bits = b;
-    }
-    free(g.slots);
-    reid_fk_entry *h = g.e ? g.e : malloc(sizeof *h);
+    free(g->slots);
+    reid_fk_entry *h = g->e ? g->e : malloc(sizeof *h);
+    size_t m = g->n;
+    memset(g, 0, sizeof *g); /* its entries are the histogram now */
     if (!h) return -1;
-    size_t m = g.n;
     if (m) qsort(h, m, sizeof *h, cmp_fk);
     for (size_t i = 0; i < m; i++) {
         const reid_fk_entry *e = &h[i];

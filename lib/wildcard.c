@@ -3,6 +3,7 @@
 #include "wildcard.h"
 
 #include "bigmem.h"
+#include "metrics.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -201,6 +202,7 @@ typedef struct wc_job {
     const unsigned char *S;
     size_t base; /* the group's first pattern */
     double *fk, *Fk;
+    reid_fk_agg *agg; /* instead of fk (no Fk): the last group's values gathered here */
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
     const dense *dx; /* the group's direct-address index, or NULL: pm */
@@ -226,6 +228,10 @@ static inline void complete_update(const wc_job *j, uint32_t c, int64_t k, uint6
         double f0 = (double)t->sizes[c];
         v = f0 + j->alpha * v;
         V = (t->wsum ? t->wsum[c] : f0) + j->alpha * V;
+    }
+    if (j->agg) { /* one group, so first and last: v is the class's final fk */
+        reid_fk_agg_add(j->agg, v, t->sizes[c]);
+        return;
     }
     j->fk[c] = v;
     if (j->Fk) j->Fk[c] = V;
@@ -335,8 +341,11 @@ static int cmp_dent(const void *a, const void *b)
     return r ? r : (x->cls > y->cls) - (x->cls < y->cls);
 }
 
-int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk,
-                     unsigned threads)
+/* fk and Fk as reid_wildcard_fk, or, with agg (fk and Fk NULL), every class's fk gathered in agg
+ * without an array; 1 (and nothing done) when that needs an array: more than one mask group,
+ * whose sums a complete class carries from one to the next. */
+static int wildcard(const reid_classtable *t, double alpha, double *fk, double *Fk,
+                    reid_fk_agg *agg, unsigned threads)
 {
     const unsigned q = t->q;
     const uint64_t n = t->nclasses;
@@ -364,6 +373,8 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     pmap pm = {0};
     uint64_t *bf2 = NULL; /* the second thread's matches per pattern */
     double *bF2 = NULL;
+    double *dfk = NULL, *dFk = NULL; /* D: the alpha-weighted sums over compatible D */
+    reid_fk_agg agg2 = {0};          /* the second thread's values, with agg */
     pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
     int rc = -1;
     if (!u || !pm.buf) goto out;
@@ -388,8 +399,6 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             nc++;
             continue;
         }
-        fk[c] = 0; /* the alpha-weighted sums, first */
-        if (Fk) Fk[c] = 0;
         if (miss == q) {
             z = (int64_t)c;
             continue;
@@ -418,7 +427,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
     bf = calloc(nd ? nd : 1, sizeof *bf);
     bF = calloc(nd ? nd : 1, sizeof *bF);
     gstart = malloc((nd + 1) * sizeof *gstart);
-    if (!dl || !bf || !bF || !gstart) goto out;
+    dfk = calloc(nd ? nd : 1, sizeof *dfk);
+    dFk = calloc(nd ? nd : 1, sizeof *dFk);
+    if (!dl || !bf || !bF || !gstart || !dfk || !dFk) goto out;
     if (nd) qsort(de, nd, sizeof *de, cmp_dent);
     size_t ng = 0;
     for (size_t i = 0; i < nd; i++) {
@@ -426,6 +437,10 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         if (i == 0 || memcmp(de[i].mask, de[i - 1].mask, q) != 0) gstart[ng++] = i;
     }
     gstart[ng] = nd;
+    if (agg && ng >= 2) {
+        rc = 1;
+        goto out;
+    }
 
     /* complete x partly missing: index each mask group by its own columns, look up every
      * complete class' projection. O(q M |C|). */
@@ -434,9 +449,9 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {
-            t,      &pm,    0,           n,    S, gstart[g], fk, Fk, bf, bF, d ? &dx : NULL,
-            dx.pat, g == 0, g + 1 == ng, alpha};
+        wc_job job = {t,      &pm,    0,           n,    S,  gstart[g],
+                      fk,     Fk,     agg,         bf,   bF, d ? &dx : NULL,
+                      dx.pat, g == 0, g + 1 == ng, alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -452,10 +467,12 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
             second.bf = bf2;
             second.bF = bF2; /* not read without weights; its own, so that nothing is shared */
             second.pat = dx.pat2;
+            second.agg = agg ? &agg2 : NULL;
             pthread_t th;
             if (pthread_create(&th, NULL, lookup_thread, &second) == 0) {
                 lookup_range(&job);
                 pthread_join(th, NULL);
+                if (agg && reid_fk_agg_merge(agg, &agg2) != 0) goto out;
                 for (size_t i = gstart[g]; i < gstart[g + 1]; i++) {
                     bf[i] += bf2[i];
                     bf2[i] = 0;
@@ -487,8 +504,8 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
                 const uint32_t *key = reid_classtable_key(t, dl[i]);
                 int64_t k = pmap_find(&pm, t, key, u, proj_hash(t, pm.buf, key, u));
                 if (k < 0) continue;
-                fk[dl[i]] += (double)pm.f[k];
-                if (Fk) Fk[dl[i]] += pm.F[k];
+                dfk[i] += (double)pm.f[k];
+                dFk[i] += pm.F[k];
             }
         }
     }
@@ -498,20 +515,30 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
         double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
         /* freqCalc's single-key rule: the missing records count, times alpha */
         double sum = q == 1 ? (double)fz : 0, Sum = q == 1 ? Fz : 0;
+        if (agg) {
+            reid_fk_agg_add(agg, f0 + alpha * sum, t->sizes[c]);
+            continue;
+        }
         fk[c] = f0 + alpha * sum;
         if (Fk) Fk[c] = F0 + alpha * Sum;
     }
     for (size_t i = 0; i < nd; i++) {
         uint32_t c = dl[i];
         double f0 = (double)t->sizes[c], F0 = t->wsum ? t->wsum[c] : f0;
-        fk[c] = f0 + alpha * (fk[c] + (double)fz) + (double)bf[i];
-        if (Fk) Fk[c] = F0 + alpha * (Fk[c] + Fz) + bF[i];
+        double v = f0 + alpha * (dfk[i] + (double)fz) + (double)bf[i];
+        if (agg) {
+            reid_fk_agg_add(agg, v, t->sizes[c]);
+            continue;
+        }
+        fk[c] = v;
+        if (Fk) Fk[c] = F0 + alpha * (dFk[i] + Fz) + bF[i];
     }
     if (z >= 0) {
-        fk[z] = (double)t->records;
+        if (agg) reid_fk_agg_add(agg, (double)t->records, t->sizes[z]);
+        if (fk) fk[z] = (double)t->records;
         if (Fk) Fk[z] = W;
     }
-    rc = 0;
+    rc = agg && agg->oom ? -1 : 0;
 out:
     free(dl);
     free(de);
@@ -528,5 +555,29 @@ out:
     free(maxid);
     free(bf2);
     free(bF2);
+    free(dfk);
+    free(dFk);
+    reid_fk_agg_free(&agg2);
     return rc;
+}
+
+int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk,
+                     unsigned threads)
+{
+    return wildcard(t, alpha, fk, Fk, NULL, threads);
+}
+
+int reid_wildcard_fk_agg(const reid_classtable *t, double alpha, reid_fk_agg *agg, unsigned threads)
+{
+    int rc = wildcard(t, alpha, NULL, NULL, agg, threads);
+    if (rc != 1) return rc;
+    /* several mask groups: the sums are carried in an array of fk, then gathered */
+    size_t bytes = (t->nclasses ? t->nclasses : 1) * sizeof(double);
+    double *fk = reid_big_alloc(bytes);
+    if (!fk) return -1;
+    rc = wildcard(t, alpha, fk, NULL, NULL, threads);
+    for (uint64_t c = 0; rc == 0 && c < t->nclasses; c++)
+        reid_fk_agg_add(agg, fk[c], t->sizes[c]);
+    reid_big_free(fk, bytes);
+    return rc == 0 && agg->oom ? -1 : rc;
 }

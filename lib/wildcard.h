@@ -32,6 +32,18 @@
 int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double *Fk,
                      unsigned threads);
 
+/*
+ * The same fk of every class of t, gathered in agg (metrics.h: per distinct value, its classes and
+ * records) instead of written to an array of one double per class (8 bytes a class, written and
+ * read once): for the figures and the histogram without weights. With one mask group (a single
+ * column with missing values, or several always missing together), or none, no such array is
+ * made; with more, one is, and gathered. The values are those reid_wildcard_fk gives, bit for
+ * bit. 0, or -1 when out of memory.
+ */
+struct reid_fk_agg;
+int reid_wildcard_fk_agg(const reid_classtable *t, double alpha, struct reid_fk_agg *agg,
+                         unsigned threads);
+
 /* With threads >= 2, no weights (Fk NULL) and at least twice this many complete classes, the
  * complete classes are looked up on two threads; the results are the same (fk of whole numbers
  * and alpha multiples summed per class in the same order). */

@@ -18,6 +18,7 @@
 
 #include "analysis.h"
 #include "classtable.h"
+#include "metrics.h"
 #include "wildcard.h"
 #include "reid.h"
 #include "unit_helpers.h"
@@ -437,8 +438,25 @@ static void test_many(void **state)
                          0);
     }
     brute(&tw, 1, bk, Bk);
+    double *fk = malloc(t->nclasses * sizeof *fk);
+    assert_non_null(fk);
+    assert_int_equal(reid_wildcard_fk(t, 1, fk, NULL, 1), 0);
     for (uint64_t c = 0; c < t->nclasses; c++)
-        assert_true(a->fk[c] == bk[c]);
+        assert_true(fk[c] == bk[c]);
+    /* the analysis gathered its fk without an array: its histogram is that of brute force's */
+    reid_fk_agg g = {0};
+    for (uint64_t c = 0; c < t->nclasses; c++)
+        reid_fk_agg_add(&g, bk[c], t->sizes[c]);
+    reid_summary s;
+    memset(&s, 0, sizeof s);
+    reid_fk_entry *h;
+    size_t nh;
+    assert_int_equal(reid_metrics_wildcard_agg(t, &g, 5, &s, &h, &nh), 0);
+    assert_int_equal(nh, a->nfk_hist);
+    assert_true(nh >= 2); /* the matched classes and the partly missing ones differ */
+    assert_memory_equal(h, a->fk_hist, nh * sizeof *h);
+    free(h);
+    free(fk);
     reid_classtable_free(&tw);
     free(bk);
     free(Bk);
@@ -513,6 +531,79 @@ static void test_tracked_list(void **state)
     free(v);
 }
 
+/* The figures and histogram of one way of computing fk: an array, gathered; or gathered while
+ * computed (reid_wildcard_fk_agg). */
+static void hist_of(const reid_classtable *t, double alpha, unsigned threads, int gathered,
+                    reid_summary *s, reid_fk_entry **h, size_t *nh)
+{
+    reid_fk_agg g = {0};
+    memset(s, 0, sizeof *s);
+    if (gathered) {
+        assert_int_equal(reid_wildcard_fk_agg(t, alpha, &g, threads), 0);
+    } else {
+        double *fk = malloc((t->nclasses ? t->nclasses : 1) * sizeof *fk);
+        assert_non_null(fk);
+        assert_int_equal(reid_wildcard_fk(t, alpha, fk, NULL, threads), 0);
+        for (uint64_t c = 0; c < t->nclasses; c++)
+            reid_fk_agg_add(&g, fk[c], t->sizes[c]);
+        free(fk);
+    }
+    assert_int_equal(reid_metrics_wildcard_agg(t, &g, 3, s, h, nh), 0);
+}
+
+/* fk gathered while it is computed, without an array per class, gives the histogram and figures
+ * of the array, bit for bit: one mask group (the array is never made), several (it is), no
+ * missing value, the all-missing class; one and two threads; alpha 1, 0.5 and 0. */
+static void test_gathered_equals_array(void **state)
+{
+    (void)state;
+    const unsigned q = 3;
+    const size_t nrec = 3 * REID_WILDCARD_MIN_PER_THREAD;
+    uint32_t *v = malloc(nrec * q * sizeof *v);
+    assert_non_null(v);
+    for (int shape = 0; shape < 4; shape++) {
+        /* 0: only column 0 missing (one group); 1: any column (several); 2: none; 3: as 0 and
+         * one record missing everywhere */
+        uint64_t seed = 4242 + (uint64_t)shape;
+        for (size_t i = 0; i < nrec * q; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned r = (unsigned)(seed >> 33);
+            int may_miss = shape == 1 || ((shape == 0 || shape == 3) && i % q == 0);
+            v[i] = may_miss && r % 100 < 5 ? 0 : 1 + (r / 100) % (i % q == 0 ? 3000 : 30);
+        }
+        if (shape == 3)
+            for (unsigned j = 0; j < q; j++)
+                v[(nrec / 3) * q + j] = 0;
+        reid_classtable t;
+        fill(&t, q, nrec, v, NULL);
+        for (unsigned threads = 1; threads <= 2; threads++)
+            for (int k = 0; k < 3; k++) {
+                double alpha = k == 0 ? 1 : k == 1 ? 0.5 : 0;
+                reid_summary a, b;
+                reid_fk_entry *ha, *hb;
+                size_t na, nb;
+                hist_of(&t, alpha, threads, 0, &a, &ha, &na);
+                hist_of(&t, alpha, threads, 1, &b, &hb, &nb);
+                assert_int_equal(na, nb);
+                assert_true(na >= (shape == 2 ? 1u : 3u));
+                assert_memory_equal(ha, hb, na * sizeof *ha);
+                assert_int_equal(a.uniques, b.uniques);
+                assert_int_equal(a.records_at_risk, b.records_at_risk);
+                assert_int_equal(a.min_size, b.min_size);
+                assert_int_equal(a.max_size, b.max_size);
+                assert_true(a.mean_size == b.mean_size);
+                assert_true(a.prosecutor_average == b.prosecutor_average);
+                assert_true(a.prosecutor_highest == b.prosecutor_highest);
+                assert_memory_equal(a.bucket_classes, b.bucket_classes, sizeof a.bucket_classes);
+                assert_memory_equal(a.bucket_records, b.bucket_records, sizeof a.bucket_records);
+                free(ha);
+                free(hb);
+            }
+        reid_classtable_free(&t);
+    }
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_api_figures),
         cmocka_unit_test(test_api_merge),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_gathered_equals_array),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
