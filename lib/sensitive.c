@@ -99,6 +99,41 @@ static int cmp_desc(const void *x, const void *y)
     return a > b ? -1 : a < b;
 }
 
+/* Most classes have a handful of values: an insertion sort for those, qsort for the rest (the
+ * keys sorted are whole numbers, so the order is the same either way; ties are equal counts). */
+#define SMALL_SORT 16
+
+static void sort_desc(uint64_t *r, size_t k)
+{
+    if (k > SMALL_SORT) {
+        qsort(r, k, sizeof *r, cmp_desc);
+        return;
+    }
+    for (size_t i = 1; i < k; i++) {
+        uint64_t v = r[i];
+        size_t j = i;
+        for (; j > 0 && r[j - 1] < v; j--)
+            r[j] = r[j - 1];
+        r[j] = v;
+    }
+}
+
+/* The ranks of one class's values are distinct. */
+static void sort_rank(rankcount *a, size_t k)
+{
+    if (k > SMALL_SORT) {
+        qsort(a, k, sizeof *a, cmp_rank);
+        return;
+    }
+    for (size_t i = 1; i < k; i++) {
+        rankcount v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1].rank > v.rank; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
 /* sum over i in [a, b) of |Q - Pc[i]|, Pc non-decreasing, S[i] = Pc[0] + ... + Pc[i-1] */
 static double segment(const double *Pc, const double *S, size_t a, size_t b, double Q)
 {
@@ -267,12 +302,12 @@ static void measure_range(sens_part *o)
             hom_classes++;
             hom_records += f;
         }
-        qsort(r, k, sizeof *r, cmp_desc);
+        sort_desc(r, k);
         uint64_t l = reid_sensitive_recursive_l(r, k, x->c);
         if (l < rec_l) rec_l = l;
         double tE;
         if (numeric) {
-            qsort(rcs, k, sizeof *rcs, cmp_rank);
+            sort_rank(rcs, k);
             double sum = 0;
             uint64_t cum = 0;
             size_t a = 0;
