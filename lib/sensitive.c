@@ -150,66 +150,109 @@ static double segment(const double *Pc, const double *S, size_t a, size_t b, dou
     return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
 }
 
+/* Bits of a class index sorted per pass of the radix sort. */
+#define DIST_RADIX_BITS 11
+
 int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
                              const reid_classtable *pairs)
 {
     const uint64_t U = classes->nclasses, NP = pairs->nclasses;
     memset(d, 0, sizeof *d);
-    if (sm >= classes->ns || NP > UINT32_MAX) return -1;
+    if (sm >= classes->ns || NP > UINT32_MAX || U > UINT32_MAX || pairs->q != 2) return -1;
     d->classes = classes;
     d->pairs = pairs;
     d->sm = sm;
-    /* huge pages (bigmem.h): an array per class is tens of MB, and 4 KiB pages cost a fault each */
-    d->start_bytes = (size_t)(U + 1) * sizeof *d->start;
+    d->np = NP;
+    /* the pairs sorted by their class (the first of their two ids) with a stable LSD radix sort,
+     * so that a class's pairs stay in pair order: a few sequential passes over the pairs, and
+     * nothing of the size of the class table (huge pages, bigmem.h) */
+    d->cls_bytes = (size_t)(NP ? NP : 1) * sizeof *d->cls;
     d->order_bytes = (size_t)(NP ? NP : 1) * sizeof *d->order;
-    d->start = reid_big_alloc(d->start_bytes);
+    d->cls = reid_big_alloc(d->cls_bytes);
     d->order = reid_big_alloc(d->order_bytes);
-    if (!d->start || !d->order) goto fail;
-    /* each pair's class: the first of its two ids */
-    if (pairs->q != 2) goto fail;
-    for (uint64_t i = 0; i < NP; i++) {
-        uint32_t ci = reid_classtable_key(pairs, i)[0];
-        if (ci >= U) goto fail; /* cannot happen */
-        d->start[ci]++;
+    uint32_t *tc = reid_big_alloc(d->cls_bytes), *to = reid_big_alloc(d->order_bytes);
+    size_t *hist = malloc(((size_t)1 << DIST_RADIX_BITS) * sizeof *hist);
+    int rc = d->cls && d->order && tc && to && hist ? 0 : -1;
+    unsigned bits = 0;
+    while (bits < 32 && (U - 1) >> bits && U > 1)
+        bits++;
+    unsigned passes = (bits + DIST_RADIX_BITS - 1) / DIST_RADIX_BITS;
+    /* the passes alternate between the two buffers; start so that the last lands in d's */
+    uint32_t *ac = passes % 2 ? tc : d->cls, *ao = passes % 2 ? to : d->order;
+    uint32_t *bc = passes % 2 ? d->cls : tc, *bo = passes % 2 ? d->order : to;
+    for (uint64_t i = 0; rc == 0 && i < NP; i++) {
+        ac[i] = reid_classtable_key(pairs, i)[0];
+        ao[i] = (uint32_t)i;
+        if (ac[i] >= U) rc = -1; /* cannot happen */
     }
-    /* start[ci]: the end of class ci's pairs; then a stable counting sort, filled from the back,
-     * turns it into their start */
+    for (unsigned p = 0; rc == 0 && p < passes; p++) {
+        const unsigned shift = p * DIST_RADIX_BITS;
+        const size_t B = (size_t)1 << DIST_RADIX_BITS;
+        memset(hist, 0, B * sizeof *hist);
+        for (uint64_t i = 0; i < NP; i++)
+            hist[(ac[i] >> shift) & (B - 1)]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < B; b++) {
+            size_t n = hist[b];
+            hist[b] = sum;
+            sum += n;
+        }
+        for (uint64_t i = 0; i < NP; i++) {
+            size_t at = hist[(ac[i] >> shift) & (B - 1)]++;
+            bc[at] = ac[i];
+            bo[at] = ao[i];
+        }
+        uint32_t *x = ac;
+        ac = bc, bc = x;
+        x = ao;
+        ao = bo, bo = x;
+    }
+    /* maxent: the most pairs of one class, plus its first value */
     d->maxent = 1;
-    uint32_t end = 0;
-    for (uint64_t ci = 0; ci < U; ci++) {
-        if ((size_t)d->start[ci] + 1 > d->maxent) d->maxent = (size_t)d->start[ci] + 1;
-        end += d->start[ci];
-        d->start[ci] = end;
+    for (uint64_t i = 0, run = 0; rc == 0 && i < NP; i++) {
+        run = i && d->cls[i] == d->cls[i - 1] ? run + 1 : 1;
+        if (run + 1 > d->maxent) d->maxent = run + 1;
     }
-    d->start[U] = (uint32_t)NP;
-    for (uint64_t i = NP; i-- > 0;)
-        d->order[--d->start[reid_classtable_key(pairs, i)[0]]] = (uint32_t)i;
-    return 0;
-fail:
-    reid_sensitive_dist_free(d);
-    return -1;
+    reid_big_free(tc, d->cls_bytes);
+    reid_big_free(to, d->order_bytes);
+    free(hist);
+    if (rc != 0) reid_sensitive_dist_free(d);
+    return rc;
 }
 
 void reid_sensitive_dist_free(reid_sensitive_dist *d)
 {
-    reid_big_free(d->start, d->start_bytes);
+    reid_big_free(d->cls, d->cls_bytes);
     reid_big_free(d->order, d->order_bytes);
     memset(d, 0, sizeof *d);
 }
 
-size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint32_t *ids,
-                                 uint64_t *counts)
+size_t reid_sensitive_dist_seek(const reid_sensitive_dist *d, uint64_t ci)
+{
+    size_t lo = 0, hi = d->np; /* the first pair of a class >= ci */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->cls[mid] < ci)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t reid_sensitive_dist_next(const reid_sensitive_dist *d, uint64_t ci, size_t *cur,
+                                uint32_t *ids, uint64_t *counts)
 {
     const reid_classtable *pairs = d->pairs;
-    const uint32_t a = d->start[ci], b = d->start[ci + 1];
     uint64_t rest = 0;
-    size_t k = 1;
-    for (uint32_t e = a; e < b; e++) {
+    size_t k = 1, e = *cur;
+    for (; e < d->np && d->cls[e] == ci; e++) {
         uint32_t i = d->order[e];
         ids[k] = reid_classtable_key(pairs, i)[pairs->q - 1];
         counts[k] = pairs->sizes[i];
         rest += counts[k++];
     }
+    *cur = e;
     /* the first value: the records no pair holds (at least its first record's) */
     uint64_t size = d->classes->sizes[ci];
     ids[0] = d->classes->sfirst[ci * d->classes->ns + d->sm];
@@ -218,6 +261,13 @@ size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint
     memmove(ids, ids + 1, (k - 1) * sizeof *ids); /* cannot happen: keep the counts exact anyway */
     memmove(counts, counts + 1, (k - 1) * sizeof *counts);
     return k - 1;
+}
+
+size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint32_t *ids,
+                                 uint64_t *counts)
+{
+    size_t cur = reid_sensitive_dist_seek(d, ci);
+    return reid_sensitive_dist_next(d, ci, &cur, ids, counts);
 }
 
 /* What the measures read, shared by the threads that take a range of classes each. */
@@ -259,11 +309,12 @@ static void measure_range(sens_part *o)
     uint64_t l_distinct = UINT64_MAX, rec_l = UINT64_MAX, hom_classes = 0, hom_records = 0;
     double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
     int enhanced_none = 0;
+    size_t cur = reid_sensitive_dist_seek(x->dist, o->lo);
     for (uint64_t ci = o->lo; ci < o->hi; ci++) {
         const uint64_t f = classes->sizes[ci];
         const double nE = (double)f;
         double H = 0, tsum = 0, psum = 0;
-        const uint64_t k = reid_sensitive_dist_class(x->dist, ci, eid, ecnt); /* distinct values */
+        const uint64_t k = reid_sensitive_dist_next(x->dist, ci, &cur, eid, ecnt); /* distinct */
         /* A class with one value v (most classes, when most are unique) contributes exactly what
          * the first such class with v did: its share of v is 1 whatever its size, so every
          * measure below takes the same value (an entropy of 0, recursive l of 1, the same
@@ -375,8 +426,9 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
         ecnt = malloc(dist.maxent * sizeof *ecnt);
         if (!eid || !ecnt) goto done;
     }
+    size_t cur = 0;
     for (uint64_t ci = 0; !value_counts && ci < U; ci++) {
-        size_t k = reid_sensitive_dist_class(&dist, ci, eid, ecnt);
+        size_t k = reid_sensitive_dist_next(&dist, ci, &cur, eid, ecnt);
         for (size_t e = 0; e < k; e++) {
             if (eid[e] >= V) goto done; /* cannot happen */
             gcount[eid[e]] += ecnt[e];

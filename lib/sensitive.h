@@ -37,19 +37,21 @@ int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
 
 /*
  * The exact distribution of sensitive column sm in each class, grouped from the pair table: the
- * pairs of class ci are order[start[ci] .. start[ci + 1]), in pair order. maxent: the most values
- * of a class, plus one.
+ * pairs sorted by class (a stable radix sort, so a class's pairs keep their pair order), cls[e]
+ * the class of the e-th, order[e] its index in the pair table. maxent: the most values of a
+ * class, plus one. 8 bytes per pair; nothing per class.
  */
 typedef struct reid_sensitive_dist {
     const reid_classtable *classes, *pairs;
     unsigned sm;
-    uint32_t *start;                 /* [U + 1] */
-    uint32_t *order;                 /* [pairs] */
-    size_t start_bytes, order_bytes; /* their sizes (reid_big_alloc) */
+    uint32_t *cls;                 /* [np] ascending */
+    uint32_t *order;               /* [np] */
+    size_t np;                     /* pairs */
+    size_t cls_bytes, order_bytes; /* their sizes (reid_big_alloc) */
     size_t maxent;
 } reid_sensitive_dist;
 
-/* 0, or -1 when out of memory (or more than 2^32 - 1 pairs). */
+/* 0, or -1 when out of memory (or more than 2^32 - 1 pairs or classes). */
 int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
                              const reid_classtable *pairs);
 void reid_sensitive_dist_free(reid_sensitive_dist *d);
@@ -59,6 +61,12 @@ void reid_sensitive_dist_free(reid_sensitive_dist *d);
  * count is > 0; returns how many. */
 size_t reid_sensitive_dist_class(const reid_sensitive_dist *d, uint64_t ci, uint32_t *ids,
                                  uint64_t *counts);
+
+/* The same for classes taken in ascending order: *cur, from reid_sensitive_dist_seek(d, first
+ * class), is the position of the next class's pairs and is moved past ci's (no search). */
+size_t reid_sensitive_dist_seek(const reid_sensitive_dist *d, uint64_t ci);
+size_t reid_sensitive_dist_next(const reid_sensitive_dist *d, uint64_t ci, size_t *cur,
+                                uint32_t *ids, uint64_t *counts);
 
 /* Recursive (c, l) of one class: counts sorted in descending order r[0] >= ... >= r[m-1]; the
  * largest l (1..m) with r_1 < c (r_l + ... + r_m), or 1 when none. */
