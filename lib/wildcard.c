@@ -256,20 +256,35 @@ static void lookup_range_dense(const wc_job *j)
     const reid_classtable *t = j->t;
     const dense *dx = j->dx;
     const unsigned q = t->q;
-    enum { PF = 16, PF2 = 8 };
-    for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++)
-        __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, i), q)]);
-    for (size_t i = j->lo; i < j->hi; i++) {
-        if (i + PF < j->hi)
-            __builtin_prefetch(&dx->at[dense_index(dx, reid_classtable_key(t, i + PF), q)]);
-        if (i + PF2 < j->hi) {
-            int32_t k2 = dx->at[dense_index(dx, reid_classtable_key(t, i + PF2), q)];
-            if (k2 >= 0) __builtin_prefetch(&j->pat[k2], 1);
+    /* each class's index computed once, PF ahead (its entry prefetched), and its entry read PF2
+     * ahead (its pattern prefetched); both kept in rings until the class is reached */
+    enum { PF = 16, PF2 = 8, R = 32 };
+    uint64_t idx[R];
+    int32_t ent[R];
+    const size_t lo = j->lo, hi = j->hi;
+    for (size_t i = lo; i < hi && i < lo + PF; i++) {
+        idx[i % R] = dense_index(dx, reid_classtable_key(t, i), q);
+        __builtin_prefetch(&dx->at[idx[i % R]]);
+    }
+    for (size_t i = lo; i < hi && i < lo + PF2; i++) {
+        ent[i % R] = dx->at[idx[i % R]];
+        if (ent[i % R] >= 0) __builtin_prefetch(&j->pat[ent[i % R]], 1);
+    }
+    for (size_t i = lo; i < hi; i++) {
+        if (i + PF < hi) {
+            const size_t a = (i + PF) % R;
+            idx[a] = dense_index(dx, reid_classtable_key(t, i + PF), q);
+            __builtin_prefetch(&dx->at[idx[a]]);
+        }
+        if (i + PF2 < hi) {
+            const size_t a = (i + PF2) % R;
+            ent[a] = dx->at[idx[a]];
+            if (ent[a] >= 0) __builtin_prefetch(&j->pat[ent[a]], 1);
         }
         const uint32_t *key = reid_classtable_key(t, i);
         if (!is_complete(key, q)) continue;
         uint32_t c = (uint32_t)i;
-        int32_t k = dx->at[dense_index(dx, key, q)];
+        int32_t k = ent[i % R];
         if (k < 0) {
             complete_update(j, c, -1, 0, 0);
             continue;
