@@ -99,8 +99,8 @@ static int cmp_desc(const void *x, const void *y)
     return a > b ? -1 : a < b;
 }
 
-/* Most classes have a handful of values: an insertion sort for those, qsort for the rest (the
- * keys sorted are whole numbers, so the order is the same either way; ties are equal counts). */
+/* A class's counts in descending order. Most classes have a handful of values: an insertion sort
+ * for those, qsort for the rest (ties are equal counts, so the result is the same either way). */
 #define SMALL_SORT 16
 
 static void sort_desc(uint64_t *r, size_t k)
@@ -115,22 +115,6 @@ static void sort_desc(uint64_t *r, size_t k)
         for (; j > 0 && r[j - 1] < v; j--)
             r[j] = r[j - 1];
         r[j] = v;
-    }
-}
-
-/* The ranks of one class's values are distinct. */
-static void sort_rank(rankcount *a, size_t k)
-{
-    if (k > SMALL_SORT) {
-        qsort(a, k, sizeof *a, cmp_rank);
-        return;
-    }
-    for (size_t i = 1; i < k; i++) {
-        rankcount v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1].rank > v.rank; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
     }
 }
 
@@ -358,7 +342,7 @@ static void measure_range(sens_part *o)
         if (l < rec_l) rec_l = l;
         double tE;
         if (numeric) {
-            sort_rank(rcs, k);
+            qsort(rcs, k, sizeof *rcs, cmp_rank);
             double sum = 0;
             uint64_t cum = 0;
             size_t a = 0;
