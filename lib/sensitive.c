@@ -99,6 +99,9 @@ static int cmp_desc(const void *x, const void *y)
     return a > b ? -1 : a < b;
 }
 
+/* Classes of at most this many records have their q log q read from a table. */
+#define QLOG_MAX 32
+
 /* A class's counts in descending order. Most classes have a handful of values: an insertion sort
  * for those, qsort for the rest (ties are equal counts, so the result is the same either way). */
 #define SMALL_SORT 16
@@ -134,8 +137,8 @@ static double segment(const double *Pc, const double *S, size_t a, size_t b, dou
     return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
 }
 
-/* Bits of a class index sorted per pass of the radix sort. */
-#define DIST_RADIX_BITS 11
+/* Bits of a class index sorted per pass of the radix sort, at most. */
+#define DIST_RADIX_BITS 12
 
 int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
                              const reid_classtable *pairs)
@@ -160,7 +163,10 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
     unsigned bits = 0;
     while (bits < 32 && (U - 1) >> bits && U > 1)
         bits++;
+    /* as few passes as digits of at most DIST_RADIX_BITS allow, the bits shared out evenly
+     * (7 M classes: two passes of 12 bits rather than three of 11) */
     unsigned passes = (bits + DIST_RADIX_BITS - 1) / DIST_RADIX_BITS;
+    const unsigned digit = passes ? (bits + passes - 1) / passes : 1;
     /* the passes alternate between the two buffers; start so that the last lands in d's */
     uint32_t *ac = passes % 2 ? tc : d->cls, *ao = passes % 2 ? to : d->order;
     uint32_t *bc = passes % 2 ? d->cls : tc, *bo = passes % 2 ? d->order : to;
@@ -170,8 +176,8 @@ int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *clas
         if (ac[i] >= U) rc = -1; /* cannot happen */
     }
     for (unsigned p = 0; rc == 0 && p < passes; p++) {
-        const unsigned shift = p * DIST_RADIX_BITS;
-        const size_t B = (size_t)1 << DIST_RADIX_BITS;
+        const unsigned shift = p * digit;
+        const size_t B = (size_t)1 << digit;
         memset(hist, 0, B * sizeof *hist);
         for (uint64_t i = 0; i < NP; i++)
             hist[(ac[i] >> shift) & (B - 1)]++;
@@ -293,6 +299,21 @@ static void measure_range(sens_part *o)
     uint64_t l_distinct = UINT64_MAX, rec_l = UINT64_MAX, hom_classes = 0, hom_records = 0;
     double l_entropy = INFINITY, t = 0, alpha = 0, beta = 0, delta = 0;
     int enhanced_none = 0;
+    /* Logarithms skipped where their result cannot matter, every figure bit for bit the same:
+     * - q log q of a class of at most QLOG_MAX records read from a table filled with the same
+     *   expression (q = cnt / f);
+     * - log(q / p) of delta computed only when the ratio lies outside (rlo, rhi), bounds just
+     *   inside exp(-delta) and exp(delta) (a margin of 1e-9, far above the functions' rounding;
+     *   |log(q / p)| <= log(records) < 45, so the bounds are normal numbers), so a skipped value
+     *   is certainly below the maximum so far;
+     * - exp(H) of the entropy l computed only when H is below log(l_entropy) + 1e-9, likewise. */
+    double qlogq[QLOG_MAX + 1][QLOG_MAX + 1];
+    for (unsigned fi = 1; fi <= QLOG_MAX; fi++)
+        for (unsigned c = 1; c < fi; c++) {
+            double qv = (double)c / (double)fi;
+            qlogq[fi][c] = qv * log(qv);
+        }
+    double rlo = 1, rhi = 1, hcut = INFINITY;
     size_t cur = reid_sensitive_dist_seek(x->dist, o->lo);
     for (uint64_t ci = o->lo; ci < o->hi; ci++) {
         const uint64_t f = classes->sizes[ci];
@@ -317,13 +338,23 @@ static void measure_range(sens_part *o)
             /* a class with one value (most of them) needs no logarithm of its own: qv = 1, and
              * log(1 / pv) and -log(pv) are taken from the per-value tables, bit for bit the
              * same numbers as computing them here */
-            if (qv != 1) H -= qv * log(qv);
+            if (qv != 1) H -= f <= QLOG_MAX ? qlogq[f][cnt] : qv * log(qv);
             if (qv > alpha) alpha = qv;
             double d = (qv - pv) / pv;
             if (d > beta) beta = d;
             if (qv > pv && d > nlogp[id]) enhanced_none = 1;
-            double lr = qv == 1 ? fabs(loginv[id]) : fabs(log(qv / pv));
-            if (lr > delta) delta = lr;
+            double lr = -1;
+            if (qv == 1) {
+                lr = fabs(loginv[id]);
+            } else {
+                double ratio = qv / pv;
+                if (!(ratio > rlo && ratio < rhi)) lr = fabs(log(ratio));
+            }
+            if (lr > delta) {
+                delta = lr;
+                rhi = exp(delta) * (1 - 1e-9);
+                rlo = exp(-delta) * (1 + 1e-9);
+            }
             tsum += fabs(qv - pv);
             psum += pv;
             r[j] = cnt;
@@ -331,8 +362,13 @@ static void measure_range(sens_part *o)
             rcs[j].count = cnt;
         }
         if (k < l_distinct) l_distinct = k;
-        double eH = exp(H);
-        if (eH < l_entropy) l_entropy = eH;
+        if (H < hcut) {
+            double eH = exp(H);
+            if (eH < l_entropy) {
+                l_entropy = eH;
+                hcut = log(l_entropy) + 1e-9;
+            }
+        }
         if (k == 1) {
             hom_classes++;
             hom_records += f;

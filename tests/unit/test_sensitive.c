@@ -146,30 +146,46 @@ static void test_numeric_ties(void **state)
     reid_analysis_free(a);
 }
 
-/* Random data against a brute-force computation of every measure. */
-static void test_brute_force(void **state)
+/* Random data against a brute-force computation of every measure: N records in G groups (the
+ * classes), values skewed and class-dependent over at most V. With small set, the groups are
+ * instead classes of 2 to 32 records in turn, each with two values (so no class has an entropy of
+ * 0: l_entropy is a real minimum, lowered by small steps class after class). */
+static void brute_check(int N, int G, int V, int small)
 {
-    (void)state;
-    enum { N = 3000, G = 7, V = 23 };
-    static int g[N], v[N];
-    char *csv = malloc(N * 16 + 16);
-    assert_non_null(csv);
+    int *g = malloc((size_t)N * sizeof *g), *v = malloc((size_t)N * sizeof *v);
+    double *cntv = calloc((size_t)G * (size_t)V, sizeof *cntv), *n = calloc((size_t)G, sizeof *n);
+    double *p = calloc((size_t)V, sizeof *p);
+    uint64_t *rs = malloc((size_t)V * sizeof *rs);
+    char *csv = malloc((size_t)N * 16 + 16);
+    assert_true(g && v && cntv && n && p && rs && csv);
     size_t len = (size_t)sprintf(csv, "g,v\n");
     unsigned seed = 12345;
-    for (int i = 0; i < N; i++) {
+    for (int i = 0, c = 0, j = 0; i < N; i++) {
+        if (small) { /* record j of class c: c % 31 + 2 records, one of them (the first or the
+                      * last) with a value of its own, so that the entropy falls as c grows */
+            const int size = c % 31 + 2, odd = c % 2 ? size - 1 : 0;
+            g[i] = c;
+            v[i] = (c * 3 + (j == odd ? 0 : 1 + c % 5)) % V;
+            if (++j == size) {
+                j = 0;
+                c = (c + 1) % G;
+            }
+            continue;
+        }
         seed = seed * 1103515245u + 12345u;
         g[i] = (int)((seed >> 16) % G);
         seed = seed * 1103515245u + 12345u;
         unsigned x = (seed >> 16) % 1000;
-        v[i] = (int)((x * x / 1000) % (unsigned)(g[i] + 3 + V - 10)); /* skewed, class-dependent */
-        len += (size_t)sprintf(csv + len, "%d,%d\n", g[i], v[i] * 10);
+        v[i] = (int)((x * x / 1000) % (unsigned)(g[i] % 7 + 3 + V - 10)); /* skewed, by class */
     }
+    for (int i = 0; i < N; i++)
+        len += (size_t)sprintf(csv + len, "%d,%d\n", g[i], v[i] * 10);
     static const char *const sens[] = {"v", NULL};
     reid_analysis *a = run_sens("g", sens, 2.5, csv, 2);
     const reid_sensitive *r = reid_sensitive_get(a, 0);
-    double cnt[G][V] = {{0}}, n[G] = {0}, p[V] = {0};
+#define cnt(c, j) cntv[(size_t)(c) * (size_t)V + (size_t)(j)]
     for (int i = 0; i < N; i++) {
-        cnt[g[i]][v[i]]++;
+        cnt(g[i], v[i])++;
         n[g[i]]++;
         p[v[i]] += 1.0 / N;
     }
@@ -181,15 +197,15 @@ static void test_brute_force(void **state)
     for (int c = 0; c < G; c++) {
         if (!n[c]) continue;
         double cq = 0, cp = 0, tc = 0, H = 0;
-        uint64_t k = 0, rs[V];
+        uint64_t k = 0;
         for (int j = 0; j < V; j++) {
             if (!p[j]) continue;
-            double q = cnt[c][j] / n[c];
+            double q = cnt(c, j) / n[c];
             cq += q;
             cp += p[j];
             tc += fabs(cq - cp);
             if (q > 0) {
-                rs[k++] = (uint64_t)cnt[c][j];
+                rs[k++] = (uint64_t)cnt(c, j);
                 H -= q * log(q);
                 alpha = fmax(alpha, q);
                 delta = fmax(delta, fabs(log(q / p[j])));
@@ -227,7 +243,24 @@ static void test_brute_force(void **state)
     assert_int_equal(r->l_distinct, ld);
     assert_int_equal(r->recursive_l, rl);
     reid_analysis_free(a);
+#undef cnt
     free(csv);
+    free(g);
+    free(v);
+    free(cntv);
+    free(n);
+    free(p);
+    free(rs);
+}
+
+static void test_brute_force(void **state)
+{
+    (void)state;
+    brute_check(3000, 7, 23, 0);     /* a few large classes */
+    brute_check(20000, 4000, 40, 0); /* many small ones, some with a single value */
+    /* classes of at most 32 records (q log q read from a table, most values of log(q / p)
+     * skipped by the bounds of delta, most exp(H) by that of l_entropy), none single-valued */
+    brute_check(17 * 3100, 3100, 61, 1);
 }
 
 static reid_analysis *adult_sens(unsigned threads)
