@@ -204,9 +204,14 @@ int reid_metrics_wildcard(const reid_classtable *t, const double *fk, uint64_t k
      * same value, the common case of unmatched unique classes, skips the hash); every figure is
      * then read from those few values */
     reid_fk_agg g = {0};
-    for (uint64_t c = 0; c < t->nclasses; c++)
-        reid_fk_agg_add(&g, fk[c], t->sizes[c]);
+    reid_fk_agg_add_all(&g, t, fk);
     return reid_metrics_wildcard_agg(t, &g, k, s, hist, nhist);
+}
+
+void reid_fk_agg_add_all(reid_fk_agg *g, const reid_classtable *t, const double *fk)
+{
+    for (uint64_t c = 0; c < t->nclasses && !g->oom; c++)
+        reid_fk_agg_add(g, fk[c], t->sizes[c]);
 }
 
 int reid_metrics_wildcard_agg(const reid_classtable *t, reid_fk_agg *g, uint64_t k, reid_summary *s,

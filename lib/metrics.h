@@ -68,6 +68,9 @@ static inline void reid_fk_agg_add(reid_fk_agg *g, double fk, uint64_t records)
     reid_fk_agg_add_slow(g, fk, b, 1, records);
 }
 
+/* Every class c of t, with frequency fk[c]. */
+void reid_fk_agg_add_all(reid_fk_agg *g, const reid_classtable *t, const double *fk);
+
 /* Add src's entries to dst. 0, or -1 when either is out of memory. */
 int reid_fk_agg_merge(reid_fk_agg *dst, const reid_fk_agg *src);
 

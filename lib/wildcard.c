@@ -357,8 +357,8 @@ static int cmp_dent(const void *a, const void *b)
 }
 
 /* fk and Fk as reid_wildcard_fk, or, with agg (fk and Fk NULL), every class's fk gathered in agg
- * without an array; 1 (and nothing done) when that needs an array: more than one mask group,
- * whose sums a complete class carries from one to the next. */
+ * without an array; with more than one mask group, whose sums a complete class carries from one
+ * to the next, into an array of its own first, gathered at the end. */
 static int wildcard(const reid_classtable *t, double alpha, double *fk, double *Fk,
                     reid_fk_agg *agg, unsigned threads)
 {
@@ -390,6 +390,8 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     double *bF2 = NULL;
     double *dfk = NULL, *dFk = NULL; /* D: the alpha-weighted sums over compatible D */
     reid_fk_agg agg2 = {0};          /* the second thread's values, with agg */
+    reid_fk_agg *gather = NULL;      /* agg, when the values go through an array of our own */
+    size_t own_bytes = 0;
     pm.buf = malloc((q ? q : 1) * sizeof *pm.buf);
     int rc = -1;
     if (!u || !pm.buf) goto out;
@@ -453,8 +455,10 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     }
     gstart[ng] = nd;
     if (agg && ng >= 2) {
-        rc = 1;
-        goto out;
+        own_bytes = (n ? n : 1) * sizeof *fk;
+        if (!(fk = reid_big_alloc(own_bytes))) goto out;
+        gather = agg;
+        agg = NULL;
     }
 
     /* complete x partly missing: index each mask group by its own columns, look up every
@@ -553,7 +557,8 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
         if (fk) fk[z] = (double)t->records;
         if (Fk) Fk[z] = W;
     }
-    rc = agg && agg->oom ? -1 : 0;
+    if (gather) reid_fk_agg_add_all(gather, t, fk);
+    rc = (agg && agg->oom) || (gather && gather->oom) ? -1 : 0;
 out:
     free(dl);
     free(de);
@@ -573,6 +578,7 @@ out:
     free(dfk);
     free(dFk);
     reid_fk_agg_free(&agg2);
+    if (gather) reid_big_free(fk, own_bytes);
     return rc;
 }
 
@@ -584,15 +590,5 @@ int reid_wildcard_fk(const reid_classtable *t, double alpha, double *fk, double 
 
 int reid_wildcard_fk_agg(const reid_classtable *t, double alpha, reid_fk_agg *agg, unsigned threads)
 {
-    int rc = wildcard(t, alpha, NULL, NULL, agg, threads);
-    if (rc != 1) return rc;
-    /* several mask groups: the sums are carried in an array of fk, then gathered */
-    size_t bytes = (t->nclasses ? t->nclasses : 1) * sizeof(double);
-    double *fk = reid_big_alloc(bytes);
-    if (!fk) return -1;
-    rc = wildcard(t, alpha, fk, NULL, NULL, threads);
-    for (uint64_t c = 0; rc == 0 && c < t->nclasses; c++)
-        reid_fk_agg_add(agg, fk[c], t->sizes[c]);
-    reid_big_free(fk, bytes);
-    return rc == 0 && agg->oom ? -1 : rc;
+    return wildcard(t, alpha, NULL, NULL, agg, threads);
 }
