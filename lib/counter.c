@@ -129,10 +129,18 @@ int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size
     return 0;
 }
 
-static int count_batch(reid_counter *c, reid_batch *b)
+/*
+ * Counting a batch is two stages, each of which must see the batches in input order:
+ * count_values gives every value its id (the QI and sensitive-value dictionaries: ids in
+ * first-seen order), count_classes adds the keys to the class table and does what needs each
+ * record's class (first values and pairs of the sensitive columns, positions, people, events). The
+ * two touch no table in common, so with enough threads the first stage of one chunk runs while the
+ * second counts the chunk before it (parallel.c), except under a memory limit, whose checks read
+ * every table.
+ */
+static int count_values(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
-    if (budget(c) != 0) return -1;
     for (size_t j = 0; j < q; j++) { /* what preparing the batch counted */
         c->missing_count[j] += b->tally[j];
         c->unrecognised_count[j] += b->tally[q + j];
@@ -162,48 +170,12 @@ static int count_batch(reid_counter *c, reid_batch *b)
                 return -1;
         }
     }
-    reid_classtable *t = c->table;
-    reid_classtable_hash_many(t, keys, n, hash);
-    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
-        reid_classtable_prefetch(t, hash[r]);
-    if (c->ns || b->pos || c->people) {
-        /* the class indices too, for the sensitive columns and the people below (and a new
-         * class' position) */
-        const double *const w = b->weight;
-        uint32_t *const cls = b->cls;
-        for (size_t r = 0; r < n; r++) {
-            if (r + REID_PREFETCH_AHEAD < n)
-                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
-            uint64_t before = t->nclasses;
-            int64_t ci = reid_classtable_add_indexed(t, keys + r * q, hash[r], 1, w ? w[r] : 0);
-            if (ci < 0) return -1;
-            if (cls) cls[r] = (uint32_t)ci;
-            if (b->pos && (uint64_t)ci == before)
-                memcpy(&t->pos[2 * (uint64_t)ci], &b->pos[2 * r], 2 * sizeof *b->pos);
-        }
-    } else if (b->weight) {
-        const double *const w = b->weight;
-        for (size_t r = 0; r < n; r++) {
-            if (r + REID_PREFETCH_AHEAD < n)
-                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
-            if (reid_classtable_add_weighted(t, keys + r * q, hash[r], 1, w[r]) != 0) return -1;
-        }
-    } else {
-        for (size_t r = 0; r < n; r++) {
-            if (r + REID_PREFETCH_AHEAD < n)
-                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
-            if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
-        }
-    }
-    /* sensitive columns: their values' ids; the first of a class is kept inline (t->sfirst, set
-     * here: a class is new at its first record, and records are taken in order), a value that
-     * differs from it goes to the (class index, value id) pairs. The values are interned column by
-     * column first (the dictionaries are small and stay in cache); then one pass over the
-     * records handles all the columns of a record at once, with its class's inline values (one
-     * cache line, at random in the table) prefetched REID_PREFETCH_AHEAD records ahead. */
+    /* sensitive columns: their values' ids (the first of a class and the pairs are counted with
+     * the classes). The values are interned column by column (the dictionaries are small and
+     * stay in cache). */
     if (c->ns) {
         const size_t ns = c->ns;
-        uint32_t *const ids = c->sids;
+        uint32_t *const ids = b->sids;
         for (size_t m = 0; m < ns; m++) {
             reid_dict *d = c->sdicts[m];
             /* prefetched in two stages like the QI values: a column of thousands of values (a
@@ -239,6 +211,56 @@ static int count_batch(reid_counter *c, reid_batch *b)
             for (size_t r = 0; r < n; r++)
                 cnt[ids[r * ns + m]]++;
         }
+    }
+    return 0;
+}
+
+static int count_classes(reid_counter *c, reid_batch *b)
+{
+    const size_t n = b->n, q = c->q;
+    uint64_t *const hash = b->hash;
+    uint32_t *const keys = b->keys;
+    reid_classtable *t = c->table;
+    reid_classtable_hash_many(t, keys, n, hash);
+    for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
+        reid_classtable_prefetch(t, hash[r]);
+    if (c->ns || b->pos || c->people) {
+        /* the class indices too, for the sensitive columns and the people below (and a new
+         * class' position) */
+        const double *const w = b->weight;
+        uint32_t *const cls = b->cls;
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            uint64_t before = t->nclasses;
+            int64_t ci = reid_classtable_add_indexed(t, keys + r * q, hash[r], 1, w ? w[r] : 0);
+            if (ci < 0) return -1;
+            if (cls) cls[r] = (uint32_t)ci;
+            if (b->pos && (uint64_t)ci == before)
+                memcpy(&t->pos[2 * (uint64_t)ci], &b->pos[2 * r], 2 * sizeof *b->pos);
+        }
+    } else if (b->weight) {
+        const double *const w = b->weight;
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (reid_classtable_add_weighted(t, keys + r * q, hash[r], 1, w[r]) != 0) return -1;
+        }
+    } else {
+        for (size_t r = 0; r < n; r++) {
+            if (r + REID_PREFETCH_AHEAD < n)
+                reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
+        }
+    }
+    /* sensitive columns: the first value of a class is kept inline (t->sfirst, set here: a class
+     * is new at its first record, and records are taken in order), a value that differs from it
+     * goes to the (class index, value id) pairs. One pass over the records handles all the
+     * columns of a record at once, with its class's inline values (one cache line, at random in
+     * the table) prefetched REID_PREFETCH_AHEAD records ahead. */
+    if (c->ns) {
+        const size_t ns = c->ns;
+        const uint32_t *const ids = b->sids;
         /* the pairs are collected in record order, then hashed and added with their slots
          * prefetched ahead: with many (class, value) pairs their table outgrows the caches */
         const size_t pq = 2; /* (class index, value id) */
@@ -325,6 +347,12 @@ static int count_batch(reid_counter *c, reid_batch *b)
     }
     reid_batch_clear(b, q);
     return budget(c);
+}
+
+static int count_batch(reid_counter *c, reid_batch *b)
+{
+    if (budget(c) != 0) return -1;
+    return count_values(c, b) == 0 ? count_classes(c, b) : -1;
 }
 
 /* Make room in t for the entries expected at the end of the input, from the entries per record
@@ -457,8 +485,7 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->pkey = malloc(REID_BATCH * ns * 2 * sizeof *c->pkey);
     c->phash = malloc(REID_BATCH * ns * sizeof *c->phash);
     c->pcol = malloc(REID_BATCH * ns);
-    c->sids = malloc(REID_BATCH * ns * sizeof *c->sids);
-    if (!c->pkey || !c->phash || !c->pcol || !c->sids) return -1;
+    if (!c->pkey || !c->phash || !c->pcol) return -1;
     return ring_alloc(c);
 }
 
@@ -506,7 +533,6 @@ void reid_counter_free(reid_counter *c)
     free(c->pkey);
     free(c->phash);
     free(c->pcol);
-    free(c->sids);
     free(c->missing_count);
     free(c->unrecognised_count);
     free(c->gen_unparsed);
@@ -598,6 +624,7 @@ void reid_counter_batch_free(reid_batch *b)
     free(b->svoff);
     free(b->svlen);
     free(b->shash);
+    free(b->sids);
     free(b->cls);
     free(b->pos);
     free(b->pvoff);
@@ -635,6 +662,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
              batch_array(&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff) |
              batch_array(&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen) |
              batch_array(&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash) |
+             batch_array(&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids) |
              batch_array(&b->cls, cls, REID_BATCH, sizeof *b->cls) |
              batch_array(&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff) |
              batch_array(&b->pvlen, c->people != NULL, REID_BATCH * 3, sizeof *b->pvlen) |
@@ -663,6 +691,31 @@ int reid_counter_count(reid_counter *c, reid_batch *b)
         return -1;
     }
     return 0;
+}
+
+int reid_counter_can_overlap(const reid_counter *c)
+{
+    return !c->max_memory;
+}
+
+int reid_counter_count_values(reid_counter *c, reid_batch *b)
+{
+    return count_values(c, b);
+}
+
+int reid_counter_count_classes(reid_counter *c, reid_batch *b)
+{
+    if (c->err.status) return -1;
+    if (count_classes(c, b) != 0 || size_table(c, c->expect_rows) != 0) {
+        set_oom(c);
+        return -1;
+    }
+    return 0;
+}
+
+void reid_counter_fail(reid_counter *c)
+{
+    if (!c->err.status) set_oom(c);
 }
 
 int reid_counter_flush(reid_counter *c)

@@ -53,6 +53,7 @@ typedef struct reid_batch {
     size_t *svlen;   /* NULL unless sensitive columns are used; REID_VALUE_MISSING once prepared
                       * for a missing value */
     uint64_t *shash; /* [n * ns]: the sensitive values' hashes, once prepared */
+    uint32_t *sids;  /* [n * ns]: their ids, once the values are counted */
     uint32_t *cls;   /* [n]: each record's class index; NULL unless sensitive columns are used */
     uint64_t *pos;   /* [n * 2]: each record's number and line; NULL unless positions are kept */
     size_t *pvoff; /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
@@ -96,7 +97,6 @@ typedef struct reid_counter {
     uint32_t *pkey;                 /* REID_BATCH x ns x 2 ids: a batch's pair keys */
     uint64_t *phash;                /* REID_BATCH x ns: their hashes */
     unsigned char *pcol;            /* REID_BATCH x ns: their sensitive column */
-    uint32_t *sids;                 /* REID_BATCH x ns: a batch's sensitive value ids */
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
@@ -150,6 +150,20 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b);
 void reid_counter_batch_free(reid_batch *b);
 int reid_counter_prepare(const reid_counter *c, reid_batch *b);
 int reid_counter_count(reid_counter *c, reid_batch *b);
+/*
+ * The two stages of reid_counter_count, for a caller that runs them on different threads
+ * (parallel.c). reid_counter_count_values gives a batch's values their ids (the dictionaries);
+ * reid_counter_count_classes then adds its keys to the class table and does what needs the
+ * classes. Each stage takes the batches in input order, one thread at a time, and a batch's values
+ * come before its classes; the values of one batch may be counted while another thread counts the
+ * classes of an earlier one only when reid_counter_can_overlap (not under a memory limit, whose
+ * checks read every table). reid_counter_count_values records no error: after it fails, call
+ * reid_counter_fail (in the classes' turn) to record that memory ran out. 0, or -1.
+ */
+int reid_counter_can_overlap(const reid_counter *c);
+int reid_counter_count_values(reid_counter *c, reid_batch *b);
+int reid_counter_count_classes(reid_counter *c, reid_batch *b);
+void reid_counter_fail(reid_counter *c);
 /* Count the records collected so far and wait until the counting thread is idle: from then on
  * until the next reid_counter_record_done, the caller may count batches with
  * reid_counter_count. 0, or -1 after an error. */

@@ -16,16 +16,25 @@
  * the threads waiting ~15% of the time on 10 M rows; 4 and 8 measured the same). */
 #define SLOTS_PER_THREAD 4
 
-enum { SLOT_FREE, SLOT_PARSING, SLOT_PARSED };
+enum { SLOT_FREE, SLOT_PARSING, SLOT_PARSED, SLOT_VALUED };
 
 /* A chunk and the batches it was parsed into. */
 typedef struct pslot {
     const char *start, *end; /* [start, end): from one guessed boundary to the next */
     int state;               /* SLOT_*, under mu */
     int clean;               /* parsed to end between records, no malformed record */
+    int vfail;               /* its values could not be counted (out of memory) */
     uint64_t rows, lines;
     reid_batch **pool; /* its batches, reused by the chunks that take the slot after it */
     size_t npool, nb;  /* allocated, filled */
+    /* while the pseudonym sniff (pseudosniff.h) is still looking: the chunk's values of the
+     * candidate columns it still looks at, each record's in turn, given to it in input order
+     * when the chunk is counted */
+    int sniff;    /* logged (the sniff was looking when the chunk was planned) */
+    char *sbytes; /* the values */
+    size_t sblen, sbcap;
+    size_t *sval; /* [2 * nlive per record]: offset and length of each value */
+    size_t nsval, svcap;
 } pslot;
 
 typedef struct psection psection;
@@ -59,17 +68,27 @@ struct psection {
     const char *end;  /* the end of the last chunk planned */
     int planned_all;  /* no more chunks */
     size_t planned;   /* chunks planned */
+    size_t valued;    /* chunks whose values are counted (the next whose values to count) */
     size_t counted;   /* chunks counted (the next to count) */
-    int counting;     /* a thread is counting */
-    int stop;         /* a fallback or an error: nothing more is parsed or counted */
-    int fell_back;    /* the rest, up to e, was read on one thread */
+    int valuing;      /* a thread is counting values */
+    int counting;     /* a thread is counting classes */
+    int vstop;        /* a chunk not clean, or whose values failed: no more values counted */
+    int overlap;      /* values and classes counted at the same time (reid_counter_can_overlap) */
+    int flushed;      /* the counter's own batches are counted (by the first to count values) */
+    int sniff_open;   /* the pseudonym sniff is looking: new chunks log its columns (under mu) */
+    size_t *live;     /* the columns it looks at (still candidates when the section began) */
+    size_t nlive;
+    const char **sptr; /* [ncols]: a logged record's fields, for reid_pseudo_sniff_row */
+    size_t *slen;
+    int stop;      /* a fallback or an error: nothing more is parsed or counted */
+    int fell_back; /* the rest, up to e, was read on one thread */
 };
 
 /* Ready for parallel parsing: the header is read and nothing needs records one at a time. */
 static int ready(const reid_analysis *a)
 {
     return a->threads >= 2 && a->cfg->chunk_size && a->have_layout && a->counter_ready &&
-           !a->err.status && !a->pcheck && !(a->sniffing && !a->sniff.done);
+           !a->err.status && !a->pcheck;
 }
 
 static reid_batch *new_batch(const reid_analysis *a)
@@ -97,11 +116,44 @@ static reid_batch *slot_batch(const reid_analysis *a, pslot *sl, size_t i)
 
 static void slot_free(pslot *sl)
 {
+    free(sl->sbytes);
+    free(sl->sval);
     for (size_t k = 0; k < sl->npool; k++) {
         reid_counter_batch_free(sl->pool[k]);
         free(sl->pool[k]);
     }
     free(sl->pool);
+}
+
+/* The sniff's columns of a record, to the slot's log. 0, or -1 when out of memory. */
+static int log_sniff(const psection *s, pslot *sl, const reid_row *row)
+{
+    if (sl->nsval + 2 * s->nlive > sl->svcap) {
+        size_t cap = sl->svcap ? 2 * sl->svcap : 1024;
+        while (cap < sl->nsval + 2 * s->nlive)
+            cap *= 2;
+        size_t *v = realloc(sl->sval, cap * sizeof *v);
+        if (!v) return -1;
+        sl->sval = v;
+        sl->svcap = cap;
+    }
+    for (size_t i = 0; i < s->nlive; i++) {
+        size_t n = row->len[s->live[i]];
+        if (sl->sblen + n > sl->sbcap) {
+            size_t cap = sl->sbcap ? 2 * sl->sbcap : 65536;
+            while (cap < sl->sblen + n)
+                cap *= 2;
+            char *b = realloc(sl->sbytes, cap);
+            if (!b) return -1;
+            sl->sbytes = b;
+            sl->sbcap = cap;
+        }
+        if (n) memcpy(sl->sbytes + sl->sblen, row->ptr[s->live[i]], n);
+        sl->sval[sl->nsval++] = sl->sblen;
+        sl->sval[sl->nsval++] = n;
+        sl->sblen += n;
+    }
+    return 0;
 }
 
 static int worker_row(void *user, const reid_row *row)
@@ -113,6 +165,10 @@ static int worker_row(void *user, const reid_row *row)
     reid_bad_record bad;
     if (reid_record_fill(a, b, row, w->rows + 1, &bad) != 0) {
         w->bad = 1; /* read again on one thread, which reports it with its line */
+        return -1;
+    }
+    if (sl->sniff && log_sniff(w->sec, sl, row) != 0) {
+        w->bad = 1; /* out of memory: read again on one thread */
         return -1;
     }
     w->rows++;
@@ -141,6 +197,7 @@ static void parse_chunk(pworker *w, pslot *sl)
     for (size_t i = 0; i < sl->npool; i++)
         reid_batch_clear(sl->pool[i], a->counter.q);
     sl->nb = 0;
+    sl->sblen = sl->nsval = 0;
     w->slot = sl;
     w->rows = 0;
     w->bad = 0;
@@ -164,12 +221,40 @@ static void parse_chunk(pworker *w, pslot *sl)
     reid_reader_free(&r);
 }
 
-/* The slot's turn (every chunk before it is counted), on one thread at a time: count it, or,
- * when it is not clean, read the rest of the buffer on this thread with the analysis' reader.
- * 0, or -1 to stop. */
+/* The slot's turn for its values (every chunk before it has its values counted), on one thread
+ * at a time, while another may count the classes of the chunks before it: its values to ids. A
+ * chunk that is not clean is left to the classes' turn, which reads it again on one thread. */
+static void value_chunk(psection *s, pslot *sl)
+{
+    sl->vfail = 0;
+    if (!s->flushed) { /* the records read one at a time before, counted on the counter's thread
+                        * while the chunks were being parsed */
+        s->flushed = 1;
+        if (reid_counter_flush(&s->a->counter) != 0) {
+            sl->vfail = 1;
+            return;
+        }
+    }
+    if (!s->overlap || !sl->clean) return; /* counted whole in the classes' turn */
+    for (size_t i = 0; i < sl->nb; i++)
+        if (reid_counter_count_values(&s->a->counter, sl->pool[i]) != 0) {
+            sl->vfail = 1;
+            return;
+        }
+}
+
+/* The slot's turn (every chunk before it is counted), on one thread at a time: count it (its
+ * classes, or the whole of it when the stages do not overlap), or, when it is not clean, read the
+ * rest of the buffer on this thread with the analysis' reader. 0, or -1 to stop. */
 static int count_chunk(psection *s, pslot *sl)
 {
     reid_analysis *a = s->a;
+    if (sl->vfail) { /* out of memory counting its values (or the records before it) */
+        reid_counter_fail(&a->counter);
+        reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source,
+                       a->counter.err.msg);
+        return -1;
+    }
     if (!sl->clean) {
         a->par_parity = 1; /* maybe a wrong guess: from now on, boundaries by quote parity */
         pthread_mutex_lock(&s->mu);
@@ -187,10 +272,25 @@ static int count_chunk(psection *s, pslot *sl)
                 b->pos[2 * r] += rec_base;
                 b->pos[2 * r + 1] += line_base;
             }
-        if (reid_counter_count(&a->counter, b) != 0) {
+        if ((s->overlap ? reid_counter_count_classes(&a->counter, b)
+                        : reid_counter_count(&a->counter, b)) != 0) {
             reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source,
                            a->counter.err.msg);
             return -1;
+        }
+    }
+    if (sl->sniff && a->sniffing && !a->sniff.done) { /* the sniff's records, in order */
+        for (size_t v = 0; v < sl->nsval && !a->sniff.done; v += 2 * s->nlive) {
+            for (size_t i = 0; i < s->nlive; i++) {
+                s->sptr[s->live[i]] = sl->sbytes + sl->sval[v + 2 * i];
+                s->slen[s->live[i]] = sl->sval[v + 2 * i + 1];
+            }
+            reid_pseudo_sniff_row(&a->sniff, s->sptr, s->slen, &a->missing);
+        }
+        if (a->sniff.done) {
+            pthread_mutex_lock(&s->mu);
+            s->sniff_open = 0;
+            pthread_mutex_unlock(&s->mu);
         }
     }
     uint64_t before = a->data_rows;
@@ -232,15 +332,17 @@ static pslot *plan_chunk(psection *s)
     pslot *sl = &s->slots[s->planned++ % s->nslots];
     sl->start = p;
     sl->end = b;
+    sl->sniff = s->sniff_open;
     sl->state = SLOT_PARSING;
     s->next = s->end = b;
     return sl;
 }
 
 /*
- * Every thread: count the next chunk when it is parsed and nobody is counting (whoever is free
- * takes that role, so no thread waits for its own chunk's turn), else parse the next chunk,
- * else wait. At most nslots chunks are in flight.
+ * Every thread: count the classes of the next chunk when its values are counted and nobody is
+ * counting classes, else count the values of the next chunk when it is parsed and nobody is
+ * counting values (whoever is free takes either role, so no thread waits for its own chunk's
+ * turn), else parse the next chunk, else wait. At most nslots chunks are in flight.
  */
 static void *work(void *arg)
 {
@@ -248,8 +350,21 @@ static void *work(void *arg)
     psection *s = w->sec;
     pthread_mutex_lock(&s->mu);
     while (!s->stop) {
+        pslot *v = &s->slots[s->valued % s->nslots];
+        if (!s->valuing && !s->vstop && s->valued < s->planned && v->state == SLOT_PARSED) {
+            s->valuing = 1;
+            pthread_mutex_unlock(&s->mu);
+            value_chunk(s, v);
+            pthread_mutex_lock(&s->mu);
+            if (!v->clean || v->vfail) s->vstop = 1; /* the classes' turn handles it */
+            v->state = SLOT_VALUED;
+            s->valued++;
+            s->valuing = 0;
+            pthread_cond_broadcast(&s->cv);
+            continue;
+        }
         pslot *c = &s->slots[s->counted % s->nslots];
-        if (!s->counting && s->counted < s->planned && c->state == SLOT_PARSED) {
+        if (!s->counting && s->counted < s->valued && c->state == SLOT_VALUED) {
             s->counting = 1;
             pthread_mutex_unlock(&s->mu);
             int rc = count_chunk(s, c);
@@ -304,11 +419,6 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     const size_t size = a->cfg->chunk_size;
     if (p == e || !ready(a) || (size_t)(e - p) / 2 < size)
         return p < e ? reid_reader_feed(&a->reader, p, (size_t)(e - p)) : 0;
-    if (reid_counter_flush(&a->counter) != 0) {
-        reid_error_set(&a->err, a->counter.err.status, 0, 0, "%s: %s", a->source,
-                       a->counter.err.msg);
-        return -1;
-    }
     psection s;
     memset(&s, 0, sizeof s);
     s.a = a;
@@ -319,6 +429,21 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     s.strict = a->reader.strict;
     s.fast = a->reader.fast;
     s.parity = a->par_parity;
+    s.overlap = reid_counter_can_overlap(&a->counter);
+    if (a->sniffing && !a->sniff.done) { /* the columns the sniff still looks at */
+        s.live = malloc(a->sniff.n * sizeof *s.live);
+        s.sptr = calloc(a->ncols, sizeof *s.sptr);
+        s.slen = calloc(a->ncols, sizeof *s.slen);
+        if (!s.live || !s.sptr || !s.slen) {
+            free(s.live);
+            free(s.sptr);
+            free(s.slen);
+            return reid_reader_feed(&a->reader, p, (size_t)(e - p)); /* on one thread */
+        }
+        for (size_t i = 0; i < a->sniff.n; i++)
+            if (!a->sniff.c[i].out) s.live[s.nlive++] = a->sniff.c[i].col;
+        s.sniff_open = 1;
+    }
     s.nfields = a->ncols;
     s.max_field = a->reader.max_field;
     s.keep = a->reader.keep;
@@ -351,6 +476,9 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
         pthread_mutex_destroy(&s.mu);
     }
     free(w);
+    free(s.live);
+    free(s.sptr);
+    free(s.slen);
     if (!sync) /* no memory for the threads: read it on this thread instead */
         return reid_reader_feed(&a->reader, p, (size_t)(e - p));
     if (a->err.status || a->reader.stop) return -1;

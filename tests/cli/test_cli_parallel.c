@@ -289,6 +289,79 @@ static void test_parallel_streams(void **state)
     }
 }
 
+/* A seeded extract of `rows` records with a column of tokens (16 hex digits, values repeated:
+ * it looks like a pseudonym) and one record in 7 with a quoted line break; record `bad` (0 = none)
+ * has an extra field. */
+static const char *make_tokens(const char *name, unsigned rows, unsigned bad)
+{
+    size_t cap = (size_t)rows * 64 + 100, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    len += (size_t)snprintf(buf, cap, "ref,area,age,note\n");
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (unsigned i = 1; i <= rows; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        unsigned h = (unsigned)(x >> 32);
+        uint64_t tok = ((uint64_t)(h % 40000) + 1) * 0x9E3779B97F4A7C15ull;
+        len += (size_t)snprintf(buf + len, cap - len, "%016llx,AB%u,%u,%s%s\n",
+                                (unsigned long long)tok, h % 7, (h >> 8) % 90,
+                                i % 7 ? "plain" : "\"one\ntwo\"", i == bad ? ",extra" : "");
+    }
+    const char *p = scratch_file(name, buf, len);
+    free(buf);
+    return p;
+}
+
+/* Without --id the first 65,536 records are looked at for a pseudonym column (pseudosniff.h).
+ * They are read in chunks too, and given to the sniff in input order when each chunk is counted:
+ * the warning (which gives the distinct values among exactly those records) and every figure are
+ * the same for every thread count and chunk size, when the 65,536th record falls inside a chunk,
+ * when a malformed record sends the rest of a buffer to one thread while the sniff is still
+ * looking, and under a memory limit (values and classes then counted in one turn). */
+static void test_parallel_sniff(void **state)
+{
+    (void)state;
+    const char *files[] = {make_tokens("tok.csv", 70000, 0),
+                           make_tokens("tokbad.csv", 70000, 30000)};
+    for (size_t f = 0; f < 2; f++) {
+        RUN("-f", "json", "--skip-bad-rows", "--qi", "area,age", "-j", "1", files[f]);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        JINT("input.skipped_rows", f);
+        json_t *w = jget(J, "warnings");
+        assert_true(json_is_array(w) && json_array_size(w) == 1);
+        TEXT_HAS(json_string_value(json_object_get(json_array_get(w, 0), "message")),
+                 "column 'ref' looks like a pseudonym (its values are tokens;");
+        TEXT_HAS(json_string_value(json_object_get(json_array_get(w, 0), "message")),
+                 "in 65,536, some repeated)");
+        char *ref = report_sans_run();
+        for (size_t c = 1; c < sizeof chunk_sizes / sizeof *chunk_sizes; c++)
+            for (size_t t = 0; t < sizeof thread_counts / sizeof *thread_counts; t++)
+                for (int limit = 0; limit < 2; limit++) {
+                    if (limit)
+                        RUN("-f", "json", "--skip-bad-rows", "--qi", "area,age", "-j",
+                            thread_counts[t], "--chunk-size", chunk_sizes[c], "--max-memory", "1G",
+                            files[f]);
+                    else
+                        RUN("-f", "json", "--skip-bad-rows", "--qi", "area,age", "-j",
+                            thread_counts[t], "--chunk-size", chunk_sizes[c], files[f]);
+                    EXPECT_STATUS(0);
+                    PARSE_JSON();
+                    json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+                    if (par < 25000) fail_msg("only %lld records in parallel", (long long)par);
+                    char *text = report_sans_run();
+                    int same = strcmp(ref, text) == 0;
+                    free(text);
+                    if (!same)
+                        fail_msg("%s: -j %s --chunk-size %s%s differs", files[f], thread_counts[t],
+                                 chunk_sizes[c], limit ? " --max-memory" : "");
+                }
+        free(ref);
+    }
+}
+
 static void test_parallel_option(void **state)
 {
     (void)state;
@@ -300,7 +373,7 @@ static void test_parallel_option(void **state)
 static const struct CMUnitTest parallel_tests[] = {
     T(test_parallel_identical),   T(test_parallel_sample),    T(test_parallel_bad_rows),
     T(test_parallel_stray_quote), T(test_parallel_lookalike), T(test_parallel_streams),
-    T(test_parallel_option),
+    T(test_parallel_sniff),       T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
