@@ -1,8 +1,19 @@
-/* input.h - feed a file, a .gz file or standard input to an analysis, in 1 MiB reads. */
+/* input.h - feed a file, a .gz file or standard input to an analysis (input.c says how). */
 #ifndef REID_CLI_INPUT_H
 #define REID_CLI_INPUT_H
 
 #include "reid.h"
+
+/* How a regular file is read (--io): mapped a window at a time, read(2) into a buffer a
+ * window at a time, or mapped until a window turns out mapped in 4 KB pages (input.c). */
+typedef enum { CLI_IO_AUTO, CLI_IO_MAP, CLI_IO_READ } cli_io_mode;
+
+/* The window (--io-window): bytes of a regular file given to the library at once. */
+#define CLI_IO_WINDOW_DEFAULT ((size_t)32 << 20)
+
+/* Set before any cli_feed_*: the mode and the window (a multiple of the page size; 0: the
+ * default). */
+void cli_input_set(cli_io_mode mode, size_t window);
 
 /*
  * Stream path ("-" = standard input) into a. Returns 0 when every byte was

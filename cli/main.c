@@ -29,6 +29,7 @@ int main(int argc, char **argv)
         reid_config_free(cfg);
         return rc;
     }
+    cli_input_set(opts.io_mode, opts.io_window);
     const char *name = cli_input_name(opts.input);
     reid_config_set_input_size(cfg, cli_input_size(opts.input));
     cli_progress_state bar = {0};

@@ -45,6 +45,10 @@ static const char usage_text[] =
     "  -j, --threads N          threads (default: one per core; results never depend on it)\n"
     "      --chunk-size N       bytes per chunk when a file is parsed on several threads\n"
     "                           (K, M suffixes; default 1M; 0 = parse on one thread)\n"
+    "      --io MODE            how a file is read: auto (default), map or read\n"
+    "                           (docs/design.md, \"Reading a file\")\n"
+    "      --io-window N        bytes of a file given to the parser at once\n"
+    "                           (a multiple of 64K; K, M suffixes; default 32M)\n"
     "      --max-memory N       stop with a clear error (exit 3) rather than let the tables\n"
     "                           grow past N bytes (K, M, G suffixes)\n"
     "\n"
@@ -189,6 +193,8 @@ enum {
     OPT_POLICY,
     OPT_MAX_MEMORY,
     OPT_CHUNK_SIZE,
+    OPT_IO,
+    OPT_IO_WINDOW,
     OPT_SAMPLING_FRACTION,
     OPT_POPULATION_SIZE,
     OPT_POPULATION,
@@ -242,6 +248,8 @@ static const struct option long_opts[] = {
     {"threads", required_argument, NULL, 'j'},
     {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
     {"chunk-size", required_argument, NULL, OPT_CHUNK_SIZE},
+    {"io", required_argument, NULL, OPT_IO},
+    {"io-window", required_argument, NULL, OPT_IO_WINDOW},
     {"sampling-fraction", required_argument, NULL, OPT_SAMPLING_FRACTION},
     {"population-size", required_argument, NULL, OPT_POPULATION_SIZE},
     {"population", required_argument, NULL, OPT_POPULATION},
@@ -610,6 +618,24 @@ int cli_parse(int argc, char **argv, cli_options *opts, reid_config *cfg)
                 return usage_error("--chunk-size takes a size in bytes such as 1M or 0, not '%s'",
                                    optarg);
             reid_config_set_chunk_size(cfg, (size_t)sz);
+            break;
+        case OPT_IO:
+            if (strcmp(optarg, "auto") == 0)
+                opts->io_mode = CLI_IO_AUTO;
+            else if (strcmp(optarg, "map") == 0)
+                opts->io_mode = CLI_IO_MAP;
+            else if (strcmp(optarg, "read") == 0)
+                opts->io_mode = CLI_IO_READ;
+            else
+                return usage_error("--io takes auto, map or read, not '%s'", optarg);
+            break;
+        case OPT_IO_WINDOW:
+            if (cli_parse_size(optarg, &sz) != 0 || sz == 0 || sz % 65536 != 0 ||
+                sz > ((uint64_t)1 << 40))
+                return usage_error(
+                    "--io-window takes a size that is a multiple of 64K such as 32M, not '%s'",
+                    optarg);
+            opts->io_window = (size_t)sz;
             break;
         case 'j':
             if (cli_parse_u64(optarg, &u) != 0 || u < 1 || u > 1024)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input.h"
 #include "reid.h"
 
 enum { EXIT_GATE_FAILED = 1, EXIT_USAGE_OR_INPUT = 2, EXIT_INTERNAL = 3 };
@@ -19,6 +20,8 @@ typedef struct cli_options {
     int suda2;                /* --suda2 */
     const char *suda2_option; /* a --suda2-... option given (for its message) */
     int no_progress;          /* --no-progress: no bar for the NHS-number search */
+    cli_io_mode io_mode;      /* --io */
+    size_t io_window;         /* --io-window; 0: the default */
 } cli_options;
 
 /*

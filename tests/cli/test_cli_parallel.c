@@ -362,18 +362,82 @@ static void test_parallel_sniff(void **state)
     }
 }
 
+/* A file given to the library in windows of 64 KiB or 192 KiB or whole (--io-window), mapped, read
+ * into a buffer, or mapped for one window and then read (--io auto, told by the test hook that the
+ * window was mapped in 4 KB pages): records, quoted line breaks and CRLF cut by every window
+ * edge, on 1 and 2 threads; the report and the --at-risk file are those of one thread reading
+ * the file whole, and a malformed record deep in the file is reported at the same line. */
+static void test_parallel_io(void **state)
+{
+    (void)state;
+    unsigned unused, bad_line = 0;
+    const char *p = make_extract("io.csv", 30000, 0, 0, 0, 0, &unused);
+    const char *bad = make_extract("iobad.csv", 30000, 0, 27000, 0, 27000, &bad_line);
+    const char *ref_risk = scratch("io-risk-1.csv"), *risk = scratch("io-risk-n.csv");
+    RUN("-f", "json", "--qi", "area,age,sex,code", "--suda2", "--at-risk", ref_risk, "-j", "1",
+        "--chunk-size", "0", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 30000);
+    char *ref = report_sans_run();
+    size_t ref_len, len;
+    char *ref_file = read_whole_file(ref_risk, &ref_len);
+    assert_non_null(ref_file);
+    char want_err[64];
+    snprintf(want_err, sizeof want_err, "line %u", bad_line);
+    static const char *const modes[] = {"map", "read", "auto", "auto-small"};
+    static const char *const windows[] = {"64K", "192K", "4M"}; /* 4M: the whole file */
+    static const char *const threads[] = {"1", "2"};
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)
+        for (size_t w = 0; w < sizeof windows / sizeof *windows; w++)
+            for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+                const char *mode = m == 3 ? "auto" : modes[m];
+                if (m == 3) setenv("REID_CHECK_TEST_IO_SMALL", "1", 1);
+                RUN("-f", "json", "--qi", "area,age,sex,code", "--suda2", "--at-risk", risk, "--io",
+                    mode, "--io-window", windows[w], "-j", threads[t], "--chunk-size", "16K", p);
+                EXPECT_STATUS(0);
+                char *text = report_sans_run();
+                int same = strcmp(ref, text) == 0;
+                free(text);
+                char *file = read_whole_file(risk, &len);
+                assert_non_null(file);
+                int same_file = len == ref_len && memcmp(file, ref_file, len) == 0;
+                free(file);
+                RUN("-f", "json", "--qi", "area,age,sex,code", "--io", mode, "--io-window",
+                    windows[w], "-j", threads[t], bad);
+                unsetenv("REID_CHECK_TEST_IO_SMALL");
+                if (!same)
+                    fail_msg("report with --io %s --io-window %s -j %s differs", modes[m],
+                             windows[w], threads[t]);
+                if (!same_file)
+                    fail_msg("--at-risk file with --io %s --io-window %s -j %s differs", modes[m],
+                             windows[w], threads[t]);
+                EXPECT_STATUS(2);
+                ERR_HAS(want_err);
+                ERR_HAS("iobad.csv");
+            }
+    free(ref_file);
+    free(ref);
+}
+
 static void test_parallel_option(void **state)
 {
     (void)state;
     RUN("--chunk-size", "lots", "x.csv");
     EXPECT_STATUS(2);
     ERR_HAS("--chunk-size takes a size in bytes");
+    RUN("--io", "fast", "x.csv");
+    EXPECT_STATUS(2);
+    ERR_HAS("--io takes auto, map or read, not 'fast'");
+    RUN("--io-window", "100000", "x.csv");
+    EXPECT_STATUS(2);
+    ERR_HAS("--io-window takes a size that is a multiple of 64K");
 }
 
 static const struct CMUnitTest parallel_tests[] = {
     T(test_parallel_identical),   T(test_parallel_sample),    T(test_parallel_bad_rows),
     T(test_parallel_stray_quote), T(test_parallel_lookalike), T(test_parallel_streams),
-    T(test_parallel_sniff),       T(test_parallel_option),
+    T(test_parallel_sniff),       T(test_parallel_io),        T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
