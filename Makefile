@@ -39,6 +39,13 @@ check-valgrind: build
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check -j 3 --chunk-size 64K --qi age,sex,race --sensitive salary-class \
 	  --missing-matches-any tests/data/adult.csv > /dev/null
+	# read into a buffer, and mapped for a window and then read (docs/design.md, "Reading a file")
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check --io read --io-window 64K -j 2 --chunk-size 16K \
+	  data/sample-extract.csv > /dev/null
+	REID_CHECK_TEST_IO_SMALL=1 valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+	  --error-exitcode=9 ./$(BUILD)/reid-check --io-window 64K -j 2 --chunk-size 16K \
+	  data/sample-extract.csv > /dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check link data/sample-extract.csv --against data/sample-register.csv \
 	  --on postcode,date_of_birth,sex --id pseudonym --show-matches=3 > /dev/null
