@@ -420,6 +420,35 @@ static void test_parallel_io(void **state)
     free(ref);
 }
 
+/* Windows of 4 MiB, large enough for --io auto to judge from /proc how each was mapped (whatever
+ * it finds, it maps on or reads the rest): the report of one thread reading the file whole. */
+static void test_parallel_io_judged(void **state)
+{
+    (void)state;
+    unsigned unused;
+    const char *p = make_extract("judged.csv", 250000, 0, 0, 0, 0, &unused);
+    RUN("-f", "json", "--qi", "area,age,sex,code", "-j", "1", "--chunk-size", "0", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 250000);
+    char *ref = report_sans_run();
+    static const char *const modes[] = {"auto", "map", "read"};
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        RUN("-f", "json", "--qi", "area,age,sex,code", "--io", modes[m], "--io-window", "4M", "-j",
+            "2", p);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+        if (par < 200000)
+            fail_msg("--io %s: only %lld records in parallel", modes[m], (long long)par);
+        char *text = report_sans_run();
+        int same = strcmp(ref, text) == 0;
+        free(text);
+        if (!same) fail_msg("report with --io %s --io-window 4M differs", modes[m]);
+    }
+    free(ref);
+}
+
 static void test_parallel_option(void **state)
 {
     (void)state;
@@ -437,7 +466,8 @@ static void test_parallel_option(void **state)
 static const struct CMUnitTest parallel_tests[] = {
     T(test_parallel_identical),   T(test_parallel_sample),    T(test_parallel_bad_rows),
     T(test_parallel_stray_quote), T(test_parallel_lookalike), T(test_parallel_streams),
-    T(test_parallel_sniff),       T(test_parallel_io),        T(test_parallel_option),
+    T(test_parallel_sniff),       T(test_parallel_io),        T(test_parallel_io_judged),
+    T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};
