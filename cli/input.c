@@ -127,10 +127,11 @@ static int test_small(void)
 }
 
 /* 1 when less than half of a mapped window of n bytes (mapped now, and read) is mapped in
- * 2 MB pages; 0 otherwise, and when it cannot be told. */
+ * 2 MB pages; 0 otherwise, for a window too small to judge, and when it cannot be told. */
 static int mapped_small(size_t n)
 {
     if (test_small()) return 1;
+    if (n < JUDGE_MIN) return 0;
 #if defined(__linux__)
     FILE *f = fopen("/proc/self/smaps_rollup", "r");
     if (!f) return 0;
@@ -244,8 +245,7 @@ static int feed_mapped(cli_feed_fn fn, void *a, int fd, const char *path)
         posix_madvise(m, n, POSIX_MADV_SEQUENTIAL);
         /* the whole window at once: the library may parse it on several threads */
         int ok = fn(a, m, n) == 0;
-        int small =
-            ok && io_mode == CLI_IO_AUTO && (n >= JUDGE_MIN || test_small()) && mapped_small(n);
+        int small = ok && io_mode == CLI_IO_AUTO && mapped_small(n);
         munmap(m, n);
         m = NULL;
         if (!ok) break;
