@@ -20,6 +20,23 @@ static uint64_t hash_xxh3(const void *key, size_t len)
     return XXH3_64bits(key, len);
 }
 
+/* The tag bits of a slot in a table of nslots slots (a power of two): those above the index, which
+ * takes log2(nslots) bits (a class index + 1 is at most the number of classes, which the load keeps
+ * below nslots). */
+static uint32_t tag_mask(uint64_t nslots)
+{
+    unsigned b = 0;
+    while (b < 32 && ((uint64_t)1 << b) < nslots)
+        b++;
+    return b >= 32 ? 0 : ~(((uint32_t)1 << b) - 1);
+}
+
+/* A key's tag: the top bits of its hash, where a slot keeps them. */
+static inline uint32_t tag_of(uint64_t h, uint32_t tagmask)
+{
+    return (uint32_t)(h >> 32) & tagmask;
+}
+
 int reid_classtable_init(reid_classtable *t, unsigned q)
 {
     memset(t, 0, sizeof *t);
@@ -28,6 +45,7 @@ int reid_classtable_init(reid_classtable *t, unsigned q)
     t->slots = reid_big_alloc(MIN_SLOTS * sizeof *t->slots);
     if (!t->slots) return -1;
     t->mask = MIN_SLOTS - 1;
+    t->tagmask = tag_mask(MIN_SLOTS);
     return 0;
 }
 
@@ -62,19 +80,21 @@ static int over_budget(reid_classtable *t, uint64_t more)
 static int rehash(reid_classtable *t, uint64_t nslots)
 {
     if (over_budget(t, nslots * sizeof *t->slots)) return -1;
-    uint64_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
+    uint32_t *slots = reid_big_alloc((size_t)nslots * sizeof *slots);
     if (!slots) return -1;
     uint64_t mask = nslots - 1;
+    uint32_t tagmask = tag_mask(nslots);
     for (uint64_t c = 0; c < t->nclasses; c++) {
         uint64_t h = t->hash(reid_classtable_key(t, c), key_bytes(t));
         uint64_t i = h & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = (h & 0xFFFFFFFF00000000ull) | (c + 1);
+        slots[i] = tag_of(h, tagmask) | (uint32_t)(c + 1);
     }
     reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     t->slots = slots;
     t->mask = mask;
+    t->tagmask = tagmask;
     return 0;
 }
 
@@ -194,12 +214,12 @@ int reid_classtable_reserve(reid_classtable *t, uint64_t n)
 int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *key, uint64_t h)
 {
     size_t kb = key_bytes(t);
-    uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    const uint32_t tm = t->tagmask, tag = tag_of(h, tm);
     for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
-        uint64_t s = t->slots[i];
+        uint32_t s = t->slots[i];
         if (!s) return -1;
-        if ((s & 0xFFFFFFFF00000000ull) == tag) {
-            uint64_t c = (s & 0xFFFFFFFFull) - 1;
+        if ((s & tm) == tag) {
+            uint64_t c = (uint64_t)(s & ~tm) - 1;
             if (memcmp(reid_classtable_key(t, c), key, kb) == 0) return (int64_t)c;
         }
     }
@@ -237,13 +257,13 @@ int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
 {
     size_t kb = key_bytes(t);
-    uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    const uint32_t tm = t->tagmask, tag = tag_of(h, tm);
     uint64_t i = h & t->mask;
     for (;; i = (i + 1) & t->mask) {
-        uint64_t s = t->slots[i];
+        uint32_t s = t->slots[i];
         if (!s) break;
-        if ((s & 0xFFFFFFFF00000000ull) == tag) {
-            uint64_t c = (s & 0xFFFFFFFFull) - 1;
+        if ((s & tm) == tag) {
+            uint64_t c = (uint64_t)(s & ~tm) - 1;
             if (memcmp(reid_classtable_key(t, c), key, kb) == 0) {
                 t->sizes[c] += count;
                 t->records += count;
@@ -262,7 +282,7 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
     t->records += count;
     for (unsigned m = 0; m < t->ns; m++)
         t->sfirst[c * t->ns + m] = REID_CLASSTABLE_UNSET;
-    t->slots[i] = tag | (c + 1);
+    t->slots[i] = tag | (uint32_t)(c + 1);
     if (t->maxid && track_new(t, key, c) != 0) return -1;
     if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;
     return (int64_t)c;

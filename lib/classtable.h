@@ -4,11 +4,13 @@
  * Layout (docs/design.md): classes are stored densely in insertion order, the
  * keys in one array of q x uint32 per class and the sizes in a parallel array
  * of uint64; an open-addressing slot array (linear probing, power-of-two
- * size, load <= 3/4) maps a hash of the key to the class index. A slot is 8
- * bytes: the class index + 1 in the low 32 bits, the high 32 bits of the XXH3
- * hash of the key in the high 32 bits, so most mismatches are rejected
- * without touching the key. Keys are always compared exactly: a hash
- * collision can never merge two classes.
+ * size, load <= 3/4) maps a hash of the key to the class index. A slot is 4
+ * bytes: the class index + 1 in its low b bits, where 2^b is the slot count
+ * (at most 32 bits; the load keeps every index + 1 below 2^b), and the top
+ * 32 - b bits of the XXH3 hash of the key (a tag) in the rest, so most
+ * mismatches are rejected without touching the key (at 2^24 slots, all but
+ * 1 in 256). Keys are always compared exactly: a hash collision can never
+ * merge two classes.
  */
 #ifndef REID_CLASSTABLE_H
 #define REID_CLASSTABLE_H
@@ -20,8 +22,9 @@ typedef uint64_t (*reid_hash_fn)(const void *key, size_t len);
 
 typedef struct reid_classtable {
     unsigned q;       /* values per key */
-    uint64_t *slots;  /* 0 = empty; else (tag << 32) | (class index + 1) */
+    uint32_t *slots;  /* 0 = empty; else tag | (class index + 1), the tag in the bits of tagmask */
     uint64_t mask;    /* slot count - 1 */
+    uint32_t tagmask; /* the slot bits that hold the tag: those above the index (0 at 2^32 slots) */
     uint32_t *keys;   /* q per class */
     uint64_t *sizes;  /* records per class */
     double *wsum;     /* sum of the records' weights per class; NULL unless weights are used */

@@ -36,6 +36,17 @@ static uint64_t two_hash(const void *key, size_t len)
     return (*(const unsigned char *)key & 1) ? 0xAAAAAAAA00000001ull : 0x5555555500000002ull;
 }
 
+/* Every key starts probing at the same slot (low bits constant); keys differ only in the top 32
+ * bits, where a slot keeps its tag: the tags alone tell them apart until the table is large
+ * enough that its slots keep fewer tag bits than the keys differ in. */
+static uint64_t top_hash(const void *key, size_t len)
+{
+    (void)len;
+    uint32_t k;
+    memcpy(&k, key, sizeof k);
+    return ((uint64_t)(k * 0x9E3779B1u) << 32) | 7u;
+}
+
 static void add(reid_classtable *t, const uint32_t *key, uint64_t count)
 {
     assert_int_equal(reid_classtable_add(t, key, count), 0);
@@ -174,6 +185,54 @@ static void test_forced_collisions(void **state)
     collisions_with(two_hash);
 }
 
+/* Slots are 4 bytes: the class index + 1 in the low log2(slots) bits, the top bits of the hash
+ * above it. Every slot must point at a class whose hash has that tag, and the counts must survive
+ * the tag shrinking as the table grows. */
+static void check_slots(const reid_classtable *t)
+{
+    uint64_t nslots = t->mask + 1, used = 0;
+    assert_true(nslots < ((uint64_t)1 << 32));
+    assert_int_equal(t->tagmask, (uint32_t) ~(nslots - 1));
+    for (uint64_t i = 0; i < nslots; i++) {
+        uint32_t s = t->slots[i];
+        if (!s) continue;
+        used++;
+        uint64_t c = (uint64_t)(s & ~t->tagmask) - 1;
+        assert_true(c < t->nclasses);
+        uint64_t h = t->hash(reid_classtable_key(t, c), t->q * sizeof(uint32_t));
+        assert_int_equal(s & t->tagmask, (uint32_t)(h >> 32) & t->tagmask);
+    }
+    assert_int_equal(used, t->nclasses);
+}
+
+static void test_slot_tags(void **state)
+{
+    (void)state;
+    enum { K = 3000 };
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 1), 0);
+    reid_classtable_set_hash(&t, top_hash);
+    for (uint32_t round = 0; round < 3; round++)
+        for (uint32_t i = 0; i < K; i++) {
+            add(&t, &i, i + 1);
+            if (i == 700 && round == 0) check_slots(&t); /* 1,024 slots: 22 tag bits */
+        }
+    check_slots(&t); /* 4,096 slots: 20 tag bits */
+    assert_int_equal(t.nclasses, K);
+    for (uint32_t i = 0; i < K; i++)
+        assert_int_equal(size_of(&t, &i), 3 * (uint64_t)(i + 1));
+    uint32_t absent = K + 1;
+    assert_int_equal(reid_classtable_find(&t, &absent), -1);
+    reid_classtable_free(&t);
+    /* the default hash, 2^20 slots and more: 12 tag bits and fewer */
+    assert_int_equal(reid_classtable_init(&t, 1), 0);
+    for (uint32_t i = 0; i < 1000000; i++)
+        add(&t, &i, 1);
+    check_slots(&t);
+    assert_true(t.mask + 1 >= ((uint64_t)1 << 20));
+    reid_classtable_free(&t);
+}
+
 static void test_reserve(void **state)
 {
     (void)state;
@@ -189,7 +248,7 @@ static void test_reserve(void **state)
     assert_int_equal(size_of(&t, &k0), 3);
     const uint32_t *keys = t.keys;
     const uint64_t *sizes = t.sizes;
-    const uint64_t *slots = t.slots;
+    const uint32_t *slots = t.slots;
     uint64_t mask = t.mask;
     for (uint32_t i = 1; i < N; i++)
         add(&t, &i, i);
@@ -330,9 +389,10 @@ static void test_merge_with_remap(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_counts_and_find),     cmocka_unit_test(test_growth_random_keys),
-        cmocka_unit_test(test_forced_collisions),   cmocka_unit_test(test_reserve),
-        cmocka_unit_test(test_merge_without_remap), cmocka_unit_test(test_merge_with_remap),
+        cmocka_unit_test(test_counts_and_find),   cmocka_unit_test(test_growth_random_keys),
+        cmocka_unit_test(test_forced_collisions), cmocka_unit_test(test_slot_tags),
+        cmocka_unit_test(test_reserve),           cmocka_unit_test(test_merge_without_remap),
+        cmocka_unit_test(test_merge_with_remap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
