@@ -10,7 +10,8 @@
 
 #include <stddef.h>
 
-/* A zeroed array of at least bytes (rounded up to pages); NULL when out of memory. */
+/* A zeroed array of at least bytes (rounded up to 4 KiB pages, or from 64 KiB on to whole 2 MiB
+ * pages at a 2 MiB boundary); NULL when out of memory. Free it with the same byte count. */
 void *reid_big_alloc(size_t bytes);
 
 /* Grow p from old to new bytes, keeping its contents (the new part is zeroed); NULL on failure
