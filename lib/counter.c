@@ -4,15 +4,88 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
+/* Bytes of the slab's blocks: one 2 MiB huge page holds four to five batches of three QIs. */
+#define SLAB_BLOCK ((size_t)2 << 20)
+
+static int slab_init(reid_batch_slab *s)
+{
+    memset(s, 0, sizeof *s);
+    return pthread_mutex_init(&s->mu, NULL) == 0 ? 0 : -1;
+}
+
+static void slab_free(reid_batch_slab *s)
+{
+    for (size_t i = 0; i < s->nblocks; i++) {
+        if (i == 0)
+            free(s->blocks[i]);
+        else
+            reid_big_free(s->blocks[i], s->bsize[i]);
+    }
+    free(s->blocks);
+    free(s->bsize);
+    pthread_mutex_destroy(&s->mu);
+}
+
+/* bytes (a multiple of 64) from the slab; NULL when out of memory. What is left of a block too
+ * small for them is not used. The first block, for the ring's batches (the first asked for), is of
+ * the C heap, in 4 KiB pages: a small input, which needs no other batch, then touches no more
+ * memory than it did without a slab. */
+static void *slab_take(reid_batch_slab *s, size_t bytes)
+{
+    void *r = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (bytes > s->left) {
+        size_t n = bytes > SLAB_BLOCK ? bytes : SLAB_BLOCK;
+        if (s->nblocks == 0) n = REID_RING * bytes;
+        if (s->nblocks == s->bcap) {
+            size_t cap = s->bcap ? 2 * s->bcap : 8;
+            char **b = realloc(s->blocks, cap * sizeof *b);
+            if (b) s->blocks = b;
+            size_t *z = b ? realloc(s->bsize, cap * sizeof *z) : NULL;
+            if (z) s->bsize = z;
+            if (!b || !z) goto out;
+            s->bcap = cap;
+        }
+        char *p = s->nblocks == 0 ? aligned_alloc(64, n) : reid_big_alloc(n);
+        if (!p) goto out;
+        s->blocks[s->nblocks] = p;
+        s->bsize[s->nblocks++] = n;
+        s->cur = p;
+        s->left = n;
+    }
+    r = s->cur;
+    s->cur += bytes;
+    s->left -= bytes;
+out:
+    pthread_mutex_unlock(&s->mu);
+    return r;
+}
+
+/* A buffer of a batch grown to cap bytes: realloc'ed when it is its own, copied out of the batch's
+ * block into a malloc'ed one when it is not. NULL when out of memory (*buf is then unchanged). */
+static char *grow_buffer(char **buf, int *in_block, size_t used, size_t cap)
+{
+    char *p;
+    if (*in_block) {
+        p = malloc(cap);
+        if (p && used) memcpy(p, *buf, used);
+        if (p) *in_block = 0;
+    } else {
+        p = realloc(*buf, cap);
+    }
+    if (p) *buf = p;
+    return p;
+}
+
 char *reid_batch_grow(reid_batch *b, size_t need)
 {
     if (!b->bytes || b->blen + need > b->bcap) { /* allocated even for an empty first value */
         size_t cap = b->bcap ? b->bcap : 65536;
         while (cap < b->blen + need)
             cap *= 2;
-        char *p = realloc(b->bytes, cap);
-        if (!p) return NULL;
-        b->bytes = p;
+        if (!grow_buffer(&b->bytes, &b->bytes_in_block, b->blen, cap)) return NULL;
         b->bcap = cap;
     }
     return b->bytes + b->blen;
@@ -67,9 +140,7 @@ int reid_batch_norm_grow(reid_batch *b, size_t need)
     size_t cap = b->ncap ? b->ncap : 65536;
     while (cap < b->nlen + need)
         cap *= 2;
-    char *p = realloc(b->norm, cap);
-    if (!p) return -1;
-    b->norm = p;
+    if (!grow_buffer(&b->norm, &b->norm_in_block, b->nlen, cap)) return -1;
     b->ncap = cap;
     return 0;
 }
@@ -119,9 +190,7 @@ int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size
         size_t cap = b->ncap;
         while (cap < b->nlen + n)
             cap *= 2;
-        char *p = realloc(b->norm, cap);
-        if (!p) return -1;
-        b->norm = p;
+        if (!grow_buffer(&b->norm, &b->norm_in_block, b->nlen, cap)) return -1;
         b->ncap = cap;
     }
     memcpy(b->norm + b->nlen, g, n);
@@ -439,6 +508,13 @@ int reid_counter_init(reid_counter *c, size_t q, const reid_qi_type *types,
     if (!c->missing_count || !c->unrecognised_count) return -1;
     c->dicts = dicts;
     c->table = table;
+    c->slab = malloc(sizeof *c->slab);
+    if (!c->slab) return -1;
+    if (slab_init(c->slab) != 0) {
+        free(c->slab);
+        c->slab = NULL;
+        return -1;
+    }
     if (ring_alloc(c) != 0) return -1;
     if (threads >= 2) {
         if (pthread_mutex_init(&c->mu, NULL) != 0) return -1;
@@ -526,6 +602,10 @@ void reid_counter_free(reid_counter *c)
     }
     for (int i = 0; i < REID_RING; i++)
         reid_counter_batch_free(&c->ring[i]);
+    if (c->slab) {
+        slab_free(c->slab);
+        free(c->slab);
+    }
     for (size_t m = 0; c->svcount && m < c->ns; m++)
         free(c->svcount[m]);
     free(c->svcount);
@@ -614,66 +694,68 @@ int reid_counter_drain(reid_counter *c)
 
 void reid_counter_batch_free(reid_batch *b)
 {
-    free(b->bytes);
-    free(b->hash);
-    free(b->keys);
-    free(b->norm);
-    free(b->noff);
-    free(b->nvlen);
-    free(b->weight);
-    free(b->svoff);
-    free(b->svlen);
-    free(b->shash);
-    free(b->sids);
-    free(b->cls);
-    free(b->pos);
-    free(b->pvoff);
-    free(b->pvlen);
-    free(b->evoff);
-    free(b->evlen);
-    free(b->evkeys);
-    free(b->evperson);
-    free(b->tally);
+    if (!b->bytes_in_block) free(b->bytes);
+    if (!b->norm_in_block) free(b->norm);
+    if (b->block_owned) free(b->block);
     memset(b, 0, sizeof *b);
 }
 
-/* malloc(n * size) into *p unless wanted is 0; 0, or -1 when out of memory */
-static int batch_array(void *p, int wanted, size_t n, size_t size)
-{
-    if (!wanted) return 0;
-    void *m = malloc(n * size);
-    memcpy(p, &m, sizeof m);
-    return m ? 0 : -1;
-}
+/* The first bytes of a batch's bytes and norm buffers, in its block. */
+#define BATCH_FIRST_BUFFER 65536
 
 int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
 {
     memset(b, 0, sizeof *b);
     const size_t nv = REID_BATCH * (c->q ? c->q : 1), ns = c->ns;
     const size_t ne = c->events ? c->events->ne : 0;
-    int cls = ns || c->people;
-    int rc = batch_array(&b->hash, 1, nv, sizeof *b->hash) |
-             batch_array(&b->keys, 1, nv, sizeof *b->keys) |
-             batch_array(&b->noff, 1, nv, sizeof *b->noff) |
-             batch_array(&b->nvlen, 1, nv, sizeof *b->nvlen) |
-             batch_array(&b->tally, 1, 3 * c->q + 1, sizeof *b->tally) |
-             batch_array(&b->weight, c->weights, REID_BATCH, sizeof *b->weight) |
-             batch_array(&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos) |
-             batch_array(&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff) |
-             batch_array(&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen) |
-             batch_array(&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash) |
-             batch_array(&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids) |
-             batch_array(&b->cls, cls, REID_BATCH, sizeof *b->cls) |
-             batch_array(&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff) |
-             batch_array(&b->pvlen, c->people != NULL, REID_BATCH * 3, sizeof *b->pvlen) |
-             batch_array(&b->evoff, ne > 0, REID_BATCH * ne, sizeof *b->evoff) |
-             batch_array(&b->evlen, ne > 0, REID_BATCH * ne, sizeof *b->evlen) |
-             batch_array(&b->evkeys, ne > 0, REID_BATCH * ne, sizeof *b->evkeys) |
-             batch_array(&b->evperson, ne > 0, REID_BATCH, sizeof *b->evperson);
-    if (rc != 0 || !reid_batch_room(b, 0)) {
-        reid_counter_batch_free(b);
-        return -1;
+    const int cls = ns || c->people;
+    /* the arrays the settings need: where each goes, its elements and their size */
+    struct {
+        void *field;
+        int wanted;
+        size_t n, size;
+    } const a[] = {
+        {&b->hash, 1, nv, sizeof *b->hash},
+        {&b->keys, 1, nv, sizeof *b->keys},
+        {&b->noff, 1, nv, sizeof *b->noff},
+        {&b->nvlen, 1, nv, sizeof *b->nvlen},
+        {&b->tally, 1, 3 * c->q + 1, sizeof *b->tally},
+        {&b->weight, c->weights, REID_BATCH, sizeof *b->weight},
+        {&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos},
+        {&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff},
+        {&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen},
+        {&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash},
+        {&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids},
+        {&b->cls, cls, REID_BATCH, sizeof *b->cls},
+        {&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff},
+        {&b->pvlen, c->people != NULL, REID_BATCH * 3, sizeof *b->pvlen},
+        {&b->evoff, ne > 0, REID_BATCH * ne, sizeof *b->evoff},
+        {&b->evlen, ne > 0, REID_BATCH * ne, sizeof *b->evlen},
+        {&b->evkeys, ne > 0, REID_BATCH * ne, sizeof *b->evkeys},
+        {&b->evperson, ne > 0, REID_BATCH, sizeof *b->evperson},
+    };
+    const size_t na = sizeof a / sizeof *a;
+    /* each array on cache lines of its own, then the two buffers */
+    size_t total = 0;
+    for (size_t i = 0; i < na; i++)
+        if (a[i].wanted) total += (a[i].n * a[i].size + 63) / 64 * 64;
+    total += 2 * BATCH_FIRST_BUFFER;
+    char *block = c->slab ? slab_take(c->slab, total) : aligned_alloc(64, total);
+    if (!block) return -1;
+    b->block = block;
+    b->block_owned = !c->slab;
+    char *p = block;
+    for (size_t i = 0; i < na; i++) {
+        if (!a[i].wanted) continue;
+        memcpy(a[i].field, &p, sizeof p);
+        p += (a[i].n * a[i].size + 63) / 64 * 64;
     }
+    b->bytes = p;
+    b->bcap = BATCH_FIRST_BUFFER;
+    b->bytes_in_block = 1;
+    b->norm = p + BATCH_FIRST_BUFFER;
+    b->ncap = BATCH_FIRST_BUFFER;
+    b->norm_in_block = 1;
     reid_batch_clear(b, c->q);
     return 0;
 }

@@ -64,7 +64,25 @@ typedef struct reid_batch {
     uint32_t *evperson; /* [n]: each record's person, UINT32_MAX when it has no event */
     uint64_t *tally;    /* [3q]: counted while filling, added to the counter's totals when the
                          * batch is counted: missing, unrecognised, not in the hierarchy (per QI) */
+    /* Every array above, and the first bytes and norm buffers, are one block: a piece of the
+     * counter's slab (block_owned 0), or malloc'ed when there is no slab. bytes and norm leave it
+     * for malloc'ed buffers of their own when they must grow (*_in_block 0). */
+    char *block;
+    int block_owned, bytes_in_block, norm_in_block;
 } reid_batch;
+
+/* The blocks of the batches (reid_counter_batch_init): the ring's from one block of the C heap,
+ * the later ones carved from 2 MiB huge pages (bigmem.h), since a batch's arrays filled through
+ * 4 KiB pages of the C heap cost ~1,800 page faults on 1 M rows (docs/design.md, "Counting").
+ * Shared by the threads that make batches, under its mutex. */
+typedef struct reid_batch_slab {
+    pthread_mutex_t mu;
+    char *cur;     /* the free part of the current block */
+    size_t left;   /* its bytes */
+    char **blocks; /* every block, to free */
+    size_t *bsize; /* and its bytes */
+    size_t nblocks, bcap;
+} reid_batch_slab;
 
 typedef struct reid_counter {
     size_t q;
@@ -74,6 +92,7 @@ typedef struct reid_counter {
     uint64_t *unrecognised_count;    /* [q]: values the type's normaliser could not read */
     reid_dict **dicts;               /* one per QI, owned by the caller */
     reid_classtable *table;          /* owned by the caller */
+    reid_batch_slab *slab;           /* the batches' blocks (NULL: each batch mallocs its own) */
     reid_batch ring[REID_RING];
     size_t fill;  /* ring index of the batch being filled */
     size_t ready; /* batches handed over and not yet counted */
