@@ -8,7 +8,8 @@
  * window at a time, or mapped until a window turns out mapped in 4 KB pages (input.c). */
 typedef enum { CLI_IO_AUTO, CLI_IO_MAP, CLI_IO_READ } cli_io_mode;
 
-/* The window (--io-window): bytes of a regular file given to the library at once. */
+/* The window (--io-window): bytes of a regular file given to the library at once. By default
+ * the first window, and the size of a buffer read into; a mapped file's rest is one window. */
 #define CLI_IO_WINDOW_DEFAULT ((size_t)32 << 20)
 
 /* Set before any cli_feed_*: the mode and the window (a multiple of the page size; 0: the

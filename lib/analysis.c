@@ -687,6 +687,12 @@ static int on_row(void *user, const reid_row *row)
     return reid_counter_record_done(&a->counter) == 0 ? 0 : counter_failed(a);
 }
 
+void reid_set_release(reid_analysis *a, reid_release_fn fn, void *user)
+{
+    a->release = fn;
+    a->release_user = user;
+}
+
 reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
 {
     if (a->err.status) return a->err.status;

@@ -82,6 +82,8 @@ struct reid_analysis {
     void *par_slots;           /* parallel.c: chunks in flight and their batches, kept */
     size_t par_nslots;
     int par_parity; /* parallel.c: chunk boundaries by quote parity (once a chunk was not clean) */
+    reid_release_fn release; /* told of the bytes of a fed buffer parallel.c is done with */
+    void *release_user;
     char first_skip[REID_ERRMSG_MAX];
 
     reid_summary sum;

@@ -80,8 +80,9 @@ struct psection {
     size_t nlive;
     const char **sptr; /* [ncols]: a logged record's fields, for reid_pseudo_sniff_row */
     size_t *slen;
-    int stop;      /* a fallback or an error: nothing more is parsed or counted */
-    int fell_back; /* the rest, up to e, was read on one thread */
+    int stop;             /* a fallback or an error: nothing more is parsed or counted */
+    int fell_back;        /* the rest, up to e, was read on one thread */
+    const char *released; /* the caller was told the bytes before it are done with */
 };
 
 /* Ready for parallel parsing: the header is read and nothing needs records one at a time. */
@@ -368,6 +369,12 @@ static void *work(void *arg)
             s->counting = 1;
             pthread_mutex_unlock(&s->mu);
             int rc = count_chunk(s, c);
+            /* its bytes and those before are done with (a chunk not clean was read to the end
+             * of the buffer instead: nothing is released) */
+            if (rc == 0 && s->a->release && c->end > s->released) {
+                s->a->release(s->a->release_user, s->released, (size_t)(c->end - s->released));
+                s->released = c->end;
+            }
             pthread_mutex_lock(&s->mu);
             if (rc != 0) s->stop = 1;
             c->state = SLOT_FREE;
@@ -425,6 +432,7 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     s.size = size;
     s.e = e;
     s.next = s.end = p;
+    s.released = buf; /* the bytes read one at a time before p are done with too */
     s.delim = a->reader.delim;
     s.strict = a->reader.strict;
     s.fast = a->reader.fast;

@@ -7,6 +7,8 @@
  */
 #include "cli_test.h"
 
+#include <sys/stat.h>
+
 /* A seeded extract of `rows` records (about 45 bytes each): one record in 7 has a quoted note
  * with a line break (LF or CRLF) and "" escapes, one in 11 a quoted area with a comma, one in 13
  * ends with CRLF, one in 17 is followed by a blank line. Record `bad_utf8` (1-based, 0 = none)
@@ -449,6 +451,40 @@ static void test_parallel_io_judged(void **state)
     free(ref);
 }
 
+/* Without --io-window, a file of more than 32 MiB: its first 32 MiB are mapped (and judged, with
+ * --io auto), then the rest of it in one mapping whose pages are dropped as the library is done
+ * with them (cli/input.c): the report of one thread reading the file whole, with nearly every
+ * record parsed in parallel. */
+static void test_parallel_default_windows(void **state)
+{
+    (void)state;
+    unsigned unused;
+    const char *p = make_extract("large.csv", 1500000, 0, 0, 0, 0, &unused);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    if (st.st_size < (off_t)36 << 20)
+        fail_msg("large.csv is only %lld bytes", (long long)st.st_size);
+    RUN("-f", "json", "--qi", "area,age,sex,code", "-j", "1", "--chunk-size", "0", p);
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    JINT("input.records", 1500000);
+    char *ref = report_sans_run();
+    static const char *const modes[] = {"auto", "map"};
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        RUN("-f", "json", "--qi", "area,age,sex,code", "--io", modes[m], "-j", "2", p);
+        EXPECT_STATUS(0);
+        PARSE_JSON();
+        json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+        if (par < 1490000)
+            fail_msg("--io %s: only %lld records in parallel", modes[m], (long long)par);
+        char *text = report_sans_run();
+        int same = strcmp(ref, text) == 0;
+        free(text);
+        if (!same) fail_msg("report with --io %s and the default windows differs", modes[m]);
+    }
+    free(ref);
+}
+
 static void test_parallel_option(void **state)
 {
     (void)state;
@@ -464,10 +500,10 @@ static void test_parallel_option(void **state)
 }
 
 static const struct CMUnitTest parallel_tests[] = {
-    T(test_parallel_identical),   T(test_parallel_sample),    T(test_parallel_bad_rows),
-    T(test_parallel_stray_quote), T(test_parallel_lookalike), T(test_parallel_streams),
-    T(test_parallel_sniff),       T(test_parallel_io),        T(test_parallel_io_judged),
-    T(test_parallel_option),
+    T(test_parallel_identical),       T(test_parallel_sample),    T(test_parallel_bad_rows),
+    T(test_parallel_stray_quote),     T(test_parallel_lookalike), T(test_parallel_streams),
+    T(test_parallel_sniff),           T(test_parallel_io),        T(test_parallel_io_judged),
+    T(test_parallel_default_windows), T(test_parallel_option),
 };
 
 static const cli_group groups[] = {CLI_GROUP("parallel", parallel_tests)};

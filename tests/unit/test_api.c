@@ -726,6 +726,78 @@ static void test_threads(void **state)
     free(bad);
 }
 
+/* What reid_set_release's callback was told. */
+typedef struct {
+    const char *buf, *next; /* the buffer fed, and where the next range must start */
+    size_t calls, bytes;
+    int bad; /* a range out of order or outside the buffer */
+} releases;
+
+static void on_release(void *user, const void *p, size_t len)
+{
+    releases *r = user;
+    const char *q = p;
+    if (q != r->next || len == 0) r->bad = 1;
+    r->next = q + len;
+    r->calls++;
+    r->bytes += len;
+}
+
+static void test_release(void **state)
+{
+    (void)state;
+    size_t len, badlen;
+    char *good = many_rows(200000, 0, &len);
+    char *bad = many_rows(200000, 150000, &badlen);
+    reid_config *cfg = cfg_qis("a,b");
+    assert_int_equal(reid_config_set_threads(cfg, 2), REID_OK);
+    assert_int_equal(reid_config_set_chunk_size(cfg, 65536), REID_OK);
+
+    /* one buffer on two threads: consecutive ranges from its start, each once, within it; the
+     * figures as without the callback */
+    reid_analysis *a = reid_analysis_new(cfg, "t.csv");
+    assert_non_null(a);
+    releases r = {good, good, 0, 0, 0};
+    reid_set_release(a, on_release, &r);
+    assert_int_equal(reid_feed(a, good, len), REID_OK);
+    assert_int_equal(r.bad, 0);
+    assert_true(r.calls > 10);           /* one per chunk of 64 KiB */
+    assert_true(r.bytes <= len);         /* never past the buffer */
+    assert_true(r.bytes > len - 200000); /* all but the last chunks' bytes at most */
+    reid_set_release(a, NULL, NULL);
+    assert_int_equal(reid_finish(a), REID_OK);
+    assert_int_equal(reid_summary_get(a)->records, 200000);
+    assert_int_equal(reid_summary_get(a)->classes, 350);
+    reid_analysis_free(a);
+
+    /* an error deep in the buffer: nothing at or after the bad record's chunk is released, and
+     * the error is reported as without the callback */
+    a = reid_analysis_new(cfg, "t.csv");
+    assert_non_null(a);
+    r = (releases){bad, bad, 0, 0, 0};
+    reid_set_release(a, on_release, &r);
+    assert_int_equal(reid_feed(a, bad, badlen), REID_ERR_INPUT);
+    assert_int_equal(r.bad, 0);
+    const char *oops = strstr(bad, "oops");
+    assert_non_null(oops);
+    assert_true(r.next <= oops);
+    assert_int_equal(reid_error_line(a), 150001);
+    reid_analysis_free(a);
+
+    /* one thread: no calls */
+    assert_int_equal(reid_config_set_threads(cfg, 1), REID_OK);
+    a = reid_analysis_new(cfg, "t.csv");
+    assert_non_null(a);
+    r = (releases){good, good, 0, 0, 0};
+    reid_set_release(a, on_release, &r);
+    assert_int_equal(reid_feed(a, good, len), REID_OK);
+    assert_int_equal(r.calls, 0);
+    reid_analysis_free(a);
+    reid_config_free(cfg);
+    free(good);
+    free(bad);
+}
+
 /* ---- merging ---- */
 
 static void test_merge(void **state)
@@ -811,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_reports_hold_no_values),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_release),
         cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
