@@ -492,16 +492,17 @@ REID_API reid_status reid_feed(reid_analysis *a, const void *buf, size_t len);
 /**
  * Told which bytes of a buffer being fed the analysis is done with.
  *
- * While reid_feed parses a large buffer on several threads, fn(user, p, len)
- * is called with consecutive ranges [p, p + len) from the buffer's start, in
- * order, each once its records are counted: the analysis will not read those
- * bytes again. Calls come from any of the analysis' threads, one at a time,
- * and only during reid_feed; a buffer parsed on one thread (a small one, or
- * every buffer with one thread) gets none, and a buffer's last bytes may get
- * none. A caller that fed a read-only mapping of a file can drop the pages
- * (madvise MADV_DONTNEED), so that one mapping of a whole file costs the
- * memory of the part being parsed, not of the file. fn must not call into the
- * analysis. NULL (the default) = no calls.
+ * While reid_feed reads a buffer, fn(user, p, len) is called with
+ * consecutive ranges [p, p + len) from the buffer's start, in order, as the
+ * analysis is done with them (on several threads: as each chunk's records are
+ * counted; on one thread: every 2 MiB): it will not read those bytes again.
+ * Calls come from any of the analysis' threads, one at a time, and only during
+ * reid_feed. A buffer's last bytes may get none (those of a record it cuts, and
+ * up to 2 MiB read on one thread), and a small buffer none at all. A caller
+ * that fed a read-only mapping of a file can drop the pages (madvise
+ * MADV_DONTNEED), so that one mapping of a whole file costs the memory of the
+ * part being read, not of the file. fn must not call into the analysis. NULL
+ * (the default) = no calls.
  */
 typedef void (*reid_release_fn)(void *user, const void *p, size_t len);
 REID_API void reid_set_release(reid_analysis *a, reid_release_fn fn, void *user);

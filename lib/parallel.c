@@ -11,6 +11,32 @@
 /* Bytes fed at once while records must be read one at a time (the header, sniffing). */
 #define SERIAL_PIECE 65536
 
+/* Bytes of a buffer read on one thread between two calls of the caller's release function. */
+#define RELEASE_PIECE ((size_t)2 << 20)
+
+/* Tell the caller (reid_set_release) that the bytes from *released to upto are done with. */
+static void release_to(const reid_analysis *a, const char **released, const char *upto)
+{
+    if (a->release && upto > *released) {
+        a->release(a->release_user, *released, (size_t)(upto - *released));
+        *released = upto;
+    }
+}
+
+/* [p, e) to the analysis' reader on this thread, the caller told of the bytes done with every
+ * RELEASE_PIECE (the reader keeps nothing of a piece it was fed but the record it cuts, which it
+ * copies: the same as for two calls of reid_feed). 0, or -1 as reid_reader_feed. */
+static int feed_reader(reid_analysis *a, const char **released, const char *p, const char *e)
+{
+    while (p < e) {
+        size_t n = (size_t)(e - p) < RELEASE_PIECE ? (size_t)(e - p) : RELEASE_PIECE;
+        if (reid_reader_feed(&a->reader, p, n) != 0) return -1;
+        p += n;
+        release_to(a, released, p);
+    }
+    return 0;
+}
+
 /* Chunks in flight (parsed or being parsed, not yet counted) per thread: enough slack that a
  * thread can go on parsing while the chunk next in line for counting is still being parsed (2 left
  * the threads waiting ~15% of the time on 10 M rows; 4 and 8 measured the same). */
@@ -262,7 +288,7 @@ static int count_chunk(psection *s, pslot *sl)
         s->stop = 1;
         s->fell_back = 1;
         pthread_mutex_unlock(&s->mu);
-        reid_reader_feed(&a->reader, sl->start, (size_t)(s->e - sl->start));
+        feed_reader(a, &s->released, sl->start, s->e);
         return -1;
     }
     const uint64_t rec_base = a->data_rows + a->skipped, line_base = a->reader.line - 1;
@@ -371,10 +397,7 @@ static void *work(void *arg)
             int rc = count_chunk(s, c);
             /* its bytes and those before are done with (a chunk not clean was read to the end
              * of the buffer instead: nothing is released) */
-            if (rc == 0 && s->a->release && c->end > s->released) {
-                s->a->release(s->a->release_user, s->released, (size_t)(c->end - s->released));
-                s->released = c->end;
-            }
+            if (rc == 0) release_to(s->a, &s->released, c->end);
             pthread_mutex_lock(&s->mu);
             if (rc != 0) s->stop = 1;
             c->state = SLOT_FREE;
@@ -413,6 +436,7 @@ void reid_parallel_free(reid_analysis *a)
 int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
 {
     const char *p = buf, *e = buf + len;
+    const char *released = buf; /* the caller was told of the bytes before it (reid_set_release) */
     /* one thread until records may be read out of order and the reader is between records */
     while (p < e && !(ready(a) && reid_reader_between_records(&a->reader))) {
         size_t n = (size_t)(e - p) < SERIAL_PIECE ? (size_t)(e - p) : SERIAL_PIECE;
@@ -422,17 +446,17 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
         }
         if (reid_reader_feed(&a->reader, p, n) != 0) return -1;
         p += n;
+        if ((size_t)(p - released) >= RELEASE_PIECE) release_to(a, &released, p);
     }
     const size_t size = a->cfg->chunk_size;
-    if (p == e || !ready(a) || (size_t)(e - p) / 2 < size)
-        return p < e ? reid_reader_feed(&a->reader, p, (size_t)(e - p)) : 0;
+    if (p == e || !ready(a) || (size_t)(e - p) / 2 < size) return feed_reader(a, &released, p, e);
     psection s;
     memset(&s, 0, sizeof s);
     s.a = a;
     s.size = size;
     s.e = e;
     s.next = s.end = p;
-    s.released = buf; /* the bytes read one at a time before p are done with too */
+    s.released = released;
     s.delim = a->reader.delim;
     s.strict = a->reader.strict;
     s.fast = a->reader.fast;
@@ -446,7 +470,7 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
             free(s.live);
             free(s.sptr);
             free(s.slen);
-            return reid_reader_feed(&a->reader, p, (size_t)(e - p)); /* on one thread */
+            return feed_reader(a, &s.released, p, e); /* on one thread */
         }
         for (size_t i = 0; i < a->sniff.n; i++)
             if (!a->sniff.c[i].out) s.live[s.nlive++] = a->sniff.c[i].col;
@@ -488,7 +512,7 @@ int reid_parallel_feed(reid_analysis *a, const char *buf, size_t len)
     free(s.sptr);
     free(s.slen);
     if (!sync) /* no memory for the threads: read it on this thread instead */
-        return reid_reader_feed(&a->reader, p, (size_t)(e - p));
+        return feed_reader(a, &s.released, p, e);
     if (a->err.status || a->reader.stop) return -1;
     if (s.fell_back) return 0; /* read to its end on one thread */
     /* the chunks ended at a boundary; the rest (a record cut by the end of the buffer) */

@@ -784,15 +784,23 @@ static void test_release(void **state)
     assert_int_equal(reid_error_line(a), 150001);
     reid_analysis_free(a);
 
-    /* one thread: no calls */
+    /* one thread: every 2 MiB, the same way */
     assert_int_equal(reid_config_set_threads(cfg, 1), REID_OK);
+    size_t biglen;
+    char *big = many_rows(1000000, 0, &biglen); /* about 7 MB */
     a = reid_analysis_new(cfg, "t.csv");
     assert_non_null(a);
-    r = (releases){good, good, 0, 0, 0};
+    r = (releases){big, big, 0, 0, 0};
     reid_set_release(a, on_release, &r);
-    assert_int_equal(reid_feed(a, good, len), REID_OK);
-    assert_int_equal(r.calls, 0);
+    assert_int_equal(reid_feed(a, big, biglen), REID_OK);
+    assert_int_equal(r.bad, 0);
+    assert_int_equal(r.calls, biglen / (2 << 20));
+    assert_true(r.bytes <= biglen && r.bytes + (2 << 20) > biglen);
+    reid_set_release(a, NULL, NULL);
+    assert_int_equal(reid_finish(a), REID_OK);
+    assert_int_equal(reid_summary_get(a)->records, 1000000);
     reid_analysis_free(a);
+    free(big);
     reid_config_free(cfg);
     free(good);
     free(bad);
