@@ -86,8 +86,10 @@ unsigned long long cli_input_size(const char *path)
 
 /*
  * A regular file is given to the library a window at a time (the first 32 MiB,
- * then the rest of a mapped file at once; every window the size --io-window
- * gives), so that the library can parse each window on several threads. A
+ * then the rest of a mapped file at once when the consumer is an analysis,
+ * which tells which bytes it is done with; 32 MiB windows for another consumer
+ * such as a side of `link`; every window the size --io-window gives), so that
+ * the library can parse each window on several threads. A
  * window is mapped (--io map) or read(2) into a buffer (--io read); --io auto,
  * the default, maps and changes to reading for the rest of the file when the
  * first window (every window, with --io-window) turns out mapped in 4 KB pages.
@@ -261,7 +263,8 @@ static int feed_mapped(cli_feed_fn fn, void *a, int fd, const char *path, mapped
     }
     bus_armed = 1;
     for (; off < size; off += n) {
-        size_t want = off == 0 || io_window_given ? io_window : size - off;
+        /* the rest at once only where its pages can be dropped as they are parsed */
+        size_t want = off == 0 || io_window_given || !w ? io_window : size - off;
         n = size - off < want ? size - off : want;
         m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, (off_t)off);
         if (m == MAP_FAILED) {
