@@ -89,10 +89,10 @@ unsigned long long cli_input_size(const char *path)
  * then the rest of a mapped file at once when the consumer is an analysis,
  * which tells which bytes it is done with; 32 MiB windows for another consumer
  * such as a side of `link`; every window the size --io-window gives), so that
- * the library can parse each window on several threads. A
- * window is mapped (--io map) or read(2) into a buffer (--io read); --io auto,
- * the default, maps and changes to reading for the rest of the file when the
- * first window (every window, with --io-window) turns out mapped in 4 KB pages.
+ * the library can parse each window on several threads. A window is mapped
+ * (--io map) or read(2) into a buffer (--io read); --io auto, the default,
+ * maps and changes to reading for the rest of the file when the first window
+ * (every window, with --io-window) turns out mapped in 4 KB pages.
  *
  * Mapping spares the copy of every byte into a buffer (measured: a quarter of
  * the reader's time on a 1.9 GB file when reads were 1 MiB). But a mapped

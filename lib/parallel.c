@@ -287,6 +287,15 @@ static int count_chunk(psection *s, pslot *sl)
         pthread_mutex_lock(&s->mu);
         s->stop = 1;
         s->fell_back = 1;
+        /* the chunks after it still being parsed read bytes this thread is about to release:
+         * they finish first (a parsing thread needs nothing from this one) */
+        for (;;) {
+            size_t busy = 0;
+            for (size_t i = 0; i < s->nslots; i++)
+                busy += s->slots[i].state == SLOT_PARSING;
+            if (!busy) break;
+            pthread_cond_wait(&s->cv, &s->mu);
+        }
         pthread_mutex_unlock(&s->mu);
         feed_reader(a, &s->released, sl->start, s->e);
         return -1;
@@ -395,8 +404,8 @@ static void *work(void *arg)
             s->counting = 1;
             pthread_mutex_unlock(&s->mu);
             int rc = count_chunk(s, c);
-            /* its bytes and those before are done with (a chunk not clean was read to the end
-             * of the buffer instead: nothing is released) */
+            /* its bytes and those before are done with (after a chunk that was not clean, the
+             * rest of the buffer was read on this thread, which released what it read) */
             if (rc == 0) release_to(s->a, &s->released, c->end);
             pthread_mutex_lock(&s->mu);
             if (rc != 0) s->stop = 1;
