@@ -422,6 +422,22 @@ static void test_parallel_io(void **state)
     free(ref);
 }
 
+/* The run just made exited 0 with the report ref (its run section aside) and read at least
+ * min_parallel records in chunks; mode and windows name it in a failure. */
+static void expect_parallel_report(const char *ref, json_int_t min_parallel, const char *mode,
+                                   const char *windows)
+{
+    EXPECT_STATUS(0);
+    PARSE_JSON();
+    json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
+    if (par < min_parallel)
+        fail_msg("--io %s, %s: only %lld records in parallel", mode, windows, (long long)par);
+    char *text = report_sans_run();
+    int same = strcmp(ref, text) == 0;
+    free(text);
+    if (!same) fail_msg("report with --io %s and %s differs", mode, windows);
+}
+
 /* Windows of 4 MiB, large enough for --io auto to judge from /proc how each was mapped (whatever
  * it finds, it maps on or reads the rest): the report of one thread reading the file whole. */
 static void test_parallel_io_judged(void **state)
@@ -438,15 +454,7 @@ static void test_parallel_io_judged(void **state)
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
         RUN("-f", "json", "--qi", "area,age,sex,code", "--io", modes[m], "--io-window", "4M", "-j",
             "2", p);
-        EXPECT_STATUS(0);
-        PARSE_JSON();
-        json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
-        if (par < 200000)
-            fail_msg("--io %s: only %lld records in parallel", modes[m], (long long)par);
-        char *text = report_sans_run();
-        int same = strcmp(ref, text) == 0;
-        free(text);
-        if (!same) fail_msg("report with --io %s --io-window 4M differs", modes[m]);
+        expect_parallel_report(ref, 200000, modes[m], "--io-window 4M");
     }
     free(ref);
 }
@@ -472,15 +480,7 @@ static void test_parallel_default_windows(void **state)
     static const char *const modes[] = {"auto", "map"};
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
         RUN("-f", "json", "--qi", "area,age,sex,code", "--io", modes[m], "-j", "2", p);
-        EXPECT_STATUS(0);
-        PARSE_JSON();
-        json_int_t par = json_integer_value(jget(J, "run.parallel_records"));
-        if (par < 1490000)
-            fail_msg("--io %s: only %lld records in parallel", modes[m], (long long)par);
-        char *text = report_sans_run();
-        int same = strcmp(ref, text) == 0;
-        free(text);
-        if (!same) fail_msg("report with --io %s and the default windows differs", modes[m]);
+        expect_parallel_report(ref, 1490000, modes[m], "the default windows");
     }
     free(ref);
 }

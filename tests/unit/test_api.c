@@ -743,6 +743,19 @@ static void on_release(void *user, const void *p, size_t len)
     r->bytes += len;
 }
 
+/* A new analysis fed buf whole with on_release reporting to *r: reid_feed must return want. */
+static reid_analysis *feed_released(const reid_config *cfg, const char *buf, size_t len,
+                                    releases *r, reid_status want)
+{
+    reid_analysis *a = reid_analysis_new(cfg, "t.csv");
+    assert_non_null(a);
+    *r = (releases){buf, buf, 0, 0, 0};
+    reid_set_release(a, on_release, r);
+    assert_int_equal(reid_feed(a, buf, len), want);
+    assert_int_equal(r->bad, 0);
+    return a;
+}
+
 static void test_release(void **state)
 {
     (void)state;
@@ -755,12 +768,8 @@ static void test_release(void **state)
 
     /* one buffer on two threads: consecutive ranges from its start, each once, within it; the
      * figures as without the callback */
-    reid_analysis *a = reid_analysis_new(cfg, "t.csv");
-    assert_non_null(a);
-    releases r = {good, good, 0, 0, 0};
-    reid_set_release(a, on_release, &r);
-    assert_int_equal(reid_feed(a, good, len), REID_OK);
-    assert_int_equal(r.bad, 0);
+    releases r;
+    reid_analysis *a = feed_released(cfg, good, len, &r, REID_OK);
     assert_true(r.calls > 10);           /* one per chunk of 64 KiB */
     assert_true(r.bytes <= len);         /* never past the buffer */
     assert_true(r.bytes > len - 200000); /* all but the last chunks' bytes at most */
@@ -772,12 +781,7 @@ static void test_release(void **state)
 
     /* an error deep in the buffer: nothing at or after the bad record's chunk is released, and
      * the error is reported as without the callback */
-    a = reid_analysis_new(cfg, "t.csv");
-    assert_non_null(a);
-    r = (releases){bad, bad, 0, 0, 0};
-    reid_set_release(a, on_release, &r);
-    assert_int_equal(reid_feed(a, bad, badlen), REID_ERR_INPUT);
-    assert_int_equal(r.bad, 0);
+    a = feed_released(cfg, bad, badlen, &r, REID_ERR_INPUT);
     const char *oops = strstr(bad, "oops");
     assert_non_null(oops);
     assert_true(r.next <= oops);
@@ -788,12 +792,7 @@ static void test_release(void **state)
     assert_int_equal(reid_config_set_threads(cfg, 1), REID_OK);
     size_t biglen;
     char *big = many_rows(1000000, 0, &biglen); /* about 7 MB */
-    a = reid_analysis_new(cfg, "t.csv");
-    assert_non_null(a);
-    r = (releases){big, big, 0, 0, 0};
-    reid_set_release(a, on_release, &r);
-    assert_int_equal(reid_feed(a, big, biglen), REID_OK);
-    assert_int_equal(r.bad, 0);
+    a = feed_released(cfg, big, biglen, &r, REID_OK);
     assert_int_equal(r.calls, biglen / (2 << 20));
     assert_true(r.bytes <= biglen && r.bytes + (2 << 20) > biglen);
     reid_set_release(a, NULL, NULL);
