@@ -84,6 +84,20 @@ static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h
     __builtin_prefetch(&t->slots[h & t->mask]);
 }
 
+/* The second stage, for a key whose slot was prefetched some records before: when the slot holds
+ * a class with this key's tag (most likely this key's class), that class's key and size. An
+ * existing class then costs no miss of its own when it is added; a new one (an empty slot) needs
+ * nothing. */
+static inline void reid_classtable_prefetch_entry(const reid_classtable *t, uint64_t h)
+{
+    const uint32_t tm = t->tagmask, s = t->slots[h & t->mask];
+    if (s && (s & tm) == ((uint32_t)(h >> 32) & tm)) {
+        uint64_t c = (uint64_t)(s & ~tm) - 1;
+        __builtin_prefetch(t->keys + c * t->q);
+        __builtin_prefetch(&t->sizes[c], 1);
+    }
+}
+
 /* hash[r] = reid_classtable_hash(t, keys + r * q) for r < n, in one call (XXH3 inlined in the
  * loop instead of two calls per key). */
 void reid_classtable_hash_many(const reid_classtable *t, const uint32_t *keys, size_t n,

@@ -298,9 +298,11 @@ static int count_classes(reid_counter *c, reid_batch *b)
          * class' position) */
         const double *const w = b->weight;
         uint32_t *const cls = b->cls;
+        const size_t D = REID_PREFETCH_AHEAD / 2;
         for (size_t r = 0; r < n; r++) {
             if (r + REID_PREFETCH_AHEAD < n)
                 reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (r + D < n) reid_classtable_prefetch_entry(t, hash[r + D]);
             uint64_t before = t->nclasses;
             int64_t ci = reid_classtable_add_indexed(t, keys + r * q, hash[r], 1, w ? w[r] : 0);
             if (ci < 0) return -1;
@@ -310,15 +312,21 @@ static int count_classes(reid_counter *c, reid_batch *b)
         }
     } else if (b->weight) {
         const double *const w = b->weight;
+        const size_t D = REID_PREFETCH_AHEAD / 2;
         for (size_t r = 0; r < n; r++) {
             if (r + REID_PREFETCH_AHEAD < n)
                 reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (r + D < n) reid_classtable_prefetch_entry(t, hash[r + D]);
             if (reid_classtable_add_weighted(t, keys + r * q, hash[r], 1, w[r]) != 0) return -1;
         }
     } else {
+        /* two stages, as for the dictionaries: the slot of record r + 2D, then the class of
+         * record r + D (its key and size) */
+        const size_t D = REID_PREFETCH_AHEAD / 2;
         for (size_t r = 0; r < n; r++) {
             if (r + REID_PREFETCH_AHEAD < n)
                 reid_classtable_prefetch(t, hash[r + REID_PREFETCH_AHEAD]);
+            if (r + D < n) reid_classtable_prefetch_entry(t, hash[r + D]);
             if (reid_classtable_add_hashed(t, keys + r * q, hash[r], 1) != 0) return -1;
         }
     }

@@ -137,6 +137,9 @@ static double segment(const double *Pc, const double *S, size_t a, size_t b, dou
     return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
 }
 
+/* Pairs ahead of the one being read whose key and count are prefetched (dist_next). */
+#define DIST_AHEAD 16
+
 /* Bits of a class index sorted per pass of the radix sort, at most. */
 #define DIST_RADIX_BITS 12
 
@@ -237,6 +240,13 @@ size_t reid_sensitive_dist_next(const reid_sensitive_dist *d, uint64_t ci, size_
     uint64_t rest = 0;
     size_t k = 1, e = *cur;
     for (; e < d->np && d->cls[e] == ci; e++) {
+        /* the pairs are read in class order, at random in the pair table: the key and count of
+         * the pair DIST_AHEAD places on requested now */
+        if (e + DIST_AHEAD < d->np) {
+            uint32_t a = d->order[e + DIST_AHEAD];
+            __builtin_prefetch(reid_classtable_key(pairs, a));
+            __builtin_prefetch(&pairs->sizes[a]);
+        }
         uint32_t i = d->order[e];
         ids[k] = reid_classtable_key(pairs, i)[pairs->q - 1];
         counts[k] = pairs->sizes[i];
