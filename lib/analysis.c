@@ -1024,7 +1024,7 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
     const reid_classtable *sc = &src->table, *sp = &src->sens[m].pairs;
     const reid_classtable *dc = &dst->table;
     reid_classtable *dp = &dst->sens[m].pairs;
-    const size_t q = src->nq, ns = src->nsens;
+    const size_t q = src->nq;
     const uint64_t U = sc->nclasses;
     uint64_t *rest = calloc(U ? U : 1, sizeof *rest);
     uint32_t *to = malloc((U ? U : 1) * sizeof *to); /* src class index -> dst's */
@@ -1049,8 +1049,8 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
         }
         to[c] = (uint32_t)d;
         uint64_t n0 = sc->sizes[c] - rest[c];
-        uint32_t f = remap[q + m][sc->sfirst[c * ns + m]];
-        if (n0 && f != dc->sfirst[(uint64_t)d * ns + m]) {
+        uint32_t f = remap[q + m][reid_classtable_first(sc, c, (unsigned)m)];
+        if (n0 && f != reid_classtable_first(dc, (uint64_t)d, (unsigned)m)) {
             const uint32_t pk[2] = {(uint32_t)d, f};
             rc = reid_classtable_add(dp, pk, n0);
         }
@@ -1058,7 +1058,7 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
     for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
         const uint32_t *k = reid_classtable_key(sp, i);
         const uint32_t pk[2] = {to[k[0]], remap[q + m][k[1]]};
-        if (pk[1] != dc->sfirst[(uint64_t)pk[0] * ns + m])
+        if (pk[1] != reid_classtable_first(dc, pk[0], (unsigned)m))
             rc = reid_classtable_add(dp, pk, sp->sizes[i]);
     }
     free(rest);

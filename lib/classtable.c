@@ -55,7 +55,7 @@ void reid_classtable_free(reid_classtable *t)
     reid_big_free(t->keys, t->cap * key_bytes(t) + 1);
     reid_big_free(t->sizes, t->cap * sizeof *t->sizes);
     reid_big_free(t->wsum, (t->cap ? t->cap : 1) * sizeof *t->wsum);
-    reid_big_free(t->sfirst, (t->cap ? t->cap : 1) * t->ns * sizeof *t->sfirst);
+    reid_big_free(t->sfirst, (t->cap ? t->cap : 1) * t->ns * t->sfw);
     reid_big_free(t->pos, (t->cap ? t->cap : 1) * 2 * sizeof *t->pos);
     free(t->miss);
     free(t->maxid);
@@ -103,7 +103,7 @@ static int rehash(reid_classtable *t, uint64_t nslots)
 static size_t class_bytes(const reid_classtable *t)
 {
     return key_bytes(t) + sizeof *t->sizes + (t->wsum ? sizeof *t->wsum : 0) +
-           (size_t)t->ns * sizeof *t->sfirst + (t->pos ? 2 * sizeof *t->pos : 0);
+           (size_t)t->ns * t->sfw + (t->pos ? 2 * sizeof *t->pos : 0);
 }
 
 int reid_classtable_use_weights(reid_classtable *t)
@@ -118,9 +118,50 @@ int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns)
 {
     if (ns == t->ns) return 0;
     if (t->nclasses || t->ns || !ns) return -1;
-    t->sfirst = reid_big_alloc((t->cap ? t->cap : 1) * ns * sizeof *t->sfirst);
+    t->sfirst = reid_big_alloc((t->cap ? t->cap : 1) * ns);
     if (!t->sfirst) return -1;
     t->ns = ns;
+    t->sfw = 1;
+    return 0;
+}
+
+/* The largest id that `width` bytes hold (all ones is "unset"). */
+static uint32_t first_limit(unsigned width)
+{
+    return width == 1 ? UINT8_MAX - 1 : width == 2 ? UINT16_MAX - 1 : UINT32_MAX - 1;
+}
+
+int reid_classtable_fit_first(reid_classtable *t, uint32_t maxid)
+{
+    if (!t->ns || maxid <= first_limit(t->sfw)) return 0;
+    unsigned w = maxid <= first_limit(2) ? 2 : 4;
+    const uint64_t cap = t->cap ? t->cap : 1, n = cap * t->ns;
+    void *f = reid_big_alloc((size_t)n * w);
+    if (!f) return -1;
+    /* every entry, the unused ones too: a new class's are set when it is made */
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t v = reid_classtable_first(t, i / t->ns, (unsigned)(i % t->ns));
+        if (w == 2)
+            ((uint16_t *)f)[i] = v == REID_CLASSTABLE_UNSET ? UINT16_MAX : (uint16_t)v;
+        else
+            ((uint32_t *)f)[i] = v;
+    }
+    reid_big_free(t->sfirst, (size_t)n * t->sfw);
+    t->sfirst = f;
+    t->sfw = w;
+    return 0;
+}
+
+int reid_classtable_set_first(reid_classtable *t, uint64_t c, unsigned m, uint32_t id)
+{
+    if (reid_classtable_fit_first(t, id) != 0) return -1;
+    const uint64_t i = c * t->ns + m;
+    if (t->sfw == 1)
+        ((uint8_t *)t->sfirst)[i] = (uint8_t)id;
+    else if (t->sfw == 2)
+        ((uint16_t *)t->sfirst)[i] = (uint16_t)id;
+    else
+        ((uint32_t *)t->sfirst)[i] = id;
     return 0;
 }
 
@@ -184,8 +225,8 @@ static int grow_arrays(reid_classtable *t, uint64_t cap)
     }
     if (t->ns) {
         /* likewise allocated with room for max(cap, 1) classes */
-        size_t per = (size_t)t->ns * sizeof *t->sfirst;
-        uint32_t *f = reid_big_grow(t->sfirst, (t->cap ? t->cap : 1) * per, (size_t)cap * per);
+        size_t per = (size_t)t->ns * t->sfw;
+        void *f = reid_big_grow(t->sfirst, (t->cap ? t->cap : 1) * per, (size_t)cap * per);
         if (!f) return -1;
         t->sfirst = f;
     }
@@ -280,8 +321,7 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
     if (kb) memcpy(t->keys + c * t->q, key, kb);
     t->sizes[c] = count;
     t->records += count;
-    for (unsigned m = 0; m < t->ns; m++)
-        t->sfirst[c * t->ns + m] = REID_CLASSTABLE_UNSET;
+    if (t->ns) memset((char *)t->sfirst + c * t->ns * t->sfw, 0xFF, (size_t)t->ns * t->sfw);
     t->slots[i] = tag | (uint32_t)(c + 1);
     if (t->maxid && track_new(t, key, c) != 0) return -1;
     if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;
@@ -337,10 +377,10 @@ int reid_classtable_merge(reid_classtable *dst, const reid_classtable *src,
             break;
         }
         if ((uint64_t)dc != before) continue; /* dst keeps its own first values */
-        for (unsigned m = 0; m < src->ns; m++) {
-            uint32_t v = src->sfirst[c * src->ns + m];
+        for (unsigned m = 0; m < src->ns && rc == 0; m++) {
+            uint32_t v = reid_classtable_first(src, c, m);
             if (remap && v != REID_CLASSTABLE_UNSET) v = remap[src->q + m][v];
-            dst->sfirst[(uint64_t)dc * dst->ns + m] = v;
+            if (v != REID_CLASSTABLE_UNSET) rc = reid_classtable_set_first(dst, (uint64_t)dc, m, v);
         }
     }
     free(key);

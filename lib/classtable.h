@@ -29,8 +29,11 @@ typedef struct reid_classtable {
     uint64_t *sizes;  /* records per class */
     double *wsum;     /* sum of the records' weights per class; NULL unless weights are used */
     unsigned ns;      /* sensitive columns with a first value per class (0 = none) */
-    uint32_t *sfirst; /* [cap * ns]: per class, the first record's value id of each sensitive
-                       * column (REID_CLASSTABLE_UNSET until the counter sets it); NULL unless ns */
+    unsigned sfw;     /* bytes of each first value: 1, 2 or 4, widened as the value ids grow */
+    void *sfirst;     /* [cap * ns] of sfw bytes: per class, the first record's value id of each
+                       * sensitive column (all ones, REID_CLASSTABLE_UNSET when read, until the
+                       * counter sets it); NULL unless ns. Read and written through
+                       * reid_classtable_first / reid_classtable_set_first. */
     uint64_t *pos;  /* [cap * 2]: per class, the record number and line of its first record (set by
                      * the counter); NULL unless positions are kept */
     uint32_t *miss; /* when tracked: the classes whose key holds a missing id (0), in index
@@ -58,8 +61,33 @@ int reid_classtable_use_weights(reid_classtable *t);
 #define REID_CLASSTABLE_UNSET UINT32_MAX
 
 /* Keep, per class, the value id of the first record of each of ns sensitive columns from now on
- * (sfirst; call on an empty table). 0, or -1 when out of memory. */
+ * (sfirst; call on an empty table). The ids are stored in 1 byte each while every id stored is
+ * below 255, then 2 while below 65,535, then 4: a column of a few values (sex, ethnicity) costs a
+ * byte per class. 0, or -1 when out of memory. */
 int reid_classtable_use_sensitive(reid_classtable *t, unsigned ns);
+
+/* Class c's first value id of sensitive column m, or REID_CLASSTABLE_UNSET. */
+static inline uint32_t reid_classtable_first(const reid_classtable *t, uint64_t c, unsigned m)
+{
+    const uint64_t i = c * t->ns + m;
+    if (t->sfw == 1) {
+        uint8_t v = ((const uint8_t *)t->sfirst)[i];
+        return v == UINT8_MAX ? REID_CLASSTABLE_UNSET : v;
+    }
+    if (t->sfw == 2) {
+        uint16_t v = ((const uint16_t *)t->sfirst)[i];
+        return v == UINT16_MAX ? REID_CLASSTABLE_UNSET : v;
+    }
+    return ((const uint32_t *)t->sfirst)[i];
+}
+
+/* Widen the first values, if needed, so that every id up to maxid can be stored. 0, or -1 when
+ * out of memory (the table is then unchanged). */
+int reid_classtable_fit_first(reid_classtable *t, uint32_t maxid);
+
+/* Set class c's first value id of sensitive column m (widening as needed). 0, or -1 when out of
+ * memory. */
+int reid_classtable_set_first(reid_classtable *t, uint64_t c, unsigned m, uint32_t id);
 
 /* Keep, per class, the record number and line of its first record from now on (pos; call on an
  * empty table). 0, or -1 when out of memory. */

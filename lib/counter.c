@@ -284,6 +284,45 @@ static int count_values(reid_counter *c, reid_batch *b)
     return 0;
 }
 
+/*
+ * The sensitive values of a batch against their classes' first values (first: the class table's
+ * sfirst, of the width in the name): a class's first record sets them, a later record whose value
+ * differs becomes a (class index, value id) pair in c->pkey, its column in c->pcol. The pairs are
+ * collected in record order, to be hashed and added with their slots prefetched ahead (with many
+ * pairs their table outgrows the caches). Returns how many.
+ */
+#define FIRST_VALUES(NAME, T, UNSET)                                                               \
+    static size_t NAME(reid_counter *c, const reid_batch *b, void *firstp)                         \
+    {                                                                                              \
+        const size_t n = b->n, ns = c->ns;                                                         \
+        const uint32_t *const ids = b->sids, *const cls = b->cls;                                  \
+        T *const first = firstp;                                                                   \
+        size_t np = 0;                                                                             \
+        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)                                  \
+            __builtin_prefetch(&first[(size_t)cls[r] * ns], 1);                                    \
+        for (size_t r = 0; r < n; r++) {                                                           \
+            if (r + REID_PREFETCH_AHEAD < n)                                                       \
+                __builtin_prefetch(&first[(size_t)cls[r + REID_PREFETCH_AHEAD] * ns], 1);          \
+            T *f = &first[(size_t)cls[r] * ns];                                                    \
+            for (size_t m = 0; m < ns; m++) {                                                      \
+                uint32_t id = ids[r * ns + m];                                                     \
+                if (f[m] == (UNSET)) {                                                             \
+                    f[m] = (T)id;                                                                  \
+                } else if (f[m] != id) {                                                           \
+                    uint32_t *pk = c->pkey + np * 2;                                               \
+                    pk[0] = cls[r];                                                                \
+                    pk[1] = id;                                                                    \
+                    c->pcol[np++] = (unsigned char)m;                                              \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return np;                                                                                 \
+    }
+FIRST_VALUES(first_values_u8, uint8_t, UINT8_MAX)
+FIRST_VALUES(first_values_u16, uint16_t, UINT16_MAX)
+FIRST_VALUES(first_values_u32, uint32_t, REID_CLASSTABLE_UNSET)
+#undef FIRST_VALUES
+
 static int count_classes(reid_counter *c, reid_batch *b)
 {
     const size_t n = b->n, q = c->q;
@@ -334,34 +373,23 @@ static int count_classes(reid_counter *c, reid_batch *b)
      * is new at its first record, and records are taken in order), a value that differs from it
      * goes to the (class index, value id) pairs. One pass over the records handles all the
      * columns of a record at once, with its class's inline values (one cache line, at random in
-     * the table) prefetched REID_PREFETCH_AHEAD records ahead. */
+     * the table) prefetched REID_PREFETCH_AHEAD records ahead. The inline values are as narrow
+     * as the batch's largest id allows (classtable.h), widened first if need be. */
     if (c->ns) {
         const size_t ns = c->ns;
         const uint32_t *const ids = b->sids;
-        /* the pairs are collected in record order, then hashed and added with their slots
-         * prefetched ahead: with many (class, value) pairs their table outgrows the caches */
+        uint32_t maxid = 0;
+        for (size_t v = 0; v < n * ns; v++)
+            maxid = ids[v] > maxid ? ids[v] : maxid;
+        if (reid_classtable_fit_first(t, maxid) != 0) return -1;
+        size_t np;
+        if (t->sfw == 1)
+            np = first_values_u8(c, b, t->sfirst);
+        else if (t->sfw == 2)
+            np = first_values_u16(c, b, t->sfirst);
+        else
+            np = first_values_u32(c, b, t->sfirst);
         const size_t pq = 2; /* (class index, value id) */
-        size_t np = 0;
-        uint32_t *const first = t->sfirst;
-        const uint32_t *const cls = b->cls;
-        for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)
-            __builtin_prefetch(&first[(size_t)cls[r] * ns], 1);
-        for (size_t r = 0; r < n; r++) {
-            if (r + REID_PREFETCH_AHEAD < n)
-                __builtin_prefetch(&first[(size_t)cls[r + REID_PREFETCH_AHEAD] * ns], 1);
-            uint32_t *f = &first[(size_t)cls[r] * ns];
-            for (size_t m = 0; m < ns; m++) {
-                uint32_t id = ids[r * ns + m];
-                if (f[m] == REID_CLASSTABLE_UNSET) {
-                    f[m] = id;
-                } else if (f[m] != id) {
-                    uint32_t *pk = c->pkey + np * pq;
-                    pk[0] = cls[r];
-                    pk[1] = id;
-                    c->pcol[np++] = (unsigned char)m;
-                }
-            }
-        }
         for (size_t i = 0; i < np; i++)
             c->phash[i] = reid_classtable_hash(c->spairs[c->pcol[i]], c->pkey + i * pq);
         for (size_t i = 0; i < np && i < REID_PREFETCH_AHEAD; i++)

@@ -255,7 +255,7 @@ size_t reid_sensitive_dist_next(const reid_sensitive_dist *d, uint64_t ci, size_
     *cur = e;
     /* the first value: the records no pair holds (at least its first record's) */
     uint64_t size = d->classes->sizes[ci];
-    ids[0] = d->classes->sfirst[ci * d->classes->ns + d->sm];
+    ids[0] = reid_classtable_first(d->classes, ci, d->sm);
     counts[0] = size > rest ? size - rest : 0;
     if (counts[0]) return k;
     memmove(ids, ids + 1, (k - 1) * sizeof *ids); /* cannot happen: keep the counts exact anyway */

@@ -386,13 +386,89 @@ static void test_merge_with_remap(void **state)
     reid_classtable_free(&both);
 }
 
+/* The expected first value of class c, column m, in test_first_values: column 0 stays below 255,
+ * column 1 passes 255 at class 700, column 2 passes 65,535 at class 1,500; every 7th class leaves
+ * column 2 unset. */
+static uint32_t expected_first(uint64_t c, unsigned m)
+{
+    if (m == 0) return (uint32_t)(c % 250);
+    if (m == 1) return (uint32_t)(c < 700 ? c % 200 : 300 + c);
+    if (c % 7 == 3) return REID_CLASSTABLE_UNSET;
+    return (uint32_t)(c < 1500 ? c % 180 : 70000 + c);
+}
+
+static void check_firsts(const reid_classtable *t, uint64_t upto)
+{
+    for (uint64_t c = 0; c < upto; c++)
+        for (unsigned m = 0; m < 3; m++)
+            assert_int_equal(reid_classtable_first(t, c, m), expected_first(c, m));
+}
+
+/* First values stored in 1, then 2, then 4 bytes, widened without losing one, unset ones
+ * included; the classes made after a widening start unset; a merge carries them into a table of
+ * another width. */
+static void test_first_values(void **state)
+{
+    (void)state;
+    reid_classtable t;
+    assert_int_equal(reid_classtable_init(&t, 1), 0);
+    assert_int_equal(reid_classtable_use_sensitive(&t, 3), 0);
+    assert_int_equal(t.sfw, 1);
+    for (uint32_t c = 0; c < 3000; c++) {
+        uint32_t key = c + 1;
+        add(&t, &key, 1);
+        for (unsigned m = 0; m < 3; m++)
+            assert_int_equal(reid_classtable_first(&t, c, m), REID_CLASSTABLE_UNSET);
+        for (unsigned m = 0; m < 3; m++) {
+            uint32_t v = expected_first(c, m);
+            if (v != REID_CLASSTABLE_UNSET)
+                assert_int_equal(reid_classtable_set_first(&t, c, m, v), 0);
+        }
+        if (c == 699 || c == 1499) check_firsts(&t, c + 1);
+        assert_int_equal(t.sfw, c < 700 ? 1u : c < 1500 ? 2u : 4u);
+    }
+    check_firsts(&t, 3000);
+    /* 254 is the largest id of 1 byte (255 means unset), 65,534 of 2 */
+    reid_classtable n;
+    assert_int_equal(reid_classtable_init(&n, 1), 0);
+    assert_int_equal(reid_classtable_use_sensitive(&n, 1), 0);
+    uint32_t key = 9;
+    add(&n, &key, 1);
+    assert_int_equal(reid_classtable_set_first(&n, 0, 0, 254), 0);
+    assert_int_equal(n.sfw, 1);
+    assert_int_equal(reid_classtable_first(&n, 0, 0), 254);
+    assert_int_equal(reid_classtable_set_first(&n, 0, 0, 255), 0);
+    assert_int_equal(n.sfw, 2);
+    assert_int_equal(reid_classtable_set_first(&n, 0, 0, 65534), 0);
+    assert_int_equal(n.sfw, 2);
+    assert_int_equal(reid_classtable_set_first(&n, 0, 0, 65535), 0);
+    assert_int_equal(n.sfw, 4);
+    assert_int_equal(reid_classtable_first(&n, 0, 0), 65535);
+    reid_classtable_free(&n);
+    /* into an empty table (1 byte): widened by the merge itself */
+    reid_classtable d;
+    assert_int_equal(reid_classtable_init(&d, 1), 0);
+    assert_int_equal(reid_classtable_use_sensitive(&d, 3), 0);
+    assert_int_equal(reid_classtable_merge(&d, &t, NULL), 0);
+    assert_int_equal(d.sfw, 4);
+    for (uint64_t c = 0; c < 3000; c++) {
+        uint32_t k = (uint32_t)c + 1;
+        int64_t i = reid_classtable_find(&d, &k);
+        assert_true(i >= 0);
+        for (unsigned m = 0; m < 3; m++)
+            assert_int_equal(reid_classtable_first(&d, (uint64_t)i, m), expected_first(c, m));
+    }
+    reid_classtable_free(&d);
+    reid_classtable_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_and_find),   cmocka_unit_test(test_growth_random_keys),
         cmocka_unit_test(test_forced_collisions), cmocka_unit_test(test_slot_tags),
         cmocka_unit_test(test_reserve),           cmocka_unit_test(test_merge_without_remap),
-        cmocka_unit_test(test_merge_with_remap),
+        cmocka_unit_test(test_merge_with_remap),  cmocka_unit_test(test_first_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
