@@ -64,6 +64,7 @@ reid_analysis *reid_analysis_new(const reid_config *cfg, const char *source_name
 void reid_analysis_free(reid_analysis *a)
 {
     if (!a) return;
+    if (a->pt_reading) pthread_join(a->pt_thread, NULL);
     if (a->counter_ready) reid_counter_free(&a->counter); /* stops its thread first */
     reid_parallel_free(a);
     a->counter_ready = 0;
@@ -302,7 +303,34 @@ static int check_attribute_risks(reid_analysis *a)
     return 0;
 }
 
-/* The population table (docs/population-table.md), read once the QIs are known. */
+static void *pt_read_thread(void *arg)
+{
+    reid_analysis *a = arg;
+    a->pt_rc = reid_pt_read(a->poptable);
+    return NULL;
+}
+
+/* Wait for the population table's rows, if they are being read; its error becomes the analysis's.
+ * 0, or -1 with a->err set. */
+static int pt_join(reid_analysis *a)
+{
+    if (!a->pt_reading) return 0;
+    pthread_join(a->pt_thread, NULL);
+    a->pt_reading = 0;
+    a->poptable->err = &a->err;
+    if (a->pt_rc == 0) return 0;
+    if (a->pt_err.status)
+        reid_error_set(&a->err, a->pt_err.status, a->pt_err.line, a->pt_err.column, "%s",
+                       a->pt_err.msg);
+    else
+        nomem(a);
+    return -1;
+}
+
+/* The population table (docs/population-table.md), opened once the QIs are known: its header
+ * now, so that a table that does not fit the QIs stops the run before the extract is read; its
+ * rows on a thread of their own beside the counting (with two threads or more), joined before
+ * the figures. */
 static int load_poptable(reid_analysis *a)
 {
     char *path = NULL;
@@ -317,7 +345,7 @@ static int load_poptable(reid_analysis *a)
     int rc = reid_pt_resolve(a->cfg->population_table, a->cfg->data_dirs, a->cfg->ndata_dirs, &path,
                              &builtin, &a->err);
     if (rc == 0)
-        rc = reid_pt_load(a->poptable, a->cfg->population_table, path, builtin, names, a->types,
+        rc = reid_pt_open(a->poptable, a->cfg->population_table, path, builtin, names, a->types,
                           a->nq, &a->missing, &a->err);
     free(path);
     free(names);
@@ -330,7 +358,17 @@ static int load_poptable(reid_analysis *a)
                               "its own level ('%s'); drop the column from --generalise, or give "
                               "a table at the generalised level",
                               a->qi[i].name, a->poptable->header[i]);
-    return rc;
+    if (rc != 0) return rc;
+    if (a->threads >= 2) {
+        reid_error_clear(&a->pt_err);
+        a->poptable->err = &a->pt_err;
+        if (pthread_create(&a->pt_thread, NULL, pt_read_thread, a) == 0) {
+            a->pt_reading = 1;
+            return 0;
+        }
+        a->poptable->err = &a->err;
+    }
+    return reid_pt_read(a->poptable);
 }
 
 /* The pseudonym column (reid_config_set_id): found like a QI, never a QI, the weight or a
@@ -987,6 +1025,7 @@ reid_status reid_finish(reid_analysis *a)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0,
                               "%s: no data rows: the file has only a header", a->source);
     }
+    if (pt_join(a) != 0) return a->err.status;
     reid_status st = compute(a);
     if (st == REID_OK && a->pcheck) st = check_pseudonyms(a);
     return st;

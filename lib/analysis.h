@@ -111,6 +111,10 @@ struct reid_analysis {
 
     struct reid_poptable *poptable; /* the population table (docs/population-table.md), or NULL */
     int have_poptable;              /* poptable->res is computed */
+    pthread_t pt_thread;            /* reads the table's rows while the extract is counted */
+    int pt_reading;                 /* pt_thread runs (until joined) */
+    int pt_rc;                      /* its result, and its error: */
+    reid_error pt_err;
 
     /* generalisation and the what-if lattice (generalise.c, whatif.c) */
     reid_hierarchy *hier;      /* [nq]: each QI's hierarchy (generalise.c) */

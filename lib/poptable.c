@@ -383,7 +383,32 @@ static int on_bad(void *user, uint64_t line, uint64_t column, const char *what)
     return -1;
 }
 
-int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
+/* Feed the next 64 KiB of the file; 1 at its end, 0 for more, -1 on error. */
+static int feed_chunk(reid_poptable *pt)
+{
+    size_t n = fread(pt->chunk, 1, 1 << 16, pt->f);
+    if (n == 0) {
+        if (ferror(pt->f))
+            return reid_error_set(pt->err, REID_ERR_CONFIG, 0, 0,
+                                  "cannot read the population table %s", pt->file),
+                   -1;
+        return 1;
+    }
+    if (reid_reader_feed(&pt->reader, pt->chunk, n) != 0) return -1;
+    pt->fed += n;
+    /* the cells table sized once for the whole file, from the cells per byte of its first 256 KiB
+     * (growing by doubling rehashes every cell each time: a third of the load time of the
+     * built-in table) */
+    if (!pt->sized && pt->fed >= ((uint64_t)1 << 18) && pt->cells.nclasses && pt->size > pt->fed) {
+        pt->sized = 1;
+        double want = (double)pt->cells.nclasses / (double)pt->fed * (double)pt->size * 1.05;
+        if (want < (double)REID_CLASSTABLE_MAX_CLASSES)
+            (void)reid_classtable_reserve(&pt->cells, (uint64_t)want); /* else grow as before */
+    }
+    return 0;
+}
+
+int reid_pt_open(reid_poptable *pt, const char *spec, const char *path,
                  const reid_pt_builtin *builtin, char *const *qi_names,
                  const reid_qi_type *qi_types, size_t nq, const reid_missing_set *missing,
                  reid_error *err)
@@ -414,65 +439,62 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
             return pt_nomem(pt);
     }
     if (reid_classtable_init(&pt->cells, (unsigned)nq) != 0) return pt_nomem(pt);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (!(pt->f = fopen(path, "rb"))) {
         reid_error_set(err, REID_ERR_CONFIG, 0, 0, "cannot open the population table %s: %s", path,
                        strerror(errno));
         return -1;
     }
-    reid_reader r;
-    char *disp = NULL;
     size_t dlen = strlen(path) + 32;
-    if (!(disp = malloc(dlen))) {
-        fclose(f);
-        return pt_nomem(pt);
-    }
-    snprintf(disp, dlen, "population table %s", path);
-    reid_reader_init(&r, 0, 1, (size_t)1 << 20, disp, err, on_row, on_bad, pt);
-    char *chunk = malloc(1 << 16);
-    int rc = chunk ? 0 : pt_nomem(pt);
-    size_t n;
-    /* the cells table sized once for the whole file, from the cells per byte of its first 256 KiB
-     * (growing by doubling rehashes every cell each time: a third of the load time of the
-     * built-in table) */
+    if (!(pt->disp = malloc(dlen)) || !(pt->chunk = malloc(1 << 16))) return pt_nomem(pt);
+    snprintf(pt->disp, dlen, "population table %s", path);
+    /* the reader reports through pt->err as it is when called: reid_pt_read may repoint it */
+    reid_reader_init(&pt->reader, 0, 1, (size_t)1 << 20, pt->disp, err, on_row, on_bad, pt);
+    pt->reader_ready = 1;
     struct stat st;
-    const uint64_t size =
-        fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-    uint64_t fed = 0;
-    int sized = 0;
-    while (rc == 0 && (n = fread(chunk, 1, 1 << 16, f)) > 0) {
-        rc = reid_reader_feed(&r, chunk, n);
-        fed += n;
-        if (rc == 0 && !sized && fed >= ((uint64_t)1 << 18) && pt->cells.nclasses && size > fed) {
-            sized = 1;
-            double want = (double)pt->cells.nclasses / (double)fed * (double)size * 1.05;
-            if (want < (double)REID_CLASSTABLE_MAX_CLASSES)
-                (void)reid_classtable_reserve(&pt->cells, (uint64_t)want); /* else grow as before */
-        }
-    }
-    if (rc == 0 && ferror(f))
-        rc = (reid_error_set(err, REID_ERR_CONFIG, 0, 0, "cannot read the population table %s",
-                             path),
-              -1);
-    if (rc == 0) rc = reid_reader_finish(&r);
-    free(chunk);
-    fclose(f);
-    reid_reader_free(&r);
-    free(disp);
-    if (rc != 0 || err->status) return -1;
+    pt->size = fstat(fileno(pt->f), &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    int rc = 0;
+    while (rc == 0 && !pt->have_header)
+        rc = feed_chunk(pt);
+    if (rc < 0 || err->status) return -1;
+    return 0;
+}
+
+int reid_pt_read(reid_poptable *pt)
+{
+    reid_error *err = pt->err;
+    pt->reader.err = err; /* the record the caller chose for this step */
+    int rc = 0;
+    while (rc == 0)
+        rc = feed_chunk(pt);
+    if (rc < 0 || err->status) return -1;
+    if (reid_reader_finish(&pt->reader) != 0 || err->status) return -1;
     if (!pt->have_header)
-        return reid_error_set(err, REID_ERR_CONFIG, 0, 0, "the population table %s is empty", path),
+        return reid_error_set(err, REID_ERR_CONFIG, 0, 0, "the population table %s is empty",
+                              pt->file),
                -1;
     if (pt->cells.nclasses == 0)
         return reid_error_set(err, REID_ERR_CONFIG, 0, 0,
-                              "the population table %s has no cell with a count above 0", path),
+                              "the population table %s has no cell with a count above 0", pt->file),
                -1;
     return 0;
+}
+
+int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
+                 const reid_pt_builtin *builtin, char *const *qi_names,
+                 const reid_qi_type *qi_types, size_t nq, const reid_missing_set *missing,
+                 reid_error *err)
+{
+    if (reid_pt_open(pt, spec, path, builtin, qi_names, qi_types, nq, missing, err) != 0) return -1;
+    return reid_pt_read(pt);
 }
 
 void reid_pt_free(reid_poptable *pt)
 {
     if (!pt) return;
+    if (pt->reader_ready) reid_reader_free(&pt->reader);
+    if (pt->f) fclose(pt->f);
+    free(pt->chunk);
+    free(pt->disp);
     for (size_t j = 0; j < pt->nq; j++) {
         if (pt->qi_names) free(pt->qi_names[j]);
         if (pt->header) free(pt->header[j]);

@@ -13,11 +13,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "classtable.h"
 #include "dict.h"
 #include "error.h"
 #include "normalise.h"
+#include "reader.h"
 #include "reid.h"
 
 typedef enum reid_pt_level {
@@ -71,6 +73,13 @@ typedef struct reid_poptable {
     uint64_t dense_max; /* most codes for the dense placement (0 = automatic; tests set 1) */
     reid_population_table res;
     reid_poptable_mapping *maps; /* per QI */
+    /* the file between reid_pt_open and reid_pt_read */
+    FILE *f;
+    reid_reader reader;
+    int reader_ready;
+    char *chunk, *disp;
+    uint64_t size, fed; /* the file's size (0 if unknown), bytes fed so far */
+    int sized;          /* the cells table was sized for the whole file */
 } reid_poptable;
 
 /*
@@ -91,6 +100,20 @@ int reid_pt_load(reid_poptable *pt, const char *spec, const char *path,
                  const reid_pt_builtin *builtin, char *const *qi_names,
                  const reid_qi_type *qi_types, size_t nq, const reid_missing_set *missing,
                  reid_error *err);
+
+/*
+ * reid_pt_load in two steps, so that the rows can be read on another thread while the extract is
+ * counted. reid_pt_open opens the file and reads its header (and the rows of the first 64 KiB):
+ * the errors of the QIs' mapping come now, and pt->level is set. reid_pt_read reads the rest,
+ * with the errors of the rows and the checks of the whole table; it touches nothing but pt and
+ * *pt->err (which the caller may point at an error record of that thread's own in between) and
+ * reads *missing. 0 or -1 each; reid_pt_free closes the file whatever happened.
+ */
+int reid_pt_open(reid_poptable *pt, const char *spec, const char *path,
+                 const reid_pt_builtin *builtin, char *const *qi_names,
+                 const reid_qi_type *qi_types, size_t nq, const reid_missing_set *missing,
+                 reid_error *err);
+int reid_pt_read(reid_poptable *pt);
 void reid_pt_free(reid_poptable *pt);
 
 /*

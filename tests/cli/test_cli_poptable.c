@@ -212,6 +212,52 @@ static void test_poptable_errors(void **state)
             "quasi-identifier (town, sex, age)");
 }
 
+/* A bad row past the table's first 64 KiB (read beside the counting when there are two threads):
+ * the same error, status and empty output with one thread and with two; and without it the same
+ * report from both. */
+static void test_poptable_late_error(void **state)
+{
+    (void)state;
+    const size_t rows = 20000; /* about 300 KiB */
+    size_t cap = rows * 32 + 64, len = 0;
+    char *bad = malloc(cap), *good = malloc(cap);
+    assert_non_null(bad);
+    assert_non_null(good);
+    len += (size_t)snprintf(bad + len, cap - len, "town,sex,age,count\n");
+    for (size_t i = 0; i < rows; i++)
+        len += (size_t)snprintf(bad + len, cap - len, "T%zu,%s,%zu,%zu\n", i / 100,
+                                i % 2 ? "F" : "M", 20 + i % 50, 1 + i % 7);
+    memcpy(good, bad, len);
+    const char *ok = scratch_file("pt_late_ok.csv", good, len);
+    size_t blen = len;
+    blen += (size_t)snprintf(bad + blen, cap - blen, "Z,M,30,-3\n");
+    const char *p = scratch_file("pt_late_bad.csv", bad, blen);
+    const char *s = fixture("poptable_sample.csv");
+    char want[160];
+    snprintf(want, sizeof want,
+             "pt_late_bad.csv: line %zu, column 4 (count): the count '-3' is "
+             "negative",
+             rows + 2);
+    for (int j = 1; j <= 2; j++) {
+        const char *threads = j == 1 ? "1" : "2";
+        RUN("--qi", "town,sex,age", "-j", threads, "--population-table", p, s);
+        EXPECT_STATUS(2);
+        ERR_HAS(want);
+        OUT_EMPTY();
+    }
+    RUN("--qi", "town,sex,age", "-j", "1", "-f", "json", "--population-table", ok, s);
+    EXPECT_STATUS(0);
+    char *one = report_sans_run();
+    RUN("--qi", "town,sex,age", "-j", "2", "-f", "json", "--population-table", ok, s);
+    EXPECT_STATUS(0);
+    char *two = report_sans_run();
+    assert_string_equal(one, two);
+    free(one);
+    free(two);
+    free(bad);
+    free(good);
+}
+
 /* No record's value (postcode, its sector, age) appears in the reports or messages. */
 static void test_poptable_privacy(void **state)
 {
@@ -234,8 +280,8 @@ static void test_poptable_privacy(void **state)
 }
 
 static const struct CMUnitTest poptable_tests[] = {
-    T(test_poptable_exact),  T(test_poptable_coarse),  T(test_poptable_builtin),
-    T(test_poptable_errors), T(test_poptable_privacy),
+    T(test_poptable_exact),  T(test_poptable_coarse),     T(test_poptable_builtin),
+    T(test_poptable_errors), T(test_poptable_late_error), T(test_poptable_privacy),
 };
 
 static const cli_group groups[] = {
