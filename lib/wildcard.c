@@ -249,6 +249,20 @@ static inline int is_complete(const uint32_t *key, unsigned q)
     return 1;
 }
 
+/* With agg (one mask group), a complete class that matches no pattern has fk = f0 exactly
+ * ((double)f0 + alpha * 0): those of fewer than WC_SMALL records, most classes, are counted per
+ * size in small[] and gathered into agg once at the end, instead of one look at agg per class
+ * (whose entries are counts per distinct fk, so the order of additions changes nothing). */
+#define WC_SMALL 64
+
+static void tally_small(const wc_job *j, const uint64_t *small)
+{
+    for (uint64_t f0 = 1; j->agg && f0 < WC_SMALL; f0++)
+        if (small[f0])
+            reid_fk_agg_add_slow(j->agg, (double)f0, reid_fk_bits((double)f0), small[f0],
+                                 f0 * small[f0]);
+}
+
 /* (A partly-missing class's key indexes the array too, in range: its ids are at most maxid; so
  * the prefetches need not skip them.) */
 static void lookup_range_dense(const wc_job *j)
@@ -262,6 +276,7 @@ static void lookup_range_dense(const wc_job *j)
     uint64_t idx[R];
     int32_t ent[R];
     const size_t lo = j->lo, hi = j->hi;
+    uint64_t small[WC_SMALL] = {0};
     for (size_t i = lo; i < hi && i < lo + PF; i++) {
         idx[i % R] = dense_index(dx, reid_classtable_key(t, i), q);
         __builtin_prefetch(&dx->at[idx[i % R]]);
@@ -286,6 +301,11 @@ static void lookup_range_dense(const wc_job *j)
         uint32_t c = (uint32_t)i;
         int32_t k = ent[i % R];
         if (k < 0) {
+            const uint64_t f0 = t->sizes[c];
+            if (j->agg && f0 < WC_SMALL) {
+                small[f0]++;
+                continue;
+            }
             complete_update(j, c, -1, 0, 0);
             continue;
         }
@@ -294,6 +314,7 @@ static void lookup_range_dense(const wc_job *j)
         p->bf += t->sizes[c];
         p->bF += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
+    tally_small(j, small);
 }
 
 static void lookup_range(const wc_job *j)
@@ -307,6 +328,7 @@ static void lookup_range(const wc_job *j)
     const unsigned char *S = j->S;
     enum { PF = 16 };
     uint64_t ring[PF];
+    uint64_t small[WC_SMALL] = {0};
     for (size_t i = j->lo; i < j->hi && i < j->lo + PF; i++) {
         ring[i % PF] = proj_hash(t, NULL, reid_classtable_key(t, i), S);
         __builtin_prefetch(&pm->slots[ring[i % PF] & pm->mask]);
@@ -325,6 +347,11 @@ static void lookup_range(const wc_job *j)
          * k-th of the group (groups are numbered in list order) */
         int64_t k = pmap_find(pm, t, key, S, h);
         if (k < 0) {
+            const uint64_t f0 = t->sizes[c];
+            if (j->agg && f0 < WC_SMALL) {
+                small[f0]++;
+                continue;
+            }
             complete_update(j, c, -1, 0, 0);
             continue;
         }
@@ -333,6 +360,7 @@ static void lookup_range(const wc_job *j)
         j->bf[pos] += t->sizes[c];
         j->bF[pos] += t->wsum ? t->wsum[c] : (double)t->sizes[c];
     }
+    tally_small(j, small);
 }
 
 static void *lookup_thread(void *arg)
