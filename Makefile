@@ -52,6 +52,15 @@ check-valgrind: build
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
 	  ./$(BUILD)/reid-check --qi nosuchcolumn tests/data/adult.csv > /dev/null 2>&1; \
 	  test $$? -eq 2
+	# the population table's rows read on a thread beside the counting, and a bad row found there
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check -j 2 --qi postcode,sex,age --population-table uk-census-2011 \
+	  --sensitive ethnicity data/sample-extract.csv > /dev/null
+	awk 'BEGIN { print "town,sex,age,count"; for (i = 0; i < 20000; i++) \
+	  print "T" int(i / 100) ",M," 20 + i % 50 ",1"; print "Z,M,30,-3" }' > $(BUILD)/pt-late-bad.csv
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	  ./$(BUILD)/reid-check -j 2 --qi town,sex,age --population-table $(BUILD)/pt-late-bad.csv \
+	  tests/fixtures/poptable_sample.csv > /dev/null 2>&1; test $$? -eq 2
 
 install: build
 	cmake --install $(BUILD)
