@@ -324,8 +324,29 @@ static void measure_range(sens_part *o)
             qlogq[fi][c] = qv * log(qv);
         }
     double rlo = 1, rhi = 1, hcut = INFINITY;
-    size_t cur = reid_sensitive_dist_seek(x->dist, o->lo);
+    const reid_sensitive_dist *dist = x->dist;
+    size_t cur = reid_sensitive_dist_seek(dist, o->lo);
     for (uint64_t ci = o->lo; ci < o->hi; ci++) {
+        /* The classes before the next one with pairs hold one value each (homogeneous): those
+         * whose value a class before them had are only counted, in a tight loop that reads their
+         * first value and size; the first with a new value goes on below. */
+        const uint64_t next = cur < dist->np ? dist->cls[cur] : UINT64_MAX;
+        if (ci < next) {
+            const uint64_t end = next < o->hi ? next : o->hi;
+            const unsigned sm = dist->sm;
+            uint64_t c = ci;
+            for (; c < end; c++) {
+                uint32_t v = reid_classtable_first(classes, c, sm);
+                if (v >= x->V || !seen1[v]) break; /* (v < V always: ids are the dict's) */
+                hom_records += classes->sizes[c];
+            }
+            hom_classes += c - ci;
+            if (c == end) {
+                ci = end - 1; /* the loop's step takes it to end */
+                continue;
+            }
+            ci = c;
+        }
         const uint64_t f = classes->sizes[ci];
         const double nE = (double)f;
         double H = 0, tsum = 0, psum = 0;
