@@ -193,7 +193,7 @@ static void brute_check(int N, int G, int V, int small)
     for (int j = 0; j < V; j++)
         m += p[j] > 0;
     double t = 0, alpha = 0, beta = 0, delta = 0, lent = INFINITY;
-    uint64_t ld = UINT64_MAX, rl = UINT64_MAX;
+    uint64_t ld = UINT64_MAX, rl = UINT64_MAX, hom_classes = 0, hom_records = 0;
     for (int c = 0; c < G; c++) {
         if (!n[c]) continue;
         double cq = 0, cp = 0, tc = 0, H = 0;
@@ -215,6 +215,10 @@ static void brute_check(int N, int G, int V, int small)
         t = fmax(t, tc / (m - 1));
         lent = fmin(lent, exp(H));
         if (k < ld) ld = k;
+        if (k == 1) { /* a single value: homogeneous */
+            hom_classes++;
+            hom_records += (uint64_t)n[c];
+        }
         for (uint64_t i = 0; i < k; i++) /* sort descending */
             for (uint64_t j = i + 1; j < k; j++)
                 if (rs[j] > rs[i]) {
@@ -242,6 +246,8 @@ static void brute_check(int N, int G, int V, int small)
     assert_near(r->l_entropy, lent, 1e-12);
     assert_int_equal(r->l_distinct, ld);
     assert_int_equal(r->recursive_l, rl);
+    assert_int_equal(r->homogeneous_classes, hom_classes);
+    assert_int_equal(r->homogeneous_records, hom_records);
     reid_analysis_free(a);
 #undef cnt
     free(csv);
@@ -258,6 +264,9 @@ static void test_brute_force(void **state)
     (void)state;
     brute_check(3000, 7, 23, 0);     /* a few large classes */
     brute_check(20000, 4000, 40, 0); /* many small ones, some with a single value */
+    /* mostly classes of one record (a single value each), runs of them between classes with
+     * pairs: the measures skip the runs (sensitive.c) */
+    brute_check(20000, 15000, 30, 0);
     /* classes of at most 32 records (q log q read from a table, most values of log(q / p)
      * skipped by the bounds of delta, most exp(H) by that of l_entropy), none single-valued */
     brute_check(17 * 3100, 3100, 61, 1);
