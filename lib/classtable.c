@@ -136,6 +136,7 @@ int reid_classtable_fit_first(reid_classtable *t, uint32_t maxid)
     if (!t->ns || maxid <= first_limit(t->sfw)) return 0;
     unsigned w = maxid <= first_limit(2) ? 2 : 4;
     const uint64_t cap = t->cap ? t->cap : 1, n = cap * t->ns;
+    if (over_budget(t, n * (w - t->sfw))) return -1; /* the wider array, within the limit */
     void *f = reid_big_alloc((size_t)n * w);
     if (!f) return -1;
     /* every entry, the unused ones too: a new class's are set when it is made */

@@ -82,7 +82,8 @@ static inline uint32_t reid_classtable_first(const reid_classtable *t, uint64_t 
 }
 
 /* Widen the first values, if needed, so that every id up to maxid can be stored. 0, or -1 when
- * out of memory (the table is then unchanged). */
+ * out of memory or when the wider array would break the budget (over_budget is then set); the
+ * table is then unchanged. */
 int reid_classtable_fit_first(reid_classtable *t, uint32_t maxid);
 
 /* Set class c's first value id of sensitive column m (widening as needed). 0, or -1 when out of
