@@ -31,12 +31,6 @@ static uint32_t tag_mask(uint64_t nslots)
     return b >= 32 ? 0 : ~(((uint32_t)1 << b) - 1);
 }
 
-/* A key's tag: the top bits of its hash, where a slot keeps them. */
-static inline uint32_t tag_of(uint64_t h, uint32_t tagmask)
-{
-    return (uint32_t)(h >> 32) & tagmask;
-}
-
 int reid_classtable_init(reid_classtable *t, unsigned q)
 {
     memset(t, 0, sizeof *t);
@@ -89,7 +83,7 @@ static int rehash(reid_classtable *t, uint64_t nslots)
         uint64_t i = h & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = tag_of(h, tagmask) | (uint32_t)(c + 1);
+        slots[i] = reid_classtable_tag(h, tagmask) | (uint32_t)(c + 1);
     }
     reid_big_free(t->slots, (t->mask + 1) * sizeof *t->slots);
     t->slots = slots;
@@ -256,7 +250,7 @@ int reid_classtable_reserve(reid_classtable *t, uint64_t n)
 int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *key, uint64_t h)
 {
     size_t kb = key_bytes(t);
-    const uint32_t tm = t->tagmask, tag = tag_of(h, tm);
+    const uint32_t tm = t->tagmask, tag = reid_classtable_tag(h, tm);
     for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
         uint32_t s = t->slots[i];
         if (!s) return -1;
@@ -299,7 +293,7 @@ int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
 {
     size_t kb = key_bytes(t);
-    const uint32_t tm = t->tagmask, tag = tag_of(h, tm);
+    const uint32_t tm = t->tagmask, tag = reid_classtable_tag(h, tm);
     uint64_t i = h & t->mask;
     for (;; i = (i + 1) & t->mask) {
         uint32_t s = t->slots[i];

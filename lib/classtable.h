@@ -108,6 +108,12 @@ int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 /* The same, in two steps for batches: h = reid_classtable_hash(t, key), prefetch, add. */
 uint64_t reid_classtable_hash(const reid_classtable *t, const uint32_t *key);
 int reid_classtable_add_hashed(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count);
+/* A key's tag: the top bits of its hash h, where a slot keeps them (the bits of tagmask). */
+static inline uint32_t reid_classtable_tag(uint64_t h, uint32_t tagmask)
+{
+    return (uint32_t)(h >> 32) & tagmask;
+}
+
 static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h)
 {
     __builtin_prefetch(&t->slots[h & t->mask]);
@@ -120,7 +126,7 @@ static inline void reid_classtable_prefetch(const reid_classtable *t, uint64_t h
 static inline void reid_classtable_prefetch_entry(const reid_classtable *t, uint64_t h)
 {
     const uint32_t tm = t->tagmask, s = t->slots[h & t->mask];
-    if (s && (s & tm) == ((uint32_t)(h >> 32) & tm)) {
+    if (s && (s & tm) == reid_classtable_tag(h, tm)) {
         uint64_t c = (uint64_t)(s & ~tm) - 1;
         __builtin_prefetch(t->keys + c * t->q);
         __builtin_prefetch(&t->sizes[c], 1);

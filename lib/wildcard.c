@@ -263,6 +263,16 @@ static void tally_small(const wc_job *j, const uint64_t *small)
                                  f0 * small[f0]);
 }
 
+/* Complete class c matched no pattern of the group. */
+static inline void unmatched(const wc_job *j, uint32_t c, uint64_t *small)
+{
+    const uint64_t f0 = j->t->sizes[c];
+    if (j->agg && f0 < WC_SMALL)
+        small[f0]++;
+    else
+        complete_update(j, c, -1, 0, 0);
+}
+
 /* (A partly-missing class's key indexes the array too, in range: its ids are at most maxid; so
  * the prefetches need not skip them.) */
 static void lookup_range_dense(const wc_job *j)
@@ -301,12 +311,7 @@ static void lookup_range_dense(const wc_job *j)
         uint32_t c = (uint32_t)i;
         int32_t k = ent[i % R];
         if (k < 0) {
-            const uint64_t f0 = t->sizes[c];
-            if (j->agg && f0 < WC_SMALL) {
-                small[f0]++;
-                continue;
-            }
-            complete_update(j, c, -1, 0, 0);
+            unmatched(j, c, small);
             continue;
         }
         dpat *p = &j->pat[k];
@@ -347,12 +352,7 @@ static void lookup_range(const wc_job *j)
          * k-th of the group (groups are numbered in list order) */
         int64_t k = pmap_find(pm, t, key, S, h);
         if (k < 0) {
-            const uint64_t f0 = t->sizes[c];
-            if (j->agg && f0 < WC_SMALL) {
-                small[f0]++;
-                continue;
-            }
-            complete_update(j, c, -1, 0, 0);
+            unmatched(j, c, small);
             continue;
         }
         size_t pos = j->base + (size_t)k;
