@@ -81,7 +81,7 @@ void reid_analysis_free(reid_analysis *a)
     for (size_t i = 0; i < a->nsens; i++) {
         free(a->sens[i].name);
         reid_dict_free(&a->sens[i].dict);
-        reid_classtable_free(&a->sens[i].pairs);
+        reid_pairlog_free(&a->sens[i].pairs);
     }
     free(a->sens);
     reid_pcheck_free(a->pcheck);
@@ -274,9 +274,8 @@ static int resolve_sensitive(reid_analysis *a)
         sv->col = (size_t)col;
         if (!(sv->name = strdup(a->names[col]))) return nomem(a);
         a->nsens++; /* from here on free() releases what init allocated */
-        if (reid_dict_init(&sv->dict) != 0 ||
-            reid_classtable_init(&sv->pairs, 2) != 0) /* (class index, value id) */
-            return nomem(a);
+        reid_pairlog_init(&sv->pairs);
+        if (reid_dict_init(&sv->dict) != 0) return nomem(a);
         a->sdicts[i] = &sv->dict;
         a->spairs[i] = &sv->pairs;
     }
@@ -791,6 +790,9 @@ static int compute_sensitive(reid_analysis *a, size_t first, size_t step, unsign
         reid_sens *sv = &a->sens[m];
         /* the records per value counted while reading, unless records were merged in since */
         const uint64_t *counts = a->merged || !a->counter.svcount ? NULL : a->counter.svcount[m];
+        /* the pairs added since the last fold (all of them, in most runs) sorted in, within what
+         * the memory limit left them at the end of the counting (pairs.budget) */
+        if (reid_pairlog_fold(&sv->pairs) != 0) return -1;
         if (reid_sensitive_compute(&a->table, (unsigned)m, &sv->pairs, &sv->dict,
                                    a->cfg->recursive_c, counts, threads, &sv->res) != 0)
             return -1;
@@ -827,6 +829,22 @@ static int sens_join(sens_job *j)
 }
 
 static reid_status compute_models(reid_analysis *a, sens_job *sj);
+
+/* The sensitive measures failed: the memory limit refused to sort a column's pairs, or memory ran
+ * out. */
+static void sens_failed(reid_analysis *a)
+{
+    for (size_t m = 0; m < a->nsens; m++)
+        if (a->sens[m].pairs.over_budget) {
+            reid_error_set(&a->err, REID_ERR_NOMEM, 0, 0,
+                           "%s: sorting the pairs of sensitive column '%s' would need more than "
+                           "the memory limit of %.1f MiB (--max-memory); raise the limit, or use "
+                           "fewer or coarser quasi-identifiers",
+                           a->source, a->sens[m].name, (double)a->cfg->max_memory / 1048576.0);
+            return;
+        }
+    nomem(a);
+}
 
 static reid_status compute(reid_analysis *a)
 {
@@ -956,7 +974,7 @@ static reid_status compute_models(reid_analysis *a, sens_job *sj)
     }
     /* the sensitive measures ran beside everything above (which only reads the class table) */
     if (sens_join(sj) != 0) {
-        nomem(a);
+        sens_failed(a);
         return a->err.status;
     }
     a->have_sens = 1;
@@ -1055,29 +1073,24 @@ uint64_t reid_error_column(const reid_analysis *a)
  * counts in its pairs only the values other than its first (dst->table.sfirst), so src's first
  * value goes there with its count (src's class size minus its pairs) when it differs from dst's,
  * before src's pairs (keeping the order the values first appeared in), and a src pair of dst's
- * first value is left out: the class size already holds it. 0, or -1 when out of memory.
+ * first value is left out: the class size already holds it. Both analyses' pairs are folded
+ * (finished), and dst's are folded again here. 0, or -1 when out of memory.
  */
 static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
                        const uint32_t *const *remap)
 {
-    const reid_classtable *sc = &src->table, *sp = &src->sens[m].pairs;
+    const reid_classtable *sc = &src->table;
+    const reid_pairlog *sp = &src->sens[m].pairs;
     const reid_classtable *dc = &dst->table;
-    reid_classtable *dp = &dst->sens[m].pairs;
+    reid_pairlog *dp = &dst->sens[m].pairs;
     const size_t q = src->nq;
     const uint64_t U = sc->nclasses;
-    uint64_t *rest = calloc(U ? U : 1, sizeof *rest);
     uint32_t *to = malloc((U ? U : 1) * sizeof *to); /* src class index -> dst's */
     uint32_t *key = malloc((q ? q : 1) * sizeof *key);
-    int rc = rest && to && key ? 0 : -1;
-    if (rc == 0) rc = reid_classtable_reserve(dp, dp->nclasses + sp->nclasses + U);
-    for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
-        uint32_t c = reid_classtable_key(sp, i)[0];
-        if (c >= U)
-            rc = -1; /* cannot happen */
-        else
-            rest[c] += sp->sizes[i];
-    }
-    for (uint64_t c = 0; rc == 0 && c < U; c++) {
+    int rc = to && key && sp->nlog == 0 ? 0 : -1;
+    dp->budget = 0; /* merging is not under the limit of either reading */
+    /* the first values, class by class, with the records no pair of theirs holds */
+    for (uint64_t c = 0, e = 0; rc == 0 && c < U; c++) {
         const uint32_t *k = reid_classtable_key(sc, c);
         for (size_t j = 0; j < q; j++)
             key[j] = remap[j][k[j]];
@@ -1087,20 +1100,22 @@ static int merge_pairs(reid_analysis *dst, const reid_analysis *src, size_t m,
             break;
         }
         to[c] = (uint32_t)d;
-        uint64_t n0 = sc->sizes[c] - rest[c];
+        uint64_t rest = 0;
+        for (; e < sp->n && reid_pairlog_class(sp, e) == c; e++)
+            rest += sp->cnt[e];
+        uint64_t n0 = sc->sizes[c] - rest;
         uint32_t f = remap[q + m][reid_classtable_first(sc, c, (unsigned)m)];
-        if (n0 && f != reid_classtable_first(dc, (uint64_t)d, (unsigned)m)) {
-            const uint32_t pk[2] = {(uint32_t)d, f};
-            rc = reid_classtable_add(dp, pk, n0);
-        }
+        if (n0 && f != reid_classtable_first(dc, (uint64_t)d, (unsigned)m))
+            rc = reid_pairlog_add_count(dp, (uint32_t)d, f, n0);
     }
-    for (uint64_t i = 0; rc == 0 && i < sp->nclasses; i++) {
-        const uint32_t *k = reid_classtable_key(sp, i);
-        const uint32_t pk[2] = {to[k[0]], remap[q + m][k[1]]};
-        if (pk[1] != reid_classtable_first(dc, pk[0], (unsigned)m))
-            rc = reid_classtable_add(dp, pk, sp->sizes[i]);
+    /* then the pairs, each class's in the order its values first appeared */
+    for (uint64_t i = 0; rc == 0 && i < sp->n; i++) {
+        const uint32_t d = to[reid_pairlog_class(sp, i)],
+                       v = remap[q + m][reid_pairlog_value(sp, i)];
+        if (v != reid_classtable_first(dc, d, (unsigned)m))
+            rc = reid_pairlog_add_count(dp, d, v, sp->cnt[i]);
     }
-    free(rest);
+    if (rc == 0) rc = reid_pairlog_fold(dp);
     free(to);
     free(key);
     return rc;

@@ -36,8 +36,8 @@ typedef struct reid_sens {
     char *name;
     size_t col; /* 0-based */
     uint64_t missing;
-    reid_dict dict;        /* its values -> ids (0 = missing) */
-    reid_classtable pairs; /* (QI ids..., value id) -> records */
+    reid_dict dict;     /* its values -> ids (0 = missing) */
+    reid_pairlog pairs; /* (class index, value id) -> records, for the values not first */
     reid_sensitive res;
 } reid_sens;
 
@@ -101,13 +101,13 @@ struct reid_analysis {
     size_t nfk_hist;
     reid_sens *sens; /* the sensitive columns, in the order given */
     size_t nsens;
-    reid_dict **sdicts;       /* &sens[m].dict, for the counter */
-    reid_classtable **spairs; /* &sens[m].pairs */
-    int have_sens;            /* sens[m].res are computed */
-    int merged;               /* another analysis was merged in (reid_merge) */
-    reid_suda2_result suda2;  /* SUDA2 (docs/suda2.md) */
-    int have_suda2;           /* suda2 is computed */
-    reid_subsets subsets;     /* attribute risks (docs/attribute-risk.md), when asked for */
+    reid_dict **sdicts;      /* &sens[m].dict, for the counter */
+    reid_pairlog **spairs;   /* &sens[m].pairs */
+    int have_sens;           /* sens[m].res are computed */
+    int merged;              /* another analysis was merged in (reid_merge) */
+    reid_suda2_result suda2; /* SUDA2 (docs/suda2.md) */
+    int have_suda2;          /* suda2 is computed */
+    reid_subsets subsets;    /* attribute risks (docs/attribute-risk.md), when asked for */
 
     struct reid_poptable *poptable; /* the population table (docs/population-table.md), or NULL */
     int have_poptable;              /* poptable->res is computed */

@@ -79,6 +79,17 @@ void *reid_big_grow(void *p, size_t old_bytes, size_t new_bytes)
     return q;
 }
 
+void *reid_big_shrink(void *p, size_t old_bytes, size_t new_bytes)
+{
+    if (!p || !new_bytes) {
+        reid_big_free(p, old_bytes);
+        return NULL;
+    }
+    size_t o = round_pages(old_bytes), n = round_pages(new_bytes);
+    if (n < o) munmap((char *)p + n, o - n); /* n is a whole number of 4 KiB pages */
+    return p;
+}
+
 void reid_big_free(void *p, size_t bytes)
 {
     if (p) munmap(p, round_pages(bytes));
@@ -96,6 +107,17 @@ void *reid_big_grow(void *p, size_t old_bytes, size_t new_bytes)
     char *q = realloc(p, new_bytes);
     if (q && new_bytes > old_bytes) memset(q + old_bytes, 0, new_bytes - old_bytes);
     return q;
+}
+
+void *reid_big_shrink(void *p, size_t old_bytes, size_t new_bytes)
+{
+    (void)old_bytes;
+    if (!new_bytes) {
+        free(p);
+        return NULL;
+    }
+    char *q = realloc(p, new_bytes);
+    return q ? q : p;
 }
 
 void reid_big_free(void *p, size_t bytes)

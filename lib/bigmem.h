@@ -18,6 +18,10 @@ void *reid_big_alloc(size_t bytes);
  * (p is then unchanged). */
 void *reid_big_grow(void *p, size_t old_bytes, size_t new_bytes);
 
+/* Give back what lies beyond new bytes of p (old bytes long); free it with new bytes from then on.
+ * Returns p (NULL, p freed, when new_bytes is 0). */
+void *reid_big_shrink(void *p, size_t old_bytes, size_t new_bytes);
+
 void reid_big_free(void *p, size_t bytes);
 
 #endif

@@ -99,7 +99,7 @@ static uint64_t dict_bytes(const reid_counter *c)
     for (size_t j = 0; j < c->q; j++)
         b += reid_dict_bytes(c->dicts[j]);
     for (size_t m = 0; m < c->ns; m++)
-        b += reid_dict_bytes(c->sdicts[m]) + reid_classtable_bytes(c->spairs[m]);
+        b += reid_dict_bytes(c->sdicts[m]) + reid_pairlog_bytes(c->spairs[m]);
     if (c->people) b += reid_people_bytes(c->people); /* --id, --events: within the limit too */
     if (c->events) b += reid_events_bytes(c->events);
     return b;
@@ -131,7 +131,7 @@ static int budget(reid_counter *c)
     c->table->budget = c->max_memory - d;
     /* each pair table may grow into what the others leave */
     for (size_t m = 0; m < c->ns; m++)
-        c->spairs[m]->budget = c->max_memory - (all - reid_classtable_bytes(c->spairs[m]));
+        c->spairs[m]->budget = c->max_memory - (all - reid_pairlog_bytes(c->spairs[m]));
     return 0;
 }
 
@@ -287,17 +287,18 @@ static int count_values(reid_counter *c, reid_batch *b)
 /*
  * The sensitive values of a batch against their classes' first values (first: the class table's
  * sfirst, of the width in the name): a class's first record sets them, a later record whose value
- * differs becomes a (class index, value id) pair in c->pkey, its column in c->pcol. The pairs are
- * collected in record order, to be hashed and added with their slots prefetched ahead (with many
- * pairs their table outgrows the caches). Returns how many.
+ * differs is appended to the column's pairs (c->spairs[m], pairlog.h), in record order. The
+ * classes' first values (one cache line, at random in the table) are prefetched
+ * REID_PREFETCH_AHEAD records ahead; the pairs are written in sequence. 0, or -1 when out of
+ * memory.
  */
 #define FIRST_VALUES(NAME, T, UNSET)                                                               \
-    static size_t NAME(reid_counter *c, const reid_batch *b, void *firstp)                         \
+    static int NAME(reid_counter *c, const reid_batch *b, void *firstp)                            \
     {                                                                                              \
         const size_t n = b->n, ns = c->ns;                                                         \
         const uint32_t *const ids = b->sids, *const cls = b->cls;                                  \
+        reid_pairlog *const *const pairs = c->spairs;                                              \
         T *const first = firstp;                                                                   \
-        size_t np = 0;                                                                             \
         for (size_t r = 0; r < n && r < REID_PREFETCH_AHEAD; r++)                                  \
             __builtin_prefetch(&first[(size_t)cls[r] * ns], 1);                                    \
         for (size_t r = 0; r < n; r++) {                                                           \
@@ -308,15 +309,12 @@ static int count_values(reid_counter *c, reid_batch *b)
                 uint32_t id = ids[r * ns + m];                                                     \
                 if (f[m] == (UNSET)) {                                                             \
                     f[m] = (T)id;                                                                  \
-                } else if (f[m] != id) {                                                           \
-                    uint32_t *pk = c->pkey + np * 2;                                               \
-                    pk[0] = cls[r];                                                                \
-                    pk[1] = id;                                                                    \
-                    c->pcol[np++] = (unsigned char)m;                                              \
+                } else if (f[m] != id && reid_pairlog_add(pairs[m], cls[r], id) != 0) {            \
+                    return -1;                                                                     \
                 }                                                                                  \
             }                                                                                      \
         }                                                                                          \
-        return np;                                                                                 \
+        return 0;                                                                                  \
     }
 FIRST_VALUES(first_values_u8, uint8_t, UINT8_MAX)
 FIRST_VALUES(first_values_u16, uint16_t, UINT16_MAX)
@@ -382,25 +380,14 @@ static int count_classes(reid_counter *c, reid_batch *b)
         for (size_t v = 0; v < n * ns; v++)
             maxid = ids[v] > maxid ? ids[v] : maxid;
         if (reid_classtable_fit_first(t, maxid) != 0) return -1;
-        size_t np;
+        int rc;
         if (t->sfw == 1)
-            np = first_values_u8(c, b, t->sfirst);
+            rc = first_values_u8(c, b, t->sfirst);
         else if (t->sfw == 2)
-            np = first_values_u16(c, b, t->sfirst);
+            rc = first_values_u16(c, b, t->sfirst);
         else
-            np = first_values_u32(c, b, t->sfirst);
-        const size_t pq = 2; /* (class index, value id) */
-        for (size_t i = 0; i < np; i++)
-            c->phash[i] = reid_classtable_hash(c->spairs[c->pcol[i]], c->pkey + i * pq);
-        for (size_t i = 0; i < np && i < REID_PREFETCH_AHEAD; i++)
-            reid_classtable_prefetch(c->spairs[c->pcol[i]], c->phash[i]);
-        for (size_t i = 0; i < np; i++) {
-            size_t a = i + REID_PREFETCH_AHEAD;
-            if (a < np) reid_classtable_prefetch(c->spairs[c->pcol[a]], c->phash[a]);
-            if (reid_classtable_add_hashed(c->spairs[c->pcol[i]], c->pkey + i * pq, c->phash[i],
-                                           1) != 0)
-                return -1;
-        }
+            rc = first_values_u32(c, b, t->sfirst);
+        if (rc != 0) return -1;
     }
     /* people (--id): each record's pseudonym with its class, in record order; the pseudonyms are
      * hashed first (hash[] is free again) and their dictionary slots prefetched ahead */
@@ -472,18 +459,15 @@ static int size_ahead(reid_classtable *t, uint64_t records, uint64_t expect_rows
     return 0;
 }
 
-/* After a batch: size the class table and the sensitive columns' pair tables for the whole input
- * once the number of records is known (growing by doubling rehashes every entry each time). */
+/* After a batch: size the class table for the whole input once the number of records is known
+ * (growing by doubling rehashes every entry each time). The sensitive columns' pairs are a log that
+ * grows in place (pairlog.h): nothing to size. */
 static int size_table(reid_counter *c, uint64_t expect_rows)
 {
     reid_classtable *t = c->table;
     if (c->sized || !expect_rows || !t->records) return 0;
     c->sized = 1;
-    if (size_ahead(t, t->records, expect_rows) != 0) return -1;
-    for (size_t m = 0; m < c->ns; m++)
-        if (c->spairs[m]->nclasses && size_ahead(c->spairs[m], t->records, expect_rows) != 0)
-            return -1;
-    return 0;
+    return size_ahead(t, t->records, expect_rows);
 }
 
 void reid_counter_expect(reid_counter *c, uint64_t rows)
@@ -583,7 +567,7 @@ int reid_counter_use_positions(reid_counter *c)
 }
 
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
-                               reid_classtable **spairs)
+                               reid_pairlog **spairs)
 {
     if (!ns) return 0;
     if (c->table->ns != ns) return -1;
@@ -593,11 +577,6 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->svcount = calloc(ns, sizeof *c->svcount);
     c->svcap = calloc(ns, sizeof *c->svcap);
     if (!c->svcount || !c->svcap) return -1;
-    if (ns > 255) return -1;
-    c->pkey = malloc(REID_BATCH * ns * 2 * sizeof *c->pkey);
-    c->phash = malloc(REID_BATCH * ns * sizeof *c->phash);
-    c->pcol = malloc(REID_BATCH * ns);
-    if (!c->pkey || !c->phash || !c->pcol) return -1;
     return ring_alloc(c);
 }
 
@@ -646,9 +625,6 @@ void reid_counter_free(reid_counter *c)
         free(c->svcount[m]);
     free(c->svcount);
     free(c->svcap);
-    free(c->pkey);
-    free(c->phash);
-    free(c->pcol);
     free(c->missing_count);
     free(c->unrecognised_count);
     free(c->gen_unparsed);

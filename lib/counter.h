@@ -27,6 +27,7 @@
 #include "error.h"
 #include "hierarchy.h"
 #include "normalise.h"
+#include "pairlog.h"
 #include "longitudinal.h"
 #include "people.h"
 #include "reid.h"
@@ -101,21 +102,18 @@ typedef struct reid_counter {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    reid_error err;           /* the counting side's error (out of memory) */
-    uint64_t expect_rows;     /* estimated records in the input (0 = unknown), set under mu */
-    int sized;                /* the table has been sized for expect_rows */
-    uint64_t max_memory;      /* bytes the dictionaries and the table may hold (0 = no limit) */
-    uint64_t need_memory;     /* when over the limit: what was needed */
-    size_t ns;                /* sensitive columns (0 = none: no per-record work for them) */
-    reid_dict **sdicts;       /* [ns]: their values -> ids (id 0 = missing), owned by the caller */
-    reid_classtable **spairs; /* [ns]: (QI ids..., sensitive id) -> records whose value is not their
-                               * class' first (table->sfirst), owned by the caller */
-    uint64_t **svcount; /* [ns][svcap[m]]: records per sensitive value id (0 = missing: [m][0] is
-                         * the count of missing values) */
+    reid_error err;        /* the counting side's error (out of memory) */
+    uint64_t expect_rows;  /* estimated records in the input (0 = unknown), set under mu */
+    int sized;             /* the table has been sized for expect_rows */
+    uint64_t max_memory;   /* bytes the dictionaries and the table may hold (0 = no limit) */
+    uint64_t need_memory;  /* when over the limit: what was needed */
+    size_t ns;             /* sensitive columns (0 = none: no per-record work for them) */
+    reid_dict **sdicts;    /* [ns]: their values -> ids (id 0 = missing), owned by the caller */
+    reid_pairlog **spairs; /* [ns]: (class index, sensitive id) of the records whose value is not
+                            * their class' first (table->sfirst), owned by the caller */
+    uint64_t **svcount;    /* [ns][svcap[m]]: records per sensitive value id (0 = missing: [m][0] is
+                            * the count of missing values) */
     size_t *svcap;
-    uint32_t *pkey;                 /* REID_BATCH x ns x 2 ids: a batch's pair keys */
-    uint64_t *phash;                /* REID_BATCH x ns: their hashes */
-    unsigned char *pcol;            /* REID_BATCH x ns: their sensitive column */
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
@@ -134,11 +132,11 @@ int reid_counter_use_weights(reid_counter *c);
 /* Records carry the values of ns sensitive columns from now on (batch.svoff/svlen): each is
  * interned in sdicts[m] (missing = id 0). The first record of a class stores its value id in the
  * class table's sfirst (the table must keep ns first values); a later record whose value differs
- * from it has its (class index, value id) pair counted in spairs[m], a table of 2 ids per key. The
+ * from it has its (class index, value id) pair added to spairs[m] (pairlog.h). The
  * first value's count is then the class size minus its pairs' counts. Call before the first
  * record. 0, or -1 when out of memory. */
 int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
-                               reid_classtable **spairs);
+                               reid_pairlog **spairs);
 /* Records carry their number and line from now on (batch.pos); a new class keeps its first
  * record's in the table's pos (the table must keep them). 0, or -1 when out of memory. */
 int reid_counter_use_positions(reid_counter *c);

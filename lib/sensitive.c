@@ -137,119 +137,42 @@ static double segment(const double *Pc, const double *S, size_t a, size_t b, dou
     return Q * (double)(x - a) - (S[x] - S[a]) + (S[b] - S[x]) - Q * (double)(b - x);
 }
 
-/* Pairs ahead of the one being read whose key and count are prefetched (dist_next). */
-#define DIST_AHEAD 16
-
-/* Bits of a class index sorted per pass of the radix sort, at most. */
-#define DIST_RADIX_BITS 12
-
 int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
-                             const reid_classtable *pairs)
+                             const reid_pairlog *pairs)
 {
-    const uint64_t U = classes->nclasses, NP = pairs->nclasses;
+    const uint64_t U = classes->nclasses;
     memset(d, 0, sizeof *d);
-    if (sm >= classes->ns || NP > UINT32_MAX || U > UINT32_MAX || pairs->q != 2) return -1;
+    /* the pairs must be folded (sorted by class), and name classes of this table */
+    if (sm >= classes->ns || U > UINT32_MAX || pairs->nlog != 0 ||
+        (pairs->n && reid_pairlog_class(pairs, pairs->n - 1) >= U))
+        return -1;
     d->classes = classes;
     d->pairs = pairs;
     d->sm = sm;
-    d->np = NP;
-    /* the pairs sorted by their class (the first of their two ids) with a stable LSD radix sort,
-     * so that a class's pairs stay in pair order: a few sequential passes over the pairs, and
-     * nothing of the size of the class table (huge pages, bigmem.h) */
-    d->cls_bytes = (size_t)(NP ? NP : 1) * sizeof *d->cls;
-    d->order_bytes = (size_t)(NP ? NP : 1) * sizeof *d->order;
-    d->cls = reid_big_alloc(d->cls_bytes);
-    d->order = reid_big_alloc(d->order_bytes);
-    uint32_t *tc = reid_big_alloc(d->cls_bytes), *to = reid_big_alloc(d->order_bytes);
-    size_t *hist = malloc(((size_t)1 << DIST_RADIX_BITS) * sizeof *hist);
-    int rc = d->cls && d->order && tc && to && hist ? 0 : -1;
-    unsigned bits = 0;
-    while (bits < 32 && (U - 1) >> bits && U > 1)
-        bits++;
-    /* as few passes as digits of at most DIST_RADIX_BITS allow, the bits shared out evenly
-     * (7 M classes: two passes of 12 bits rather than three of 11) */
-    unsigned passes = (bits + DIST_RADIX_BITS - 1) / DIST_RADIX_BITS;
-    const unsigned digit = passes ? (bits + passes - 1) / passes : 1;
-    /* the passes alternate between the two buffers; start so that the last lands in d's */
-    uint32_t *ac = passes % 2 ? tc : d->cls, *ao = passes % 2 ? to : d->order;
-    uint32_t *bc = passes % 2 ? d->cls : tc, *bo = passes % 2 ? d->order : to;
-    for (uint64_t i = 0; rc == 0 && i < NP; i++) {
-        ac[i] = reid_classtable_key(pairs, i)[0];
-        ao[i] = (uint32_t)i;
-        if (ac[i] >= U) rc = -1; /* cannot happen */
-    }
-    for (unsigned p = 0; rc == 0 && p < passes; p++) {
-        const unsigned shift = p * digit;
-        const size_t B = (size_t)1 << digit;
-        memset(hist, 0, B * sizeof *hist);
-        for (uint64_t i = 0; i < NP; i++)
-            hist[(ac[i] >> shift) & (B - 1)]++;
-        size_t sum = 0;
-        for (size_t b = 0; b < B; b++) {
-            size_t n = hist[b];
-            hist[b] = sum;
-            sum += n;
-        }
-        for (uint64_t i = 0; i < NP; i++) {
-            size_t at = hist[(ac[i] >> shift) & (B - 1)]++;
-            bc[at] = ac[i];
-            bo[at] = ao[i];
-        }
-        uint32_t *x = ac;
-        ac = bc, bc = x;
-        x = ao;
-        ao = bo, bo = x;
-    }
-    /* maxent: the most pairs of one class, plus its first value */
-    d->maxent = 1;
-    for (uint64_t i = 0, run = 0; rc == 0 && i < NP; i++) {
-        run = i && d->cls[i] == d->cls[i - 1] ? run + 1 : 1;
-        if (run + 1 > d->maxent) d->maxent = run + 1;
-    }
-    reid_big_free(tc, d->cls_bytes);
-    reid_big_free(to, d->order_bytes);
-    free(hist);
-    if (rc != 0) reid_sensitive_dist_free(d);
-    return rc;
+    d->np = pairs->n;
+    d->maxent = pairs->maxrun + 1; /* and the first value */
+    return 0;
 }
 
 void reid_sensitive_dist_free(reid_sensitive_dist *d)
 {
-    reid_big_free(d->cls, d->cls_bytes);
-    reid_big_free(d->order, d->order_bytes);
     memset(d, 0, sizeof *d);
 }
 
 size_t reid_sensitive_dist_seek(const reid_sensitive_dist *d, uint64_t ci)
 {
-    size_t lo = 0, hi = d->np; /* the first pair of a class >= ci */
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->cls[mid] < ci)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return reid_pairlog_seek(d->pairs, ci);
 }
 
 size_t reid_sensitive_dist_next(const reid_sensitive_dist *d, uint64_t ci, size_t *cur,
                                 uint32_t *ids, uint64_t *counts)
 {
-    const reid_classtable *pairs = d->pairs;
+    const reid_pairlog *pairs = d->pairs;
     uint64_t rest = 0;
     size_t k = 1, e = *cur;
-    for (; e < d->np && d->cls[e] == ci; e++) {
-        /* the pairs are read in class order, at random in the pair table: the key and count of
-         * the pair DIST_AHEAD places on requested now */
-        if (e + DIST_AHEAD < d->np) {
-            uint32_t a = d->order[e + DIST_AHEAD];
-            __builtin_prefetch(reid_classtable_key(pairs, a));
-            __builtin_prefetch(&pairs->sizes[a]);
-        }
-        uint32_t i = d->order[e];
-        ids[k] = reid_classtable_key(pairs, i)[pairs->q - 1];
-        counts[k] = pairs->sizes[i];
+    for (; e < d->np && reid_pairlog_class(pairs, e) == ci; e++) {
+        ids[k] = reid_pairlog_value(pairs, e);
+        counts[k] = pairs->cnt[e];
         rest += counts[k++];
     }
     *cur = e;
@@ -330,7 +253,7 @@ static void measure_range(sens_part *o)
         /* The classes before the next one with pairs hold one value each (homogeneous): those
          * whose value a class before them had are only counted, in a tight loop that reads their
          * first value and size; the first with a new value goes on below. */
-        const uint64_t next = cur < dist->np ? dist->cls[cur] : UINT64_MAX;
+        const uint64_t next = cur < dist->np ? reid_pairlog_class(dist->pairs, cur) : UINT64_MAX;
         if (ci < next) {
             const uint64_t end = next < o->hi ? next : o->hi;
             const unsigned sm = dist->sm;
@@ -454,9 +377,9 @@ static void *measure_thread(void *arg)
 /* Classes per thread below which one thread measures them all. */
 #define SENS_MIN_PER_THREAD 65536
 
-int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
-                           const reid_classtable *pairs, const reid_dict *values, double c,
-                           const uint64_t *value_counts, unsigned threads, reid_sensitive *out)
+int reid_sensitive_compute(const reid_classtable *classes, unsigned sm, const reid_pairlog *pairs,
+                           const reid_dict *values, double c, const uint64_t *value_counts,
+                           unsigned threads, reid_sensitive *out)
 {
     const uint64_t U = classes->nclasses;
     const double N = (double)classes->records;

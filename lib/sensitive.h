@@ -5,10 +5,10 @@
  * homogeneous classes.
  *
  * Counting (counter.c) keeps, per class and sensitive column, the value id of the class' first
- * record inline in the class table (sfirst), and a table of pairs for the other records: key = the
- * class' q QI ids followed by a sensitive value's id that differs from the class' first, size = the
- * records with both. Grouping the pairs by class, plus the first value with the class size minus
- * the pairs' counts, gives each class' exact distribution; adding them up, the global one.
+ * record inline in the class table (sfirst), and the pairs of the other records (pairlog.h): (class
+ * index, a sensitive value's id that differs from the class' first), with the records that have
+ * both, sorted by class. A class's pairs, plus the first value with the class size minus the
+ * pairs' counts, give its exact distribution; adding them up, the global one.
  * Everything here is computed from those tables after counting, in class order, so results do not
  * depend on the thread count.
  */
@@ -17,12 +17,13 @@
 
 #include "classtable.h"
 #include "dict.h"
+#include "pairlog.h"
 #include "reid.h"
 
 /*
  * The measures of sensitive column sm. classes: the QI class table (q ids per key, first values of
- * the sensitive columns in sfirst); pairs: keys of two ids, (class index in classes, value id),
- * no pair with the class' first value; values: the column's dictionary (id 0 =
+ * the sensitive columns in sfirst); pairs: the column's folded pairs (class index in classes, value
+ * id), none with the class' first value; values: the column's dictionary (id 0 =
  * missing). The column is numeric when every non-missing value reads as a finite number (t then
  * uses the ordered distance on the sorted distinct numbers, "missing" after the largest).
  * value_counts: the records with each value id (0 .. values->count - 1), as counted while reading;
@@ -31,29 +32,27 @@
  * or a count, so the results are the same for every thread count, bit for bit. Fills every field
  * but column and missing. 0, or -1 when out of memory.
  */
-int reid_sensitive_compute(const reid_classtable *classes, unsigned sm,
-                           const reid_classtable *pairs, const reid_dict *values, double c,
-                           const uint64_t *value_counts, unsigned threads, reid_sensitive *out);
+int reid_sensitive_compute(const reid_classtable *classes, unsigned sm, const reid_pairlog *pairs,
+                           const reid_dict *values, double c, const uint64_t *value_counts,
+                           unsigned threads, reid_sensitive *out);
 
 /*
- * The exact distribution of sensitive column sm in each class, grouped from the pair table: the
- * pairs sorted by class (a stable radix sort, so a class's pairs keep their pair order), cls[e]
- * the class of the e-th, order[e] its index in the pair table. maxent: the most values of a
- * class, plus one. 8 bytes per pair; nothing per class.
+ * The exact distribution of sensitive column sm in each class, read from the folded pairs (sorted
+ * by class, a class's values in the order they first appeared): its first value with the class
+ * size minus its pairs' counts, then its pairs. maxent: the most values of a class, plus one.
+ * Nothing is allocated.
  */
 typedef struct reid_sensitive_dist {
-    const reid_classtable *classes, *pairs;
+    const reid_classtable *classes;
+    const reid_pairlog *pairs;
     unsigned sm;
-    uint32_t *cls;                 /* [np] ascending */
-    uint32_t *order;               /* [np] */
-    size_t np;                     /* pairs */
-    size_t cls_bytes, order_bytes; /* their sizes (reid_big_alloc) */
+    size_t np; /* pairs */
     size_t maxent;
 } reid_sensitive_dist;
 
-/* 0, or -1 when out of memory (or more than 2^32 - 1 pairs or classes). */
+/* 0, or -1 when the pairs are not folded (reid_pairlog_fold) or more than 2^32 - 1 classes. */
 int reid_sensitive_dist_init(reid_sensitive_dist *d, const reid_classtable *classes, unsigned sm,
-                             const reid_classtable *pairs);
+                             const reid_pairlog *pairs);
 void reid_sensitive_dist_free(reid_sensitive_dist *d);
 
 /* Class ci's values into ids and counts (room for maxent each), in the order they first appeared

@@ -7,7 +7,11 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "bigmem.h"
 
@@ -100,12 +104,40 @@ static void test_growth_across_the_threshold(void **state)
     reid_big_free(s, 100 << 10);
 }
 
+/* Shrinking gives back the pages beyond the new size and keeps the rest; the array is then freed
+ * with its new size. */
+static void test_shrink(void **state)
+{
+    (void)state;
+    const size_t n = 9 * MIB;
+    unsigned char *p = reid_big_alloc(n);
+    assert_non_null(p);
+    fill(p, 3 * MIB + 5);
+    assert_ptr_equal(reid_big_shrink(p, n, 3 * MIB + 5), p);
+    assert_filled(p, 3 * MIB + 5);
+#if defined(__linux__)
+    /* the last 5 MiB are no longer mapped: msync says so (ENOMEM) */
+    assert_int_equal(msync(p + 4 * MIB, 4096, MS_ASYNC), -1);
+    assert_int_equal(errno, ENOMEM);
+    assert_int_equal(msync(p + 2 * MIB, 4096, MS_ASYNC), 0);
+#endif
+    /* below 64 KiB: whole 4 KiB pages */
+    assert_ptr_equal(reid_big_shrink(p, 3 * MIB + 5, 40000), p);
+    assert_filled(p, 40000);
+#if defined(__linux__)
+    assert_int_equal(msync(p + 40960, 4096, MS_ASYNC), -1);
+#endif
+    /* to nothing: freed */
+    assert_null(reid_big_shrink(p, 40000, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_array),
         cmocka_unit_test(test_large_array_is_aligned),
         cmocka_unit_test(test_growth_across_the_threshold),
+        cmocka_unit_test(test_shrink),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
