@@ -3,7 +3,7 @@
  *
  * Id 0 is reserved for "missing" (all spellings of a missing value map to
  * it); real values get ids 1, 2, ... in first-seen order. Lookup hashes the
- * bytes with XXH3 into an open-addressing table (linear probing, load <= 1/2)
+ * bytes with XXH3 into an open-addressing table (linear probing, load <= 3/4)
  * of 16-byte slots. A slot holds the id, the value's first 8 bytes
  * (zero-padded) and a tag: 28 bits of the hash and the length (its exact
  * value up to 14, 15 for longer). A value of up to 8 bytes (a postcode, an

@@ -290,7 +290,8 @@ static void test_forced_collisions(void **state)
     }
 }
 
-/* Growth: the memory reported follows the table (16-byte slots at load <= 1/2, 12-byte entries). */
+/* Growth: the memory reported follows the table (16-byte slots at load <= 3/4, 12-byte entries),
+ * and the slots double just past the load. */
 static void test_bytes_per_value(void **state)
 {
     (void)state;
@@ -298,14 +299,22 @@ static void test_bytes_per_value(void **state)
     assert_int_equal(reid_dict_init(&d), 0);
     char buf[16];
     uint64_t before = reid_dict_bytes(&d);
-    for (uint32_t i = 0; i < 100000; i++) {
+    for (uint32_t i = 0; i < 98303; i++) {
         int len = snprintf(buf, sizeof buf, "%07u", i); /* 7 bytes: inline, no arena */
         assert_int_equal(intern(&d, buf, (size_t)len), i + 1);
     }
     uint64_t after = reid_dict_bytes(&d);
     assert_true(after > before);
-    /* 100,001 ids: 262,144 slots (the first power of two with load <= 1/2) and 131,072 entries */
-    assert_int_equal(after, 262144u * sizeof(reid_dict_slot) + 131072u * sizeof(reid_dict_entry));
+    /* 98,304 ids (with missing): exactly 3/4 of 131,072 slots, and 131,072 entries */
+    assert_int_equal(after, 131072u * sizeof(reid_dict_slot) + 131072u * sizeof(reid_dict_entry));
+    /* one more passes the load: twice the slots */
+    assert_int_equal(intern(&d, "x", 1), 98304);
+    assert_int_equal(reid_dict_bytes(&d),
+                     262144u * sizeof(reid_dict_slot) + 131072u * sizeof(reid_dict_entry));
+    for (uint32_t i = 0; i < 98303; i++) { /* every value still found after the move */
+        int len = snprintf(buf, sizeof buf, "%07u", i);
+        assert_int_equal(intern(&d, buf, (size_t)len), i + 1);
+    }
     reid_dict_free(&d);
 }
 
