@@ -141,6 +141,7 @@ typedef struct dpat {
 typedef struct dense {
     int32_t *at; /* [size]: position of the pattern in its group, or -1 */
     uint64_t size, cap;
+    size_t count;            /* patterns in the group */
     struct dpat *pat, *pat2; /* [count]: per pattern, for the first and the second thread */
     size_t pcap;
     uint64_t *stride; /* [q]: 0 outside the group's columns */
@@ -183,6 +184,7 @@ static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list,
         if (!d->pcap) return -1;
     }
     d->size = size;
+    d->count = count;
     memset(d->at, 0xFF, size * sizeof *d->at);
     for (size_t i = 0; i < count; i++) {
         uint32_t c = list[i];
@@ -205,9 +207,11 @@ typedef struct wc_job {
     reid_fk_agg *agg; /* instead of fk (no Fk): the last group's values gathered here */
     uint64_t *bf; /* complete records matching each pattern (this job's own array or the total) */
     double *bF;
-    const dense *dx; /* the group's direct-address index, or NULL: pm */
-    dpat *pat;       /* with dx: the patterns this thread counts matches in */
-    int first, last; /* the first group (fk starts at 0) / the last (fk gets its final value) */
+    const dense *dx;  /* the group's direct-address index, or NULL: pm */
+    dpat *pat;        /* with dx: the patterns this thread counts matches in */
+    uint32_t *msmall; /* with dx and agg, when not NULL: per pattern k and size f0 < WC_SMALL, the
+                       * complete classes of f0 records matching k ([k * WC_SMALL + f0]) */
+    int first, last;  /* the first group (fk starts at 0) / the last (fk gets its final value) */
     double alpha;
 } wc_job;
 
@@ -263,6 +267,27 @@ static void tally_small(const wc_job *j, const uint64_t *small)
                                  f0 * small[f0]);
 }
 
+/* With agg (one group, so fk = f0 + alpha * (0 + f of the pattern), as complete_update computes
+ * it), a complete class of f0 < WC_SMALL records matching pattern k has an fk that depends on f0
+ * and k alone: where most complete classes match a pattern (a QI missing in some records, the
+ * others few: sex and age), they are counted per (k, f0) in msmall and gathered into agg once per
+ * pair at the end, instead of a look-up in agg per class. The same fk values, bit for bit. */
+#define WC_MSMALL_MAX ((size_t)1 << 20)
+
+static void tally_matched(const wc_job *j)
+{
+    if (!j->msmall) return;
+    for (size_t k = 0, np = j->dx ? j->dx->count : 0; k < np; k++)
+        for (uint64_t f0 = 1; f0 < WC_SMALL; f0++) {
+            const uint64_t n = j->msmall[k * WC_SMALL + f0];
+            if (!n) continue;
+            double v = 0.0;
+            v += (double)j->pat[k].f;
+            v = (double)f0 + j->alpha * v;
+            reid_fk_agg_add_slow(j->agg, v, reid_fk_bits(v), n, f0 * n);
+        }
+}
+
 /* Complete class c matched no pattern of the group. */
 static inline void unmatched(const wc_job *j, uint32_t c, uint64_t *small)
 {
@@ -315,11 +340,16 @@ static void lookup_range_dense(const wc_job *j)
             continue;
         }
         dpat *p = &j->pat[k];
-        complete_update(j, c, k, p->f, p->F);
-        p->bf += t->sizes[c];
-        p->bF += t->wsum ? t->wsum[c] : (double)t->sizes[c];
+        const uint64_t f0 = t->sizes[c];
+        if (j->msmall && f0 < WC_SMALL)
+            j->msmall[(size_t)k * WC_SMALL + f0]++;
+        else
+            complete_update(j, c, k, p->f, p->F);
+        p->bf += f0;
+        p->bF += t->wsum ? t->wsum[c] : (double)f0;
     }
     tally_small(j, small);
+    tally_matched(j);
 }
 
 static void lookup_range(const wc_job *j)
@@ -414,7 +444,8 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     unsigned char *u = malloc(q + 1);
     size_t *gstart = NULL;
     pmap pm = {0};
-    uint64_t *bf2 = NULL; /* the second thread's matches per pattern */
+    uint32_t *ms1 = NULL, *ms2 = NULL; /* the two threads' msmall (wc_job) */
+    uint64_t *bf2 = NULL;              /* the second thread's matches per pattern */
     double *bF2 = NULL;
     double *dfk = NULL, *dFk = NULL; /* D: the alpha-weighted sums over compatible D */
     reid_fk_agg agg2 = {0};          /* the second thread's values, with agg */
@@ -496,9 +527,30 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
         size_t cnt = gstart[g + 1] - gstart[g];
         int d = dense_build(&dx, t, dl + gstart[g], cnt, S, maxid);
         if (d < 0 || (d == 0 && pmap_build(&pm, t, dl + gstart[g], cnt, S) != 0)) goto out;
-        wc_job job = {t,      &pm,    0,           n,    S,  gstart[g],
-                      fk,     Fk,     agg,         bf,   bF, d ? &dx : NULL,
-                      dx.pat, g == 0, g + 1 == ng, alpha};
+        /* with agg (a single group) and a direct-address index of few patterns, the matched
+         * small classes counted per (pattern, size): tally_matched */
+        if (agg && d && cnt <= WC_MSMALL_MAX / WC_SMALL && !ms1) {
+            ms1 = calloc(cnt * WC_SMALL, sizeof *ms1);
+            ms2 = calloc(cnt * WC_SMALL, sizeof *ms2);
+            if (!ms1 || !ms2) goto out;
+        }
+        wc_job job = {.t = t,
+                      .pm = &pm,
+                      .lo = 0,
+                      .hi = n,
+                      .S = S,
+                      .base = gstart[g],
+                      .fk = fk,
+                      .Fk = Fk,
+                      .agg = agg,
+                      .bf = bf,
+                      .bF = bF,
+                      .dx = d ? &dx : NULL,
+                      .pat = dx.pat,
+                      .msmall = d ? ms1 : NULL,
+                      .first = g == 0,
+                      .last = g + 1 == ng,
+                      .alpha = alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
             bf2 = calloc(nd, sizeof *bf2);
             bF2 = calloc(nd, sizeof *bF2);
@@ -514,6 +566,7 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
             second.bf = bf2;
             second.bF = bF2; /* not read without weights; its own, so that nothing is shared */
             second.pat = dx.pat2;
+            second.msmall = d ? ms2 : NULL;
             second.agg = agg ? &agg2 : NULL;
             pthread_t th;
             if (pthread_create(&th, NULL, lookup_thread, &second) == 0) {
@@ -601,6 +654,8 @@ out:
     free(dx.pat2);
     free(dx.stride);
     free(maxid);
+    free(ms1);
+    free(ms2);
     free(bf2);
     free(bF2);
     free(dfk);
