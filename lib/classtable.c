@@ -15,6 +15,38 @@ static size_t key_bytes(const reid_classtable *t)
     return (size_t)t->q * sizeof(uint32_t);
 }
 
+/* Keys of up to 4 ids (16 bytes: most runs) compared and copied in two overlapping 8- or 4-byte
+ * loads, not a call to memcmp / memcpy per record; longer ones through them. */
+static inline int key_equal(const uint32_t *a, const uint32_t *b, size_t kb)
+{
+    const char *x = (const char *)a, *y = (const char *)b;
+    if (kb >= 8 && kb <= 16) {
+        uint64_t x0, x1, y0, y1;
+        memcpy(&x0, x, 8);
+        memcpy(&y0, y, 8);
+        memcpy(&x1, x + kb - 8, 8);
+        memcpy(&y1, y + kb - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (kb == 4) return a[0] == b[0];
+    return memcmp(a, b, kb) == 0;
+}
+
+static inline void key_copy(uint32_t *dst, const uint32_t *src, size_t kb)
+{
+    if (kb >= 8 && kb <= 16) {
+        uint64_t v0, v1;
+        memcpy(&v0, src, 8);
+        memcpy(&v1, (const char *)src + kb - 8, 8);
+        memcpy(dst, &v0, 8);
+        memcpy((char *)dst + kb - 8, &v1, 8);
+    } else if (kb == 4) {
+        dst[0] = src[0];
+    } else if (kb) {
+        memcpy(dst, src, kb);
+    }
+}
+
 static uint64_t hash_xxh3(const void *key, size_t len)
 {
     return XXH3_64bits(key, len);
@@ -256,7 +288,7 @@ int64_t reid_classtable_find_hashed(const reid_classtable *t, const uint32_t *ke
         if (!s) return -1;
         if ((s & tm) == tag) {
             uint64_t c = (uint64_t)(s & ~tm) - 1;
-            if (memcmp(reid_classtable_key(t, c), key, kb) == 0) return (int64_t)c;
+            if (key_equal(reid_classtable_key(t, c), key, kb)) return (int64_t)c;
         }
     }
 }
@@ -290,6 +322,25 @@ int reid_classtable_add(reid_classtable *t, const uint32_t *key, uint64_t count)
 }
 
 /* Add count records with this key; the class index, or -1 when out of memory. */
+/* n bytes of all ones (REID_CLASSTABLE_UNSET in every width) at p: the few bytes of a new class's
+ * first values in one or two stores, not a call to memset per class. */
+static inline void set_ones(unsigned char *p, size_t n)
+{
+    const uint64_t ones = ~(uint64_t)0;
+    if (n >= 8 && n <= 16) {
+        memcpy(p, &ones, 8);
+        memcpy(p + n - 8, &ones, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(p, &ones, 4);
+        memcpy(p + n - 4, &ones, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = 0xFF;
+    } else {
+        memset(p, 0xFF, n);
+    }
+}
+
 static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t h, uint64_t count)
 {
     size_t kb = key_bytes(t);
@@ -300,7 +351,7 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
         if (!s) break;
         if ((s & tm) == tag) {
             uint64_t c = (uint64_t)(s & ~tm) - 1;
-            if (memcmp(reid_classtable_key(t, c), key, kb) == 0) {
+            if (key_equal(reid_classtable_key(t, c), key, kb)) {
                 t->sizes[c] += count;
                 t->records += count;
                 return (int64_t)c;
@@ -313,10 +364,10 @@ static inline int64_t add_core(reid_classtable *t, const uint32_t *key, uint64_t
         if (grow_arrays(t, cap) != 0) return -1;
     }
     uint64_t c = t->nclasses++;
-    if (kb) memcpy(t->keys + c * t->q, key, kb);
+    key_copy(t->keys + c * t->q, key, kb);
     t->sizes[c] = count;
     t->records += count;
-    if (t->ns) memset((char *)t->sfirst + c * t->ns * t->sfw, 0xFF, (size_t)t->ns * t->sfw);
+    if (t->ns) set_ones((unsigned char *)t->sfirst + c * t->ns * t->sfw, (size_t)t->ns * t->sfw);
     t->slots[i] = tag | (uint32_t)(c + 1);
     if (t->maxid && track_new(t, key, c) != 0) return -1;
     if (t->nclasses * 4 > (t->mask + 1) * 3 && rehash(t, (t->mask + 1) * 2) != 0) return -1;

@@ -149,30 +149,42 @@ static void test_growth_random_keys(void **state)
     free(ref);
 }
 
-static void collisions_with(reid_hash_fn fn)
+/* Key i of q ids: 0x77 everywhere but in position i % q, which holds i; so two keys differ in one
+ * or two positions, anywhere in the key (the compare of keys of up to 16 bytes reads them as two
+ * overlapping words: every byte must count). */
+static void collision_key(uint32_t *key, unsigned q, uint32_t i)
+{
+    for (unsigned j = 0; j < q; j++)
+        key[j] = j == i % q ? i : 0x77;
+}
+
+static void collisions_with(reid_hash_fn fn, unsigned q)
 {
     enum { K = 5000 };
     reid_classtable t;
-    assert_int_equal(reid_classtable_init(&t, 2), 0);
+    uint32_t key[8];
+    assert_int_equal(reid_classtable_init(&t, q), 0);
     reid_classtable_set_hash(&t, fn);
     /* key i is added (i % 7) + 1 times, interleaved */
     for (uint32_t round = 0; round < 7; round++)
         for (uint32_t i = 0; i < K; i++)
             if (round <= i % 7) {
-                uint32_t key[2] = {i, i ^ 0x5555u};
+                collision_key(key, q, i);
                 add(&t, key, 1);
             }
     assert_int_equal(t.nclasses, K);
     uint64_t want_records = 0;
     for (uint32_t i = 0; i < K; i++) {
-        uint32_t key[2] = {i, i ^ 0x5555u};
+        collision_key(key, q, i);
         assert_int_equal(size_of(&t, key), i % 7 + 1);
+        assert_memory_equal(reid_classtable_key(&t, reid_classtable_find(&t, key)), key,
+                            q * sizeof *key);
         want_records += i % 7 + 1;
     }
     assert_int_equal(t.records, want_records);
     /* keys that were never added, with the same hash */
-    for (uint32_t i = 0; i < 50; i++) {
-        uint32_t key[2] = {i, i};
+    for (uint32_t i = K; i < K + 50; i++) {
+        collision_key(key, q, i);
         assert_int_equal(reid_classtable_find(&t, key), -1);
     }
     reid_classtable_free(&t);
@@ -181,8 +193,10 @@ static void collisions_with(reid_hash_fn fn)
 static void test_forced_collisions(void **state)
 {
     (void)state;
-    collisions_with(const_hash);
-    collisions_with(two_hash);
+    for (unsigned q = 1; q <= 6; q++) { /* keys of 4 to 24 bytes */
+        collisions_with(const_hash, q);
+        collisions_with(two_hash, q);
+    }
 }
 
 /* Slots are 4 bytes: the class index + 1 in the low log2(slots) bits, the top bits of the hash
