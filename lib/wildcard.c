@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Classes ahead of the one being read whose key (and size) are prefetched, in the passes over
+ * classes listed at random places of the table. */
+#define WC_AHEAD 16
+
 /* ---- an index of a list of classes by the projection of their keys onto a column set ---- */
 
 typedef struct pmap {
@@ -105,6 +109,10 @@ static int pmap_build(pmap *m, const reid_classtable *t, const uint32_t *list, s
     }
     m->n = 0;
     for (size_t i = 0; i < count; i++) {
+        if (i + WC_AHEAD < count) { /* the patterns' classes lie anywhere in the table */
+            __builtin_prefetch(reid_classtable_key(t, list[i + WC_AHEAD]));
+            __builtin_prefetch(&t->sizes[list[i + WC_AHEAD]]);
+        }
         uint32_t c = list[i];
         const uint32_t *key = reid_classtable_key(t, c);
         uint64_t h = proj_hash(t, m->buf, key, cols);
@@ -175,18 +183,28 @@ static int dense_build(dense *d, const reid_classtable *t, const uint32_t *list,
         d->cap = d->at ? size : 0;
         if (!d->at) return -1;
     }
-    if (count > d->pcap) {
-        free(d->pat);
-        free(d->pat2);
-        d->pat = malloc(count * sizeof *d->pat);
-        d->pat2 = malloc(count * sizeof *d->pat2);
-        d->pcap = d->pat && d->pat2 ? count : 0;
-        if (!d->pcap) return -1;
+    if (count > d->pcap) { /* huge pages (bigmem.h): MBs of 4 KiB pages cost a fault each */
+        reid_big_free(d->pat, d->pcap * sizeof *d->pat);
+        reid_big_free(d->pat2, d->pcap * sizeof *d->pat2);
+        d->pat = reid_big_alloc(count * sizeof *d->pat);
+        d->pat2 = reid_big_alloc(count * sizeof *d->pat2);
+        if (!d->pat || !d->pat2) {
+            reid_big_free(d->pat, count * sizeof *d->pat);
+            reid_big_free(d->pat2, count * sizeof *d->pat2);
+            d->pat = d->pat2 = NULL;
+            d->pcap = 0;
+            return -1;
+        }
+        d->pcap = count;
     }
     d->size = size;
     d->count = count;
     memset(d->at, 0xFF, size * sizeof *d->at);
     for (size_t i = 0; i < count; i++) {
+        if (i + WC_AHEAD < count) { /* the patterns' classes lie anywhere in the table */
+            __builtin_prefetch(reid_classtable_key(t, list[i + WC_AHEAD]));
+            __builtin_prefetch(&t->sizes[list[i + WC_AHEAD]]);
+        }
         uint32_t c = list[i];
         d->at[dense_index(d, reid_classtable_key(t, c), t->q)] = (int32_t)i;
         d->pat[i] = (dpat){t->sizes[c], 0, t->wsum ? t->wsum[c] : (double)t->sizes[c], 0};
@@ -438,7 +456,8 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     uint32_t *dl = NULL;
     dent *de = NULL;
     unsigned char *masks = NULL;
-    size_t dcap = 0;
+    size_t dcap = 0,
+           nda = 0;      /* the patterns' arrays: capacity, and elements of those per pattern */
     uint64_t *bf = NULL; /* D: complete records that match */
     double *bF = NULL;
     unsigned char *u = malloc(q + 1);
@@ -464,6 +483,10 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     }
     for (uint64_t i = 0, end = listed ? t->nmiss : n; i < end; i++) {
         const uint64_t c = listed ? t->miss[i] : i;
+        /* the listed classes lie anywhere in the table: their keys are fetched WC_AHEAD ahead
+         * (one miss each would otherwise be waited for in turn) */
+        if (listed && i + WC_AHEAD < end)
+            __builtin_prefetch(reid_classtable_key(t, t->miss[i + WC_AHEAD]));
         const uint32_t *key = reid_classtable_key(t, c);
         unsigned miss = 0;
         for (unsigned j = 0; j < q; j++) {
@@ -481,10 +504,15 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
         }
         if (nd == dcap) {
             size_t cap = dcap ? 2 * dcap : 1024;
-            dent *d2 = realloc(de, cap * sizeof *d2);
-            if (d2) de = d2;
-            unsigned char *m2 = d2 ? realloc(masks, cap * q) : NULL;
-            if (!m2) goto out;
+            /* grown in place where it can be, in huge pages (bigmem.h) */
+            dent *d2 = reid_big_grow(de, dcap * sizeof *de, cap * sizeof *d2);
+            if (!d2) goto out;
+            de = d2;
+            unsigned char *m2 = reid_big_grow(masks, dcap * q, cap * q);
+            if (!m2) { /* de is at its new size already: keep the arrays' sizes in step */
+                de = reid_big_shrink(de, cap * sizeof *de, dcap * sizeof *de);
+                goto out;
+            }
             if (m2 != masks)
                 for (size_t e = 0; e < nd; e++) /* the masks moved */
                     de[e].mask = m2 + e * q;
@@ -499,12 +527,14 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     }
     uint64_t fz = z >= 0 ? t->sizes[z] : 0;
     double Fz = z >= 0 ? (t->wsum ? t->wsum[z] : (double)fz) : 0;
-    dl = malloc((nd ? nd : 1) * sizeof *dl);
-    bf = calloc(nd ? nd : 1, sizeof *bf);
-    bF = calloc(nd ? nd : 1, sizeof *bF);
-    gstart = malloc((nd + 1) * sizeof *gstart);
-    dfk = calloc(nd ? nd : 1, sizeof *dfk);
-    dFk = calloc(nd ? nd : 1, sizeof *dFk);
+    /* per pattern, zeroed, in huge pages (bigmem.h): MBs of 4 KiB pages cost a fault each */
+    nda = nd + 1;
+    dl = reid_big_alloc(nda * sizeof *dl);
+    bf = reid_big_alloc(nda * sizeof *bf);
+    bF = reid_big_alloc(nda * sizeof *bF);
+    gstart = reid_big_alloc(nda * sizeof *gstart);
+    dfk = reid_big_alloc(nda * sizeof *dfk);
+    dFk = reid_big_alloc(nda * sizeof *dFk);
     if (!dl || !bf || !bF || !gstart || !dfk || !dFk) goto out;
     if (nd) qsort(de, nd, sizeof *de, cmp_dent);
     size_t ng = 0;
@@ -552,8 +582,8 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
                       .last = g + 1 == ng,
                       .alpha = alpha};
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD && !bf2) {
-            bf2 = calloc(nd, sizeof *bf2);
-            bF2 = calloc(nd, sizeof *bF2);
+            bf2 = reid_big_alloc(nda * sizeof *bf2);
+            bF2 = reid_big_alloc(nda * sizeof *bF2);
             if (!bf2 || !bF2) goto out;
         }
         if (threads >= 2 && !Fk && nc >= 2 * REID_WILDCARD_MIN_PER_THREAD) {
@@ -641,25 +671,25 @@ static int wildcard(const reid_classtable *t, double alpha, double *fk, double *
     if (gather) reid_fk_agg_add_all(gather, t, fk);
     rc = (agg && agg->oom) || (gather && gather->oom) ? -1 : 0;
 out:
-    free(dl);
-    free(de);
-    free(masks);
-    free(bf);
-    free(bF);
+    reid_big_free(dl, nda * sizeof *dl);
+    reid_big_free(de, dcap * sizeof *de);
+    reid_big_free(masks, dcap * q);
+    reid_big_free(bf, nda * sizeof *bf);
+    reid_big_free(bF, nda * sizeof *bF);
     free(u);
-    free(gstart);
+    reid_big_free(gstart, nda * sizeof *gstart);
     pmap_free(&pm);
     if (dx.at) reid_big_free(dx.at, dx.cap * sizeof *dx.at);
-    free(dx.pat);
-    free(dx.pat2);
+    reid_big_free(dx.pat, dx.pcap * sizeof *dx.pat);
+    reid_big_free(dx.pat2, dx.pcap * sizeof *dx.pat2);
     free(dx.stride);
     free(maxid);
     free(ms1);
     free(ms2);
-    free(bf2);
-    free(bF2);
-    free(dfk);
-    free(dFk);
+    reid_big_free(bf2, nda * sizeof *bf2);
+    reid_big_free(bF2, nda * sizeof *bF2);
+    reid_big_free(dfk, nda * sizeof *dfk);
+    reid_big_free(dFk, nda * sizeof *dFk);
     reid_fk_agg_free(&agg2);
     if (gather) reid_big_free(fk, own_bytes);
     return rc;
