@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <strings.h>
 
+#include "bigmem.h"
 #include "censusmap.h"
 #include "columns.h"
 #include "reader.h"
@@ -669,8 +670,9 @@ static int place_dense(pt_place *p, uint64_t ncodes)
 {
     const size_t q = p->pt->nq;
     const reid_classtable *cells = &p->pt->cells, *sample = p->sample;
-    uint64_t *fcode = calloc(ncodes, sizeof *fcode);
-    uint32_t *ccode = calloc(ncodes, sizeof *ccode);
+    /* zeroed, in huge pages (bigmem.h): MBs of 4 KiB pages cost a fault each */
+    uint64_t *fcode = reid_big_alloc(ncodes * sizeof *fcode);
+    uint32_t *ccode = reid_big_alloc(ncodes * sizeof *ccode);
     uint32_t *key = malloc(q * sizeof *key);
     int rc = fcode && ccode && key ? 0 : -1;
     for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
@@ -706,8 +708,8 @@ static int place_dense(pt_place *p, uint64_t ncodes)
         else
             rc = add_absent(p, key, fcode[v], ccode[v]);
     }
-    free(fcode);
-    free(ccode);
+    reid_big_free(fcode, ncodes * sizeof *fcode);
+    reid_big_free(ccode, ncodes * sizeof *ccode);
     free(key);
     return rc;
 }
@@ -718,13 +720,15 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
     const size_t q = pt->nq;
     const reid_classtable *cells = &pt->cells;
     uint32_t **remap = calloc(q, sizeof *remap);
-    uint64_t *fcell = calloc(cells->nclasses ? cells->nclasses : 1, sizeof *fcell);
+    const size_t fcell_bytes = (cells->nclasses ? cells->nclasses : 1) * sizeof(uint64_t);
+    uint64_t *fcell = reid_big_alloc(fcell_bytes);
     reid_classtable absent; /* cells the table does not have, keyed like it */
     int rc = reid_classtable_init(&absent, (unsigned)q);
     if (!remap || !fcell) rc = -1;
     for (size_t j = 0; rc == 0 && j < q; j++) {
         const reid_dict *d = dicts[j];
-        if (!(remap[j] = malloc((size_t)d->count * sizeof **remap))) {
+        /* an id per value (1.4 M postcodes: 5.5 MB), in huge pages like the tables */
+        if (!(remap[j] = reid_big_alloc((size_t)d->count * sizeof **remap))) {
             rc = -1;
             break;
         }
@@ -780,9 +784,9 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
         }
     }
     for (size_t j = 0; remap && j < q; j++)
-        free(remap[j]);
+        reid_big_free(remap[j], (size_t)dicts[j]->count * sizeof **remap);
     free(remap);
-    free(fcell);
+    reid_big_free(fcell, fcell_bytes);
     reid_classtable_free(&absent);
     return rc;
 }
