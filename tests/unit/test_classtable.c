@@ -11,16 +11,7 @@
 #include <string.h>
 
 #include "classtable.h"
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
+#include "unit_helpers.h"
 
 static uint64_t const_hash(const void *key, size_t len)
 {
@@ -114,7 +105,7 @@ static void test_growth_random_keys(void **state)
     assert_int_equal(reid_classtable_init(&t, 2), 0);
     uint64_t seed = 0x1234567u;
     for (uint32_t i = 0; i < N; i++) {
-        uint64_t r = rng_next(&seed);
+        uint64_t r = unit_rng_next(&seed);
         uint32_t key[2] = {(uint32_t)(r % A), (uint32_t)((r >> 32) % B)};
         add(&t, key, 1);
         ref[(size_t)key[0] * B + key[1]]++;
@@ -289,7 +280,7 @@ enum { Q = 3, V = 40, NA_ = 20000, NB_ = 15000 };
 static void gen_key(uint64_t *seed, uint32_t *key)
 {
     for (int j = 0; j < Q; j++)
-        key[j] = (uint32_t)(rng_next(seed) % (V + 1));
+        key[j] = (uint32_t)(unit_rng_next(seed) % (V + 1));
 }
 
 static void test_merge_without_remap(void **state)

@@ -12,16 +12,7 @@
 #include <string.h>
 
 #include "pairlog.h"
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
+#include "unit_helpers.h"
 
 typedef struct added {
     uint32_t cls, value;
@@ -144,17 +135,17 @@ static void random_case(uint64_t seed, size_t n, uint32_t classes, uint32_t valu
     reid_pairlog p;
     reid_pairlog_init(&p);
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = rng_next(&s);
+        uint64_t r = unit_rng_next(&s);
         uint32_t c;
         if (r % 8 == 0) /* a few large classes with many values */
-            c = (uint32_t)(rng_next(&s) % 4) * (classes / 4);
+            c = (uint32_t)(unit_rng_next(&s) % 4) * (classes / 4);
         else
-            c = (uint32_t)(rng_next(&s) % classes);
-        uint32_t v = (uint32_t)(rng_next(&s) % (r % 3 == 0 ? values : 3));
-        uint64_t k = counts && r % 5 == 0 ? 1 + rng_next(&s) % 1000 : 1;
+            c = (uint32_t)(unit_rng_next(&s) % classes);
+        uint32_t v = (uint32_t)(unit_rng_next(&s) % (r % 3 == 0 ? values : 3));
+        uint64_t k = counts && r % 5 == 0 ? 1 + unit_rng_next(&s) % 1000 : 1;
         ref[i] = (added){c, v, k, i};
         assert_int_equal(reid_pairlog_add_count(&p, c, v, k), 0);
-        if (folds && rng_next(&s) % 2000 == 0) assert_int_equal(reid_pairlog_fold(&p), 0);
+        if (folds && unit_rng_next(&s) % 2000 == 0) assert_int_equal(reid_pairlog_fold(&p), 0);
     }
     assert_int_equal(reid_pairlog_fold(&p), 0);
     assert_same(&p, ref, n, values);
@@ -191,7 +182,7 @@ static void test_bounded_by_distinct_pairs(void **state)
     const uint32_t classes = 1000, values = 50;
     uint64_t s = 99, want = 0, most = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = rng_next(&s);
+        uint64_t r = unit_rng_next(&s);
         assert_int_equal(
             reid_pairlog_add(&p, (uint32_t)(r % classes), (uint32_t)(r >> 32) % values), 0);
         uint64_t b = reid_pairlog_bytes(&p);

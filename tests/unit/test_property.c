@@ -27,19 +27,9 @@
 #define MISSING "\x01"
 #define SEP '\x1f'
 
-static uint64_t rnd(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
-
 static size_t below(uint64_t *s, size_t n)
 {
-    return (size_t)(rnd(s) % n);
+    return (size_t)(unit_rng_next(s) % n);
 }
 
 /* ---- a growable string ---- */

@@ -16,6 +16,18 @@
 
 #include "reid.h"
 
+/* The tests' seeded pseudo-random numbers (xorshift64*): the same sequence on every platform. The
+ * state must start non-zero. */
+static inline uint64_t unit_rng_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
 /* Fail with both strings shown when needle is not in hay. */
 #define assert_contains(hay, needle)                                                               \
     do {                                                                                           \
