@@ -24,11 +24,11 @@ usage() {
     sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
-die() { printf 'bench/profile.sh: %s\n' "$*" >&2; exit 2; }
-log() { printf '%s\n' "$*" >&2; }
-
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+BENCH_NAME=bench/profile.sh
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 THREADS=1
 QI=postcode,age,diagnosis
@@ -55,17 +55,6 @@ case $TOOL in '' | perf | callgrind) ;; *) die "--tool: perf or callgrind" ;; es
 PY=/usr/bin/python3
 RC=${REID_CHECK:-build/reid-check}
 GEN=build/gen_extract
-SUDO=
-[[ $(id -u) -eq 0 ]] || SUDO=sudo
-APT_UPDATED=0
-apt_install() {
-    log "== installing Debian packages: $*"
-    if [[ $APT_UPDATED -eq 0 ]]; then
-        $SUDO apt-get update -qq >&2 || true
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >&2
-}
 [[ -x $PY ]] || apt_install python3
 
 if [[ $BUILD -eq 1 ]]; then
@@ -104,13 +93,7 @@ fi
 
 if [[ -z $FILE ]]; then
     if [[ $TOOL == perf ]]; then rows=1000000; else rows=100000; fi
-    FILE=bench/data/extract-$rows.csv
-    if [[ ! -s $FILE ]]; then
-        [[ -x $GEN ]] || die "$GEN is missing: run make build"
-        log "== generating $FILE"
-        "$GEN" --rows "$rows" --seed 20261124 --with-notes --data-dir data/reference --out "$FILE.tmp"
-        mv "$FILE.tmp" "$FILE"
-    fi
+    FILE=$(bench_extract "$rows" "$GEN")
 fi
 [[ -r $FILE ]] || die "cannot read $FILE"
 size=$(stat -c %s "$FILE")

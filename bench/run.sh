@@ -30,11 +30,11 @@ usage() {
     sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
-die() { printf 'bench/run.sh: %s\n' "$*" >&2; exit 2; }
-log() { printf '%s\n' "$*" >&2; }
-
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+BENCH_NAME=bench/run.sh
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 ROWS_LIST=1000000,10000000
 THREADS_LIST=1,2
@@ -93,23 +93,10 @@ TIME=/usr/bin/time
 GEN=build/gen_extract
 RC=${REID_CHECK:-build/reid-check}
 MILLER_MAX_ROWS=2000000
-SEED=20261124
 
 # ---------------------------------------------------------------------------------------------
 # (a) Tools: Debian packages when missing, DuckDB through npm (bench/peers/package-lock.json).
 # ---------------------------------------------------------------------------------------------
-SUDO=
-[[ $(id -u) -eq 0 ]] || SUDO=sudo
-APT_UPDATED=0
-apt_install() {
-    log "== installing Debian packages: $*"
-    if [[ $APT_UPDATED -eq 0 ]]; then
-        $SUDO apt-get update -qq >&2 || log "apt-get update failed; trying the install anyway"
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >&2
-}
-
 missing_pkgs=()
 command -v hyperfine >/dev/null 2>&1 || missing_pkgs+=(hyperfine)
 [[ -x $TIME ]] || missing_pkgs+=(time)
@@ -280,17 +267,8 @@ if want duckdb; then
 fi
 
 for n in "${ROWS[@]}"; do
-    file=bench/data/extract-$n.csv
-    if [[ ! -s $file ]]; then
-        log "== generating $file"
-        record_cmd "generate the extract (once; reused while present)" \
-            "$GEN --rows $n --seed $SEED --with-notes --data-dir data/reference --out $file"
-        "$GEN" --rows "$n" --seed "$SEED" --with-notes --data-dir data/reference --out "$file.tmp"
-        mv "$file.tmp" "$file"
-    else
-        record_cmd "generate the extract (once; reused while present)" \
-            "$GEN --rows $n --seed $SEED --with-notes --data-dir data/reference --out $file"
-    fi
+    file=$(bench_extract "$n" "$GEN")
+    record_cmd "generate the extract (once; reused while present)" "$(bench_extract_cmd "$n" "$GEN")"
     size=$(stat -L -c %s "$file")
     log "== $file: $size bytes ($(awk -v s="$size" 'BEGIN {printf "%.1f MB", s / 1e6}'))"
     cat "$file" >/dev/null # into the page cache
