@@ -227,12 +227,12 @@ static void write_sensitive(const reid_analysis *a, const reid_sensitive *r, FIL
             "disclosed whatever k is.\n",
             reid_fmt_count(r->homogeneous_records, n1),
             reid_fmt_percent(r->homogeneous_fraction, p1, sizeof p1), col, col);
-    fprintf(o, "  Every class has at least %s distinct %s values (distinct l-diversity).\n",
-            reid_fmt_count(r->l_distinct, n1), col);
+    fprintf(o, "  Every class has at least %s distinct %s value%s (distinct l-diversity).\n",
+            reid_fmt_count(r->l_distinct, n1), col, r->l_distinct == 1 ? "" : "s");
     fprintf(o,
-            "  The least varied class has as much variety as %.4g equally common values "
+            "  The least varied class has as much variety as %.4g equally common value%s "
             "(entropy l-diversity).\n",
-            r->l_entropy);
+            r->l_entropy, r->l_entropy == 1 ? "" : "s");
     fprintf(o,
             "  With c = %g, recursive (c,l)-diversity holds up to l = %s: in every class the most "
             "common value is rarer than c times the l-th most common and all rarer ones "

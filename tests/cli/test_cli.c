@@ -2212,6 +2212,9 @@ static void test_sensitive_adult(void **state)
     EXPECT_STATUS(0);
     OUT_HAS("2,946 records (9.77%) are in classes where everyone has the same salary-class: "
             "their salary-class is disclosed whatever k is.");
+    /* l = 1 in words: one value, not "1 ... values" */
+    OUT_HAS("Every class has at least 1 distinct salary-class value (distinct l-diversity).");
+    OUT_HAS("as much variety as 1 equally common value (entropy l-diversity).");
     /* without --sensitive: no sensitive_attributes key */
     RUN("--qi", "age,sex,race", "-f", "json", test_data("adult.csv"));
     EXPECT_STATUS(0);
