@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo check check-asan check-valgrind install clean
+.PHONY: all deps build demo check check-asan check-valgrind fuzz install clean
 
 all: build
 
@@ -62,8 +62,22 @@ check-valgrind: build
 	  ./$(BUILD)/reid-check -j 2 --qi town,sex,age --population-table $(BUILD)/pt-late-bad.csv \
 	  tests/fixtures/poptable_sample.csv > /dev/null 2>&1; test $$? -eq 2
 
+# The differential libFuzzer target (fast scanner against libcsv, docs/design.md), FUZZ_SECONDS
+# long (default 600), from a seed corpus of the repository's small CSV files, each behind the
+# option bytes the target reads first; a finding is written to $(BUILD)-fuzz/ as crash-*.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	cmake -S . -B $(BUILD)-fuzz -DREID_FUZZ=ON -DCMAKE_C_COMPILER=clang
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_reader
+	mkdir -p $(BUILD)-fuzz/corpus
+	i=0; for f in $$(find data tests -name '*.csv' -size -64k | sort); do \
+	  for b in 000 004 011 205 032; do i=$$((i + 1)); \
+	    { printf "\\$$b"; head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus/seed-$$i; done; done
+	cd $(BUILD)-fuzz && ./tests/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -print_final_stats=1 corpus
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

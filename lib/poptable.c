@@ -39,8 +39,8 @@ static const char *const level_descriptions[] = {
     "compared as it is (after the column type's normalisation)",
     "postcode -> postcode sector (SW1A 1AA -> SW1A 1)",
     "postcode -> postcode district (SW1A 1AA -> SW1A)",
-    "age -> Census 2011 age band (0-4, 5-7, 8-9, 10-14, 15, 16-17, 18-19, 20-24, 25-29, 30-44, "
-    "45-59, 60-64, 65-74, 75-84, 85-89, 90+)",
+    ("age -> Census 2011 age band (0-4, 5-7, 8-9, 10-14, 15, 16-17, 18-19, 20-24, 25-29, 30-44, "
+     "45-59, 60-64, 65-74, 75-84, 85-89, 90+)"),
     "sex -> M or F (M, Male, 1 -> M; F, Female, 2 -> F; anything else is unmatched)"};
 
 /* Each level's QI type (the exact level takes any). */

@@ -498,7 +498,8 @@ static inline __attribute__((always_inline)) int scan_blocks(reid_scanner *s,
         m = load_block(s, &k, q, e, wide, 0);
     }
     size_t lim = s->cap < s->max_fields ? s->cap : s->max_fields;
-    const char **pp = s->ptr, **pend = s->ptr + lim;
+    /* (no pointer arithmetic on the arrays before their first allocation: s->ptr is NULL then) */
+    const char **pp = s->ptr, **pend = lim ? s->ptr + lim : s->ptr;
     size_t *lp = s->len;
     s->unesc_len = 0; /* until the end: 1 if a field is to be unescaped */
     const unsigned char *start, *stop;
