@@ -62,19 +62,23 @@ check-valgrind: build
 	  ./$(BUILD)/reid-check -j 2 --qi town,sex,age --population-table $(BUILD)/pt-late-bad.csv \
 	  tests/fixtures/poptable_sample.csv > /dev/null 2>&1; test $$? -eq 2
 
-# The differential libFuzzer target (fast scanner against libcsv, docs/design.md), FUZZ_SECONDS
-# long (default 600), from a seed corpus of the repository's small CSV files, each behind the
-# option bytes the target reads first; a finding is written to $(BUILD)-fuzz/ as crash-*.
+# A libFuzzer target, FUZZ_SECONDS long (default 600), from a seed corpus of the repository's small
+# CSV files, each behind the option bytes the target reads first: fuzz_reader (the default; the
+# fast scanner against libcsv, docs/design.md) or fuzz_analysis (FUZZ_TARGET=fuzz_analysis: the
+# whole analysis on one thread against several threads and small chunks). A finding is written to
+# $(BUILD)-fuzz/ as crash-*.
 FUZZ_SECONDS ?= 600
+FUZZ_TARGET ?= fuzz_reader
 fuzz: deps
 	cmake -S . -B $(BUILD)-fuzz -DREID_FUZZ=ON -DCMAKE_C_COMPILER=clang
-	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_reader
-	mkdir -p $(BUILD)-fuzz/corpus
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target $(FUZZ_TARGET)
+	mkdir -p $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)
 	i=0; for f in $$(find data tests -name '*.csv' -size -64k | sort); do \
-	  for b in 000 004 011 205 032; do i=$$((i + 1)); \
-	    { printf "\\$$b"; head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus/seed-$$i; done; done
-	cd $(BUILD)-fuzz && ./tests/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -print_final_stats=1 corpus
+	  for b in 000 004 011 205 032 120 351 173; do i=$$((i + 1)); \
+	    { printf "\\$$b\\$$b\\$$b\\$$b" | head -c $$(test $(FUZZ_TARGET) = fuzz_reader && echo 1 || echo 4); \
+	      head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)/seed-$$i; done; done
+	cd $(BUILD)-fuzz && ./tests/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -print_final_stats=1 corpus-$(FUZZ_TARGET)
 
 install: build
 	cmake --install $(BUILD)
