@@ -64,9 +64,9 @@ check-valgrind: build
 
 # A libFuzzer target, FUZZ_SECONDS long (default 600), from a seed corpus of the repository's small
 # CSV files, each behind the option bytes the target reads first: fuzz_reader (the default; the
-# fast scanner against libcsv, docs/design.md) or fuzz_analysis (FUZZ_TARGET=fuzz_analysis: the
-# whole analysis on one thread against several threads and small chunks). A finding is written to
-# $(BUILD)-fuzz/ as crash-*.
+# fast scanner against libcsv, docs/design.md), fuzz_analysis (the whole analysis on one thread
+# against several threads and small chunks) or fuzz_normalise (every QI type's normal form is a
+# fixed point, docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGET ?= fuzz_reader
 fuzz: deps

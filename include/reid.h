@@ -103,7 +103,7 @@ typedef struct reid_config reid_config;
 
 /** How a QI column's values are normalised before they are compared. */
 typedef enum reid_qi_type {
-    REID_TYPE_AUTO = 0, /**< decide from the column name (see docs/normalisation.md) */
+    REID_TYPE_AUTO = 0, /**< decide from the column name (see docs/input.md) */
     REID_TYPE_TEXT,     /**< trimmed, compared exactly (case-sensitive) */
     REID_TYPE_POSTCODE, /**< UK postcode: upper case, canonical "SW1A 1AA" form */
     REID_TYPE_DATE,     /**< date: 31/01/1970, 1970-01-31, 31-Jan-1970 ... read as ISO 1970-01-31 */
