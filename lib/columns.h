@@ -2,7 +2,7 @@
  * columns.h - the header: matching names, recognising quasi-identifiers.
  *
  * Names are matched case-insensitively after trimming spaces. Auto-detection
- * recognises columns by name (docs/auto-detection.md lists every name): a
+ * recognises columns by name (docs/input.md, "Auto-detection", lists every name): a
  * postcode, a date of birth, an age, sex, ethnicity and a diagnosis are used
  * as QIs; event dates, pseudonyms and direct identifiers are noted but not
  * used.
