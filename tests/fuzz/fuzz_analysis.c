@@ -3,8 +3,9 @@
  *
  * The input's first 4 bytes choose the configuration: the QIs' types (columns 1 to 3, read by
  * number, no header), the delimiter, strict or lenient quotes, skipping bad rows, "missing matches
- * anything", column 4 as a sensitive column, the threads and chunk size of the second run and
- * where its input is cut into pieces. The rest is the CSV. The first run reads it on one thread in
+ * anything", column 4 as a sensitive column, column 5 as a weight, SUDA2, the population models
+ * and the attribute risks, the threads and chunk size of the second run and where its input is
+ * cut into pieces. The rest is the CSV. The first run reads it on one thread in
  * one piece; the second on 2 or 3 threads, in small chunks, fed in 1 to 3 pieces. The two must
  * end alike (the same status; on an error the same message, line and column) and, on success,
  * write the same JSON report apart from "run" (timings, threads). Every figure is documented as
@@ -97,6 +98,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reid_config_set_skip_bad_rows(cfg, (b0 >> 3) & 1);
     if (b0 & 0x10) reid_config_set_missing_matches_any(cfg, 1, (b0 & 0x20) ? 0.5 : 1.0);
     if (b0 & 0x40) reid_config_add_sensitive(cfg, "4");
+    if (b0 & 0x80) reid_config_set_suda2(cfg, 1);
+    if (b2 & 0x02) reid_config_set_weight(cfg, "5");
+    if (b2 & 0x04) {
+        reid_config_set_sampling_fraction(cfg, 0.1);
+        reid_config_set_attribute_risks(cfg, 1, 2);
+    }
     reid_config_set_threads(cfg, 1);
     reid_config_set_chunk_size(cfg, 0);
 
