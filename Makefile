@@ -65,8 +65,9 @@ check-valgrind: build
 # A libFuzzer target, FUZZ_SECONDS long (default 600), from a seed corpus of the repository's small
 # CSV files, each behind the option bytes the target reads first: fuzz_reader (the default; the
 # fast scanner against libcsv, docs/design.md), fuzz_analysis (the whole analysis on one thread
-# against several threads and small chunks) or fuzz_normalise (every QI type's normal form is a
-# fixed point, docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
+# against several threads and small chunks), fuzz_sideinputs (the same with a generalisation
+# hierarchy or a population table from the input) or fuzz_normalise (every QI type's normal form
+# is a fixed point, docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGET ?= fuzz_reader
 fuzz: deps
@@ -75,7 +76,8 @@ fuzz: deps
 	mkdir -p $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)
 	i=0; for f in $$(find data tests -name '*.csv' -size -64k | sort); do \
 	  for b in 000 004 011 205 032 120 351 173; do i=$$((i + 1)); \
-	    { printf "\\$$b\\$$b\\$$b\\$$b" | head -c $$(test $(FUZZ_TARGET) = fuzz_reader && echo 1 || echo 4); \
+	    { printf "\\$$b\\$$b\\$$b\\$$b" | head -c $$(case $(FUZZ_TARGET) in fuzz_analysis) echo 4;; \
+	      fuzz_sideinputs) echo 2;; *) echo 1;; esac); \
 	      head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)/seed-$$i; done; done
 	cd $(BUILD)-fuzz && ./tests/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -print_final_stats=1 corpus-$(FUZZ_TARGET)

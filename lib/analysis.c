@@ -309,8 +309,10 @@ static void *pt_read_thread(void *arg)
     return NULL;
 }
 
-/* Wait for the population table's rows, if they are being read; its error becomes the analysis's.
- * 0, or -1 with a->err set. */
+/* Wait for the population table's rows, if they are being read; its error becomes the analysis's,
+ * in place of any error the extract gave since: on one thread the rows are read as soon as the
+ * extract's header is, before any record, so their error comes first there, and the messages are
+ * the same for every thread count. 0, or -1 with a->err set. */
 static int pt_join(reid_analysis *a)
 {
     if (!a->pt_reading) return 0;
@@ -318,6 +320,7 @@ static int pt_join(reid_analysis *a)
     a->pt_reading = 0;
     a->poptable->err = &a->err;
     if (a->pt_rc == 0) return 0;
+    reid_error_clear(&a->err);
     if (a->pt_err.status)
         reid_error_set(&a->err, a->pt_err.status, a->pt_err.line, a->pt_err.column, "%s",
                        a->pt_err.msg);
@@ -737,6 +740,7 @@ reid_status reid_feed(reid_analysis *a, const void *buf, size_t len)
         return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_feed after reid_finish",
                               a->source);
     reid_parallel_feed(a, buf, len);
+    if (a->err.status) pt_join(a); /* the table's error, if it has one, comes first */
     return a->err.status;
 }
 
@@ -1010,13 +1014,9 @@ static reid_status check_pseudonyms(reid_analysis *a)
     return REID_OK;
 }
 
-reid_status reid_finish(reid_analysis *a)
+/* The end of the extract: its last record, the counting, and an extract without records. */
+static reid_status finish_input(reid_analysis *a)
 {
-    if (a->err.status) return a->err.status;
-    if (a->finished)
-        return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_finish called twice",
-                              a->source);
-    a->finished = 1;
     if (reid_reader_finish(&a->reader) != 0) return a->err.status;
     if (a->counter_ready) {
         if (reid_counter_drain(&a->counter) != 0) {
@@ -1043,7 +1043,19 @@ reid_status reid_finish(reid_analysis *a)
         return reid_error_set(&a->err, REID_ERR_INPUT, 0, 0,
                               "%s: no data rows: the file has only a header", a->source);
     }
-    if (pt_join(a) != 0) return a->err.status;
+    return REID_OK;
+}
+
+reid_status reid_finish(reid_analysis *a)
+{
+    if (a->err.status) return a->err.status;
+    if (a->finished)
+        return reid_error_set(&a->err, REID_ERR_STATE, 0, 0, "%s: reid_finish called twice",
+                              a->source);
+    a->finished = 1;
+    finish_input(a);
+    /* the population table's error, if it has one, comes first (pt_join) */
+    if (pt_join(a) != 0 || a->err.status) return a->err.status;
     reid_status st = compute(a);
     if (st == REID_OK && a->pcheck) st = check_pseudonyms(a);
     return st;

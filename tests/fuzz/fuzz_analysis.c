@@ -6,76 +6,20 @@
  * anything", column 4 as a sensitive column, column 5 as a weight, SUDA2, the population models
  * and the attribute risks, the threads and chunk size of the second run and where its input is
  * cut into pieces. The rest is the CSV. The first run reads it on one thread in
- * one piece; the second on 2 or 3 threads, in small chunks, fed in 1 to 3 pieces. The two must
- * end alike (the same status; on an error the same message, line and column) and, on success,
- * write the same JSON report apart from "run" (timings, threads). Every figure is documented as
- * identical for every thread count, chunk size and way of feeding (reid.h); the sanitizers of the
- * fuzz build (the top-level CMakeLists.txt, REID_FUZZ) check the rest. Run with `make fuzz
+ * one piece; the second on 2 or 3 threads, in small chunks, fed in 1 to 3 pieces; the two must
+ * end alike (analysis_diff.h). The sanitizers of the fuzz build (the top-level CMakeLists.txt,
+ * REID_FUZZ) check the rest. Run with `make fuzz
  * FUZZ_TARGET=fuzz_analysis`.
  */
-#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "analysis_diff.h"
 #include "reid.h"
 
 static const char *const types[] = {"text", "postcode", "date", "age",
                                     "sex",  "code",     "date", "text"};
-
-typedef struct outcome {
-    reid_status st;
-    char *msg;
-    uint64_t line, column;
-    json_t *json; /* the report without "run", on success */
-} outcome;
-
-static void outcome_free(outcome *o)
-{
-    free(o->msg);
-    json_decref(o->json);
-}
-
-/* One run: the buffer fed in pieces at the cut points (sorted, within len). */
-static void run(const reid_config *cfg, const char *buf, size_t len, const size_t *cuts,
-                size_t ncuts, outcome *o)
-{
-    memset(o, 0, sizeof *o);
-    reid_analysis *a = reid_analysis_new(cfg, "fuzz.csv");
-    if (!a) abort();
-    reid_status st = reid_status_of(a);
-    size_t at = 0;
-    for (size_t i = 0; st == REID_OK && i <= ncuts; i++) {
-        size_t end = i < ncuts ? cuts[i] : len;
-        if (end < at) end = at;
-        st = reid_feed(a, buf + at, end - at);
-        at = end;
-    }
-    if (st == REID_OK) st = reid_finish(a);
-    o->st = st;
-    if (st != REID_OK) {
-        o->msg = strdup(reid_error_message(a));
-        o->line = reid_error_line(a);
-        o->column = reid_error_column(a);
-    } else {
-        char *text = NULL;
-        size_t tlen = 0;
-        FILE *f = open_memstream(&text, &tlen);
-        if (!f) abort();
-        if (reid_write_json(a, f) != REID_OK) abort();
-        fclose(f);
-        json_error_t err;
-        o->json = json_loadb(text, tlen, 0, &err);
-        if (!o->json) {
-            fprintf(stderr, "the JSON report does not parse: %s (line %d)\n", err.text, err.line);
-            abort();
-        }
-        json_object_del(o->json, "run");
-        free(text);
-    }
-    reid_analysis_free(a);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -104,41 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         reid_config_set_sampling_fraction(cfg, 0.1);
         reid_config_set_attribute_risks(cfg, 1, 2);
     }
-    reid_config_set_threads(cfg, 1);
-    reid_config_set_chunk_size(cfg, 0);
-
-    outcome one, many;
-    run(cfg, buf, len, NULL, 0, &one);
-
-    reid_config_set_threads(cfg, (b2 & 0x10) ? 3 : 2);
-    reid_config_set_chunk_size(cfg, 1 + (b3 & 63));
-    size_t cuts[2] = {len * ((b2 >> 5) & 7) / 8, len * (b3 >> 6) / 3};
-    if (cuts[0] > cuts[1]) {
-        size_t t = cuts[0];
-        cuts[0] = cuts[1];
-        cuts[1] = t;
-    }
-    run(cfg, buf, len, cuts, 2, &many);
-
-    int same = one.st == many.st;
-    if (same && one.st != REID_OK)
-        same = strcmp(one.msg, many.msg) == 0 && one.line == many.line && one.column == many.column;
-    if (same && one.st == REID_OK) same = json_equal(one.json, many.json);
-    if (!same) {
-        fprintf(stderr, "one thread: status %d %s\nthreads %u, chunks of %zu: status %d %s\n",
-                (int)one.st, one.msg ? one.msg : "", (b2 & 0x10) ? 3u : 2u, (size_t)(1 + (b3 & 63)),
-                (int)many.st, many.msg ? many.msg : "");
-        if (one.json && many.json) {
-            char *x = json_dumps(one.json, JSON_SORT_KEYS | JSON_INDENT(1));
-            char *y = json_dumps(many.json, JSON_SORT_KEYS | JSON_INDENT(1));
-            fprintf(stderr, "--- one thread\n%s\n--- threads\n%s\n", x, y);
-            free(x);
-            free(y);
-        }
+    const unsigned threads = (b2 & 0x10) ? 3 : 2;
+    const size_t chunk = 1 + (b3 & 63);
+    if (analysis_diff(cfg, buf, len, threads, chunk, len * ((b2 >> 5) & 7) / 8,
+                      len * (b3 >> 6) / 3))
         abort();
-    }
-    outcome_free(&one);
-    outcome_free(&many);
     reid_config_free(cfg);
     return 0;
 }
