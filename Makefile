@@ -76,7 +76,7 @@ fuzz: deps
 	mkdir -p $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)
 	i=0; for f in $$(find data tests -name '*.csv' -size -64k | sort); do \
 	  for b in 000 004 011 205 032 120 351 173; do i=$$((i + 1)); \
-	    { printf "\\$$b\\$$b\\$$b\\$$b" | head -c $$(case $(FUZZ_TARGET) in fuzz_analysis) echo 4;; \
+	    { printf "\\$$b\\$$b\\$$b\\$$b" | head -c $$(case $(FUZZ_TARGET) in fuzz_analysis) echo 5;; \
 	      fuzz_sideinputs) echo 2;; *) echo 1;; esac); \
 	      head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)/seed-$$i; done; done
 	cd $(BUILD)-fuzz && ./tests/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
