@@ -66,8 +66,9 @@ check-valgrind: build
 # CSV files, each behind the option bytes the target reads first: fuzz_reader (the default; the
 # fast scanner against libcsv, docs/design.md), fuzz_analysis (the whole analysis on one thread
 # against several threads and small chunks), fuzz_sideinputs (the same with a generalisation
-# hierarchy or a population table from the input) or fuzz_normalise (every QI type's normal form
-# is a fixed point, docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
+# hierarchy or a population table from the input), fuzz_link (the linkage holding either side,
+# docs/linkage.md) or fuzz_normalise (every QI type's normal form is a fixed point,
+# docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGET ?= fuzz_reader
 fuzz: deps
