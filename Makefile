@@ -72,6 +72,7 @@ check-valgrind: build
 FUZZ_SECONDS ?= 600
 FUZZ_TARGET ?= fuzz_reader
 fuzz: deps
+	@bash .ci/install-deps.sh --with-clang
 	cmake -S . -B $(BUILD)-fuzz -DREID_FUZZ=ON -DCMAKE_C_COMPILER=clang
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target $(FUZZ_TARGET)
 	mkdir -p $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)

@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(gcc make cmake pkg-config libcsv-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev
   libssl-dev)
 [ "${1:-}" = "--with-valgrind" ] && pkgs+=(valgrind)
+[ "${1:-}" = "--with-clang" ] && pkgs+=(clang) # libFuzzer (make fuzz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
