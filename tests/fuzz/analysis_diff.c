@@ -1,7 +1,6 @@
 /* analysis_diff.c - see analysis_diff.h. */
 #include "analysis_diff.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,30 @@ static void outcome_free(outcome *o)
 {
     free(o->msg);
     json_decref(o->json);
+}
+
+json_t *report_json(reid_status (*write)(const void *obj, FILE *f), const void *obj)
+{
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *f = open_memstream(&text, &tlen);
+    if (!f) abort();
+    if (write(obj, f) != REID_OK) abort();
+    fclose(f);
+    json_error_t err;
+    json_t *j = json_loadb(text, tlen, 0, &err);
+    if (!j) {
+        fprintf(stderr, "the JSON report does not parse: %s (line %d)\n", err.text, err.line);
+        abort();
+    }
+    json_object_del(j, "run");
+    free(text);
+    return j;
+}
+
+static reid_status write_analysis(const void *a, FILE *f)
+{
+    return reid_write_json(a, f);
 }
 
 /* One run: the buffer fed in pieces at the cut points (ascending, within len). */
@@ -41,20 +64,7 @@ static void run(const reid_config *cfg, const char *buf, size_t len, const size_
         o->line = reid_error_line(a);
         o->column = reid_error_column(a);
     } else {
-        char *text = NULL;
-        size_t tlen = 0;
-        FILE *f = open_memstream(&text, &tlen);
-        if (!f) abort();
-        if (reid_write_json(a, f) != REID_OK) abort();
-        fclose(f);
-        json_error_t err;
-        o->json = json_loadb(text, tlen, 0, &err);
-        if (!o->json) {
-            fprintf(stderr, "the JSON report does not parse: %s (line %d)\n", err.text, err.line);
-            abort();
-        }
-        json_object_del(o->json, "run");
-        free(text);
+        o->json = report_json(write_analysis, a);
     }
     reid_analysis_free(a);
 }

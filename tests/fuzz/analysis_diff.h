@@ -4,14 +4,20 @@
  * status and, on an error, the same message, line and column; on success the same JSON report
  * apart from "run" (timings, threads). Every figure is documented as identical for every thread
  * count, chunk size and way of feeding (reid.h). Shared by the libFuzzer targets fuzz_analysis.c
- * and fuzz_sideinputs.c.
+ * and fuzz_sideinputs.c; report_json by fuzz_link.c too.
  */
 #ifndef REID_ANALYSIS_DIFF_H
 #define REID_ANALYSIS_DIFF_H
 
+#include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "reid.h"
+
+/* The JSON report that write(obj, f) prints, parsed, without "run"; aborts when it cannot be
+ * written or does not parse. */
+json_t *report_json(reid_status (*write)(const void *obj, FILE *f), const void *obj);
 
 /*
  * cfg's threads and chunk size are set by the call: 1 and 0 for the first run, then threads and
