@@ -68,7 +68,8 @@ check-valgrind: build
 # against several threads and small chunks), fuzz_sideinputs (the same with a generalisation
 # hierarchy or a population table from the input), fuzz_link (the linkage holding either side,
 # docs/linkage.md) or fuzz_normalise (every QI type's normal form is a fixed point,
-# docs/input.md). A finding is written to $(BUILD)-fuzz/ as crash-*.
+# docs/input.md). The committed corpus (tests/fuzz/corpus/TARGET) seeds it too, read-only: new
+# inputs go to $(BUILD)-fuzz/corpus-TARGET. A finding is written to $(BUILD)-fuzz/ as crash-*.
 FUZZ_SECONDS ?= 600
 FUZZ_TARGET ?= fuzz_reader
 fuzz: deps
@@ -82,7 +83,7 @@ fuzz: deps
 	      fuzz_sideinputs) echo 2;; *) echo 1;; esac); \
 	      head -c 3000 "$$f"; } > $(BUILD)-fuzz/corpus-$(FUZZ_TARGET)/seed-$$i; done; done
 	cd $(BUILD)-fuzz && ./tests/fuzz/$(FUZZ_TARGET) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	  -print_final_stats=1 corpus-$(FUZZ_TARGET)
+	  -print_final_stats=1 corpus-$(FUZZ_TARGET) $(CURDIR)/tests/fuzz/corpus/$(FUZZ_TARGET)
 
 install: build
 	cmake --install $(BUILD)
