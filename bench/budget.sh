@@ -33,14 +33,8 @@
 # machine is not a gate); 1 a run failed or a full run's JSON lacked a model; 2 usage error.
 set -euo pipefail
 
-usage() {
-    sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BENCH_NAME=bench/budget.sh
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
@@ -55,7 +49,6 @@ BUILD=1
 ORIG_ARGS=("$@")
 BUDGET=1.3
 
-need_arg() { [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
     case $1 in
     --rows) need_arg "$@"; ROWS=$2; shift 2 ;;
@@ -67,7 +60,7 @@ while [[ $# -gt 0 ]]; do
     --out) need_arg "$@"; OUT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h | --help) usage ;;
-    *) log "bench/budget.sh: unknown argument: $1"; usage ;;
+    *) log "$BENCH_NAME: unknown argument: $1"; usage ;;
     esac
 done
 [[ $ROWS =~ ^[1-9][0-9]*$ ]] || die "--rows: not a positive integer: $ROWS"
@@ -91,10 +84,7 @@ command -v hyperfine >/dev/null 2>&1 || missing_pkgs+=(hyperfine)
 [[ -x $TIME ]] || missing_pkgs+=(time)
 [[ -x $PY ]] || missing_pkgs+=(python3)
 if [[ ${#missing_pkgs[@]} -gt 0 ]]; then apt_install "${missing_pkgs[@]}"; fi
-if [[ $BUILD -eq 1 ]]; then
-    log "== make build"
-    make build >&2
-fi
+bench_build "$BUILD"
 [[ -x $RC ]] || die "$RC is missing: run make build"
 
 FILE=$(bench_extract "$ROWS" "$GEN")

@@ -1,14 +1,34 @@
 # bench/common.sh - what the benchmark scripts share; sourced, not run.
 #
-# Before sourcing, set BENCH_NAME (the script's name, for messages). Gives: log, die (exit 2),
-# apt_install PKG... (Debian packages, with sudo when not root, `apt-get update` once), and
-# bench_extract ROWS GEN (the seeded extract bench/data/extract-ROWS.csv, generated when absent,
-# through a temporary name so that an interrupted run never leaves half a file; prints its path).
+# Sourced from the repository root. Gives: log, die (exit 2), usage (the script's "# Usage:"
+# comment up to its "#   --no-build" line, exit 2), need_arg (an option's value is there),
+# apt_install PKG... (Debian packages, with sudo when not root, `apt-get update` once),
+# bench_build BUILD (`make build` when BUILD is 1) and bench_extract ROWS GEN (the seeded extract
+# bench/data/extract-ROWS.csv, generated when absent, through a temporary name so that an
+# interrupted run never leaves half a file; prints its path).
+
+BENCH_NAME=bench/$(basename "$0")
 
 log() { printf '%s\n' "$*" >&2; }
 die() {
     printf '%s: %s\n' "${BENCH_NAME:-bench}" "$*" >&2
     exit 2
+}
+
+usage() {
+    sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+# need_arg OPTION [VALUE ...]: the option is followed by a non-empty value.
+need_arg() { [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value"; }
+
+# bench_build BUILD: `make build` when BUILD is 1 (--no-build makes it 0).
+bench_build() {
+    if [[ $1 -eq 1 ]]; then
+        log "== make build"
+        make build >&2
+    fi
 }
 
 # The seed of every generated extract: the same files on every machine.

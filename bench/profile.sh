@@ -20,13 +20,8 @@
 # other (start-up, allocation not under one of the above, unknown frames).
 set -euo pipefail
 
-usage() {
-    sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BENCH_NAME=bench/profile.sh
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
@@ -45,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --out) [[ $# -ge 2 ]] || usage; OUT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h | --help) usage ;;
-    -*) log "bench/profile.sh: unknown option: $1"; usage ;;
+    -*) log "$BENCH_NAME: unknown option: $1"; usage ;;
     *) [[ -z $FILE ]] || usage; FILE=$1; shift ;;
     esac
 done
@@ -57,10 +52,7 @@ RC=${REID_CHECK:-build/reid-check}
 GEN=build/gen_extract
 [[ -x $PY ]] || apt_install python3
 
-if [[ $BUILD -eq 1 ]]; then
-    log "== make build"
-    make build >&2
-fi
+bench_build "$BUILD"
 [[ -x $RC ]] || die "$RC is missing: run make build"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/reid-profile.XXXXXX")

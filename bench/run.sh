@@ -26,13 +26,8 @@
 # is still written); 2 usage error or missing tool that could not be installed.
 set -euo pipefail
 
-usage() {
-    sed -n '/^# Usage:/,/^#   --no-build/p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-BENCH_NAME=bench/run.sh
 # shellcheck source=bench/common.sh
 . bench/common.sh
 
@@ -46,7 +41,6 @@ OUT=bench/results-latest.md
 BUILD=1
 ORIG_ARGS=("$@")
 
-need_arg() { [[ $# -ge 2 && -n $2 ]] || die "$1 needs a value"; }
 while [[ $# -gt 0 ]]; do
     case $1 in
     --rows) need_arg "$@"; ROWS_LIST=$2; shift 2 ;;
@@ -63,7 +57,7 @@ while [[ $# -gt 0 ]]; do
     --out=*) OUT=${1#*=}; shift ;;
     --no-build) BUILD=0; shift ;;
     -h | --help) usage ;;
-    *) log "bench/run.sh: unknown argument: $1"; usage ;;
+    *) log "$BENCH_NAME: unknown argument: $1"; usage ;;
     esac
 done
 
@@ -120,10 +114,7 @@ if want duckdb; then
     fi
 fi
 
-if [[ $BUILD -eq 1 ]]; then
-    log "== make build"
-    make build >&2
-fi
+bench_build "$BUILD"
 [[ -x $GEN ]] || die "$GEN is missing: run make build"
 [[ -x $RC ]] || die "$RC is missing: run make build"
 
