@@ -147,10 +147,9 @@ int reid_batch_norm_grow(reid_batch *b, size_t need)
 
 /*
  * The part of a batch's work that needs no shared table (the values were checked for missing and
- * normalised as the records were filled): every value hashed, the sensitive values checked for
- * missing and hashed. It runs on the thread that filled the batch, before the hand-over, so that
- * with two threads the reader's half and the counter's half of the work are nearly equal (the
- * counting thread was the slower). -1 when out of memory.
+ * normalised as the records were filled): every value hashed. It runs on the thread that filled the
+ * batch, before the hand-over, so that with two threads the reader's half and the counter's half of
+ * the work are nearly equal (the counting thread was the slower). -1 when out of memory.
  */
 static int prepare_batch(const reid_counter *c, reid_batch *b)
 {
@@ -159,17 +158,20 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
     uint64_t *const hash = b->hash;
     reid_dict_hash_many(bytes, voff, vlen, n * q, REID_VALUE_MISSING, hash);
-    /* the sensitive values too: missing ones marked (and counted), the others hashed */
-    const size_t ns = c->ns;
-    for (size_t v = 0; v < n * ns; v++) {
-        const char *s = b->bytes + b->svoff[v];
-        size_t len = b->svlen[v];
-        if (reid_missing_set_has(c->missing, s, len)) {
-            b->svlen[v] = REID_VALUE_MISSING; /* counted as value id 0 (c->svcount) */
-        } else {
-            b->shash[v] = reid_dict_hash(s, len);
-        }
-    }
+    /* the sensitive values were hashed as the batch first saw each (reid_counter_put_sensitive) */
+    return 0;
+}
+
+int reid_batch_new_sensitive(reid_batch *b, size_t i, const char *s, size_t len, uint64_t fp)
+{
+    char *out = reid_batch_room(b, len);
+    if (!out) return -1;
+    reid_copy_short(out, s, len);
+    b->svoff[i] = b->blen;
+    b->svlen[i] = len;
+    b->blen += len;
+    b->sfp[i] = fp;
+    b->shash[i] = len > 8 ? fp : reid_dict_hash(s, len); /* a longer value's fingerprint is it */
     return 0;
 }
 
@@ -240,30 +242,30 @@ static int count_values(reid_counter *c, reid_batch *b)
         }
     }
     /* sensitive columns: their values' ids (the first of a class and the pairs are counted with
-     * the classes). The values are interned column by column (the dictionaries are small and
-     * stay in cache). */
+     * the classes). Each column's distinct values in the batch (its small dictionary, filled with
+     * the records) are interned in the order the batch first saw them, which keeps the ids in
+     * first-seen order; each record's l then becomes that id. */
     if (c->ns) {
         const size_t ns = c->ns;
         uint32_t *const ids = b->sids;
+        uint32_t xid[REID_BATCH];
         for (size_t m = 0; m < ns; m++) {
             reid_dict *d = c->sdicts[m];
+            const size_t k = b->nsv[m], base = m * REID_BATCH;
+            const size_t *const off = b->svoff + base, *const len = b->svlen + base;
+            const uint64_t *const h = b->shash + base;
             /* prefetched in two stages like the QI values: a column of thousands of values (a
              * diagnosis) outgrows the first caches */
             const size_t D = REID_PREFETCH_AHEAD / 2;
-            for (size_t r = 0; r < n && r < 2 * D; r++)
-                if (b->svlen[r * ns + m] != REID_VALUE_MISSING)
-                    reid_dict_prefetch(d, b->shash[r * ns + m]);
-            for (size_t r = 0; r < n; r++) {
-                size_t ahead = (r + 2 * D) * ns + m, near = (r + D) * ns + m;
-                if (r + 2 * D < n && b->svlen[ahead] != REID_VALUE_MISSING)
-                    reid_dict_prefetch(d, b->shash[ahead]);
-                if (r + D < n && b->svlen[near] != REID_VALUE_MISSING)
-                    reid_dict_prefetch_entry(d, b->shash[near]);
-                size_t v = r * ns + m;
-                ids[v] = REID_DICT_MISSING;
-                if (b->svlen[v] != REID_VALUE_MISSING &&
-                    reid_dict_intern_hashed(d, b->bytes + b->svoff[v], b->svlen[v], b->shash[v],
-                                            &ids[v]) != 0)
+            for (size_t l = 0; l < k && l < 2 * D; l++)
+                reid_dict_prefetch(d, h[l]);
+            for (size_t l = 0; l < k; l++) {
+                if (l + 2 * D < k) reid_dict_prefetch(d, h[l + 2 * D]);
+                if (l + D < k) reid_dict_prefetch_entry(d, h[l + D]);
+                const char *v = b->bytes + off[l];
+                xid[l] = REID_DICT_MISSING; /* counted as value id 0 (c->svcount) */
+                if (!reid_missing_set_has(c->missing, v, len[l]) &&
+                    reid_dict_intern_hashed(d, v, len[l], h[l], &xid[l]) != 0)
                     return -1;
             }
             /* records per value, for the global distribution (sensitive.c): counted here, it
@@ -277,8 +279,11 @@ static int count_values(reid_counter *c, reid_batch *b)
                 c->svcap[m] = cap;
             }
             uint64_t *cnt = c->svcount[m];
-            for (size_t r = 0; r < n; r++)
-                cnt[ids[r * ns + m]]++;
+            for (size_t r = 0; r < n; r++) {
+                const uint32_t id = xid[ids[r * ns + m]];
+                ids[r * ns + m] = id;
+                cnt[id]++;
+            }
         }
     }
     return 0;
@@ -437,7 +442,7 @@ static int count_classes(reid_counter *c, reid_batch *b)
                 return -1;
         }
     }
-    reid_batch_clear(b, q);
+    reid_batch_clear(b, q, c->ns);
     return budget(c);
 }
 
@@ -494,7 +499,7 @@ static void *count_thread(void *arg)
         pthread_mutex_lock(&c->mu);
         if (rc != 0) {
             if (!skip) set_oom(c);
-            reid_batch_clear(b, c->q); /* dropped; the filler sees the error */
+            reid_batch_clear(b, c->q, c->ns); /* dropped; the filler sees the error */
         }
         c->head = (c->head + 1) % REID_RING;
         c->ready--;
@@ -692,7 +697,7 @@ int reid_counter_drain(reid_counter *c)
             if (c->err.status == REID_OK)
                 reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
                                "out of memory while counting classes");
-            reid_batch_clear(b, c->q);
+            reid_batch_clear(b, c->q, c->ns);
         } else {
             c->ready++;
             c->fill = (c->fill + 1) % REID_RING;
@@ -736,7 +741,10 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
         {&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos},
         {&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff},
         {&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen},
+        {&b->sfp, ns > 0, REID_BATCH * ns, sizeof *b->sfp},
         {&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash},
+        {&b->sslot, ns > 0, REID_SSLOTS * ns, sizeof *b->sslot},
+        {&b->nsv, ns > 0, ns, sizeof *b->nsv},
         {&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids},
         {&b->cls, cls, REID_BATCH, sizeof *b->cls},
         {&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff},
@@ -768,7 +776,11 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
     b->norm = p + BATCH_FIRST_BUFFER;
     b->ncap = BATCH_FIRST_BUFFER;
     b->norm_in_block = 1;
-    reid_batch_clear(b, c->q);
+    if (ns) { /* the sensitive columns' hash tables start empty */
+        memset(b->sslot, 0, REID_SSLOTS * ns * sizeof *b->sslot);
+        memset(b->nsv, 0, ns * sizeof *b->nsv);
+    }
+    reid_batch_clear(b, c->q, c->ns);
     return 0;
 }
 

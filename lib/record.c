@@ -99,8 +99,10 @@ int reid_record_fill(const reid_analysis *a, reid_batch *b, const reid_row *row,
         if (reid_counter_put(&a->counter, b, i, s, n) != 0) return -1;
     }
     for (size_t m = 0; m < a->nsens; m++) { /* sensitive values: trimmed, compared as bytes */
-        size_t v = b->n * a->nsens + m;
-        if (batch_field(b, row, a->sens[m].col, &b->svoff[v], &b->svlen[v]) != 0) return -1;
+        const char *s = row->ptr[a->sens[m].col];
+        size_t n = row->len[a->sens[m].col];
+        reid_trim(&s, &n);
+        if (reid_counter_put_sensitive(&a->counter, b, m, s, n) != 0) return -1;
     }
     if (b->pos) { /* record number (skipped rows included) and first line, for SUDA2 */
         b->pos[2 * b->n] = recno;

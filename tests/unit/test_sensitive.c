@@ -3,7 +3,7 @@
  * pycanon's TV-P1 (PEER-FORMULAS.md §2.1) where our definitions agree, hand-computed values where
  * they differ (entropy l, recursive (c, l)), missing values and numeric ties, a brute-force check
  * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, the exact
- * per-class distributions against sort-and-count, errors.
+ * per-class distributions against sort-and-count, each batch's own dictionary of values, errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -553,6 +553,164 @@ static void test_thread_ranges(void **state)
     free(csv);
 }
 
+/*
+ * Each batch first gives a sensitive value an index in a small dictionary of its own (counter.h,
+ * reid_counter_put_sensitive), compared by a fingerprint: the bytes of a value of up to 8, the
+ * XXH3 hash of a longer one, and the length. Values that differ only after their first 8 bytes,
+ * by their length, by spaces that trimming removes, quoted values, the missing spellings, and
+ * batches of more than 4,096 distinct values (every record new) must still come out as the
+ * dictionary in first-seen order, the records per value and the values of each class that a
+ * plain count of the trimmed strings gives, on 1, 2 and 3 threads in small chunks.
+ */
+enum { BV_N = 40000, BV_G = 50 };
+
+typedef struct bv_ref {
+    char (*distinct)[48]; /* the non-missing values in first-seen order */
+    size_t nd;
+    uint64_t *count;          /* [nd + 1]: records per id (0 = missing) */
+    uint64_t *cell;           /* [BV_G * (nd + 1)]: records per class and id */
+    size_t small[64], nsmall; /* the ids - 1 of the values that may repeat */
+} bv_ref;
+
+/* The value's id in the reference, a new one when it is new; fresh: it is known to be new (the
+ * others are looked up among the other values that were not). */
+static size_t bv_id(bv_ref *r, const char *v, int missing, int fresh)
+{
+    if (missing) return 0;
+    for (size_t i = 0; !fresh && i < r->nsmall; i++)
+        if (strcmp(r->distinct[r->small[i]], v) == 0) return r->small[i] + 1;
+    if (!fresh) r->small[r->nsmall++] = r->nd;
+    snprintf(r->distinct[r->nd++], sizeof r->distinct[0], "%s", v);
+    return r->nd;
+}
+
+static void test_batch_values(void **state)
+{
+    (void)state;
+    /* field as written, the value once unquoted and trimmed, missing? */
+    static const struct {
+        const char *field, *value;
+        int missing;
+    } tricky[] = {
+        {"", "", 1},
+        {"NA", "NA", 1},
+        {" NA ", "NA", 1},
+        {"a", "a", 0},
+        {"  a", "a", 0},
+        {"ab", "ab", 0},
+        {"abc", "abc", 0},
+        {"abcd", "abcd", 0},
+        {"abcde", "abcde", 0},
+        {"abcdefg", "abcdefg", 0},
+        {"abcdefgh", "abcdefgh", 0},
+        {"abcdefgh ", "abcdefgh", 0},
+        {"abcdefghi", "abcdefghi", 0},
+        {"abcdefghj", "abcdefghj", 0},
+        {"abcdefghij", "abcdefghij", 0},
+        {"\"a,b\"", "a,b", 0},
+        {"\"abcdefgh\"", "abcdefgh", 0},
+        {"\"long value, with a comma\"", "long value, with a comma", 0},
+        {"\"two\nlines\"", "two\nlines", 0},
+        {"aaaa", "aaaa", 0},
+        {"aaaaa", "aaaaa", 0},
+        {"aaaaaaaa", "aaaaaaaa", 0},
+        {"aaaaaaaaa", "aaaaaaaaa", 0},
+        {"axc", "axc", 0},
+        {"abxd", "abxd", 0},
+        {"abcxe", "abcxe", 0},
+        {"abcdxfgh", "abcdxfgh", 0},
+        {"abcdefxh", "abcdefxh", 0},
+        {"xbcdefgh", "xbcdefgh", 0},
+    };
+    const size_t ntricky = sizeof tricky / sizeof *tricky;
+    bv_ref r = {malloc((size_t)BV_N * sizeof *r.distinct), 0, NULL, NULL, {0}, 0};
+    char *csv = malloc((size_t)BV_N * 64 + 16);
+    int *grp = malloc((size_t)BV_N * sizeof *grp);
+    size_t *vid = malloc((size_t)BV_N * sizeof *vid);
+    assert_true(r.distinct && csv && grp && vid);
+    size_t len = (size_t)sprintf(csv, "g,s\n");
+    uint64_t seed = 0x5eed;
+    for (int i = 0; i < BV_N; i++) {
+        uint64_t u = unit_rng_next(&seed);
+        grp[i] = (int)(u % BV_G);
+        char field[64], value[48];
+        int missing = 0, fresh = 0;
+        if (i >= 10000 && i < 20000) { /* every record new: batches of 4,096 distinct values */
+            snprintf(value, sizeof value, "u%d", i);
+            snprintf(field, sizeof field, "%s", value);
+            fresh = 1;
+        } else if ((u >> 20) % 10 < 4) {
+            size_t t = (size_t)(u >> 32) % ntricky;
+            snprintf(field, sizeof field, "%s", tricky[t].field);
+            snprintf(value, sizeof value, "%s", tricky[t].value);
+            missing = tricky[t].missing;
+        } else { /* the same first 8 bytes, then 0 to 6 more */
+            snprintf(value, sizeof value, "prefix00%.*s", (int)((u >> 24) % 7),
+                     "123456" + (u >> 40) % 3);
+            snprintf(field, sizeof field, "%s", value);
+        }
+        vid[i] = bv_id(&r, value, missing, fresh);
+        len += (size_t)sprintf(csv + len, "k%d,%s\n", grp[i], field);
+    }
+    r.count = calloc(r.nd + 1, sizeof *r.count);
+    r.cell = calloc((size_t)BV_G * (r.nd + 1), sizeof *r.cell);
+    assert_true(r.count && r.cell);
+    for (int i = 0; i < BV_N; i++) {
+        r.count[vid[i]]++;
+        r.cell[(size_t)grp[i] * (r.nd + 1) + vid[i]]++;
+    }
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        reid_config *cfg = cfg_qis("g");
+        assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
+        assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
+        assert_int_equal(reid_config_set_chunk_size(cfg, 16384), REID_OK);
+        reid_analysis *a = run_csv(cfg, csv);
+        reid_config_free(cfg);
+        assert_analysis_ok(a);
+        if (threads > 1) assert_true(a->parallel_records > BV_N / 2); /* chunks were parsed */
+        const reid_dict *d = &a->sens[0].dict;
+        assert_int_equal(reid_dict_values(d), r.nd);
+        for (uint32_t id = 1; id <= r.nd; id++) {
+            size_t n;
+            const char *v = reid_dict_value(d, id, &n);
+            assert_int_equal(n, strlen(r.distinct[id - 1]));
+            assert_memory_equal(v, r.distinct[id - 1], n);
+        }
+        for (size_t id = 0; id <= r.nd; id++)
+            assert_int_equal(a->counter.svcount[0][id], r.count[id]);
+        assert_int_equal(a->sens[0].missing, r.count[0]);
+        /* each class's values and their counts */
+        reid_sensitive_dist dist;
+        assert_int_equal(reid_sensitive_dist_init(&dist, &a->table, 0, &a->sens[0].pairs), 0);
+        uint32_t *ids = malloc(dist.maxent * sizeof *ids);
+        uint64_t *counts = malloc(dist.maxent * sizeof *counts);
+        assert_true(ids && counts);
+        assert_int_equal(a->table.nclasses, BV_G);
+        for (uint64_t ci = 0; ci < a->table.nclasses; ci++) {
+            size_t n;
+            const char *gv =
+                reid_dict_value(&a->qi[0].dict, reid_classtable_key(&a->table, ci)[0], &n);
+            const uint64_t *want = r.cell + (size_t)atoi(gv + 1) * (r.nd + 1);
+            size_t k = reid_sensitive_dist_class(&dist, ci, ids, counts), nonzero = 0;
+            for (size_t id = 0; id <= r.nd; id++)
+                nonzero += want[id] > 0;
+            assert_int_equal(k, nonzero);
+            for (size_t e = 0; e < k; e++)
+                assert_int_equal(counts[e], want[ids[e]]);
+        }
+        free(ids);
+        free(counts);
+        reid_sensitive_dist_free(&dist);
+        reid_analysis_free(a);
+    }
+    free(r.distinct);
+    free(r.count);
+    free(r.cell);
+    free(csv);
+    free(grp);
+    free(vid);
+}
+
 static void expect_config_error(const char *qis, const char *sens, const char *weight,
                                 const char *csv, const char *msg)
 {
@@ -606,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_merge),
         cmocka_unit_test(test_thread_ranges),
         cmocka_unit_test(test_distributions),
+        cmocka_unit_test(test_batch_values),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
