@@ -99,7 +99,8 @@ static uint64_t dict_bytes(const reid_counter *c)
     for (size_t j = 0; j < c->q; j++)
         b += reid_dict_bytes(c->dicts[j]);
     for (size_t m = 0; m < c->ns; m++)
-        b += reid_dict_bytes(c->sdicts[m]) + reid_pairlog_bytes(c->spairs[m]);
+        b += reid_dict_bytes(c->sdicts[m]) + reid_pairlog_bytes(c->spairs[m]) +
+             reid_valsnap_bytes(atomic_load_explicit(&c->ssnap[m], memory_order_relaxed));
     if (c->people) b += reid_people_bytes(c->people); /* --id, --events: within the limit too */
     if (c->events) b += reid_events_bytes(c->events);
     return b;
@@ -158,20 +159,39 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
     const size_t *const voff = b->noff, *const vlen = b->nvlen;
     uint64_t *const hash = b->hash;
     reid_dict_hash_many(bytes, voff, vlen, n * q, REID_VALUE_MISSING, hash);
-    /* the sensitive values were hashed as the batch first saw each (reid_counter_put_sensitive) */
-    return 0;
-}
-
-int reid_batch_new_sensitive(reid_batch *b, size_t i, const char *s, size_t len, uint64_t fp)
-{
-    char *out = reid_batch_room(b, len);
-    if (!out) return -1;
-    reid_copy_short(out, s, len);
-    b->svoff[i] = b->blen;
-    b->svlen[i] = len;
-    b->blen += len;
-    b->sfp[i] = fp;
-    b->shash[i] = len > 8 ? fp : reid_dict_hash(s, len); /* a longer value's fingerprint is it */
+    /* the sensitive values: a short one found in its column's latest snapshot gets its id here
+     * (the snapshots' slots prefetched REID_PREFETCH_AHEAD records ahead); the others are hashed
+     * for the counting, which interns them in order */
+    const size_t ns = c->ns;
+    for (size_t m = 0; m < ns; m++) {
+        const reid_valsnap *snap = atomic_load_explicit(&c->ssnap[m], memory_order_acquire);
+        const size_t D = REID_PREFETCH_AHEAD;
+        for (size_t r = 0; snap && r < n && r < D; r++) {
+            const size_t v = r * ns + m;
+            if (b->sids[v] == REID_SID_PENDING && b->svlen[v] <= REID_VALSNAP_BYTES)
+                reid_valsnap_prefetch(snap, b->sfp[v], b->svlen[v]);
+        }
+        for (size_t r = 0; r < n; r++) {
+            const size_t v = r * ns + m, a = (r + D) * ns + m;
+            if (snap && r + D < n && b->sids[a] == REID_SID_PENDING &&
+                b->svlen[a] <= REID_VALSNAP_BYTES)
+                reid_valsnap_prefetch(snap, b->sfp[a], b->svlen[a]);
+            if (b->sids[v] != REID_SID_PENDING) continue; /* missing */
+            const size_t len = b->svlen[v];
+            if (len <= REID_VALSNAP_BYTES) {
+                uint32_t id = snap ? reid_valsnap_find(snap, b->sfp[v], len) : 0;
+                if (id) {
+                    b->sids[v] = id;
+                    continue;
+                }
+                char buf[8];
+                reid_fingerprint_bytes(b->sfp[v], buf);
+                b->shash[v] = reid_dict_hash(buf, len);
+            } else {
+                b->shash[v] = reid_dict_hash(b->bytes + b->svoff[v], len);
+            }
+        }
+    }
     return 0;
 }
 
@@ -198,6 +218,28 @@ int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size
     memcpy(b->norm + b->nlen, g, n);
     *out = n;
     return 0;
+}
+
+/*
+ * After a batch's values of sensitive column m are counted (missed: its values of up to
+ * REID_VALSNAP_BYTES bytes that the snapshot lacked): a new snapshot of the column's short values
+ * for the threads that prepare batches (valsnap.h), once the values missed since the last one are
+ * as many as the values a new one would hold, so that building snapshots costs at most a slot per
+ * value missed; at most REID_VALSNAP_MAX_VALUES values, so that a column's snapshots together stay
+ * within a few tens of MB. A snapshot is an optimisation: without memory for one, the values are
+ * interned in order as without it.
+ */
+static void maybe_snapshot(reid_counter *c, size_t m, size_t missed)
+{
+    const reid_dict *d = c->sdicts[m];
+    reid_valsnap *old = atomic_load_explicit(&c->ssnap[m], memory_order_relaxed);
+    c->snap_missed[m] += missed;
+    if (d->count <= (old ? old->count : 1) || c->snap_missed[m] < d->count ||
+        d->count > REID_VALSNAP_MAX_VALUES)
+        return;
+    c->snap_missed[m] = 0;
+    reid_valsnap *s = reid_valsnap_build(d, old);
+    if (s) atomic_store_explicit(&c->ssnap[m], s, memory_order_release);
 }
 
 /*
@@ -241,32 +283,37 @@ static int count_values(reid_counter *c, reid_batch *b)
                 return -1;
         }
     }
-    /* sensitive columns: their values' ids (the first of a class and the pairs are counted with
-     * the classes). Each column's distinct values in the batch (its small dictionary, filled with
-     * the records) are interned in the order the batch first saw them, which keeps the ids in
-     * first-seen order; each record's l then becomes that id. */
+    /* sensitive columns: the ids of the values that preparing the batch did not find in a
+     * snapshot, interned in record order (the first of a class and the pairs are counted with the
+     * classes) */
     if (c->ns) {
         const size_t ns = c->ns;
         uint32_t *const ids = b->sids;
-        uint32_t xid[REID_BATCH];
         for (size_t m = 0; m < ns; m++) {
             reid_dict *d = c->sdicts[m];
-            const size_t k = b->nsv[m], base = m * REID_BATCH;
-            const size_t *const off = b->svoff + base, *const len = b->svlen + base;
-            const uint64_t *const h = b->shash + base;
             /* prefetched in two stages like the QI values: a column of thousands of values (a
              * diagnosis) outgrows the first caches */
             const size_t D = REID_PREFETCH_AHEAD / 2;
-            for (size_t l = 0; l < k && l < 2 * D; l++)
-                reid_dict_prefetch(d, h[l]);
-            for (size_t l = 0; l < k; l++) {
-                if (l + 2 * D < k) reid_dict_prefetch(d, h[l + 2 * D]);
-                if (l + D < k) reid_dict_prefetch_entry(d, h[l + D]);
-                const char *v = b->bytes + off[l];
-                xid[l] = REID_DICT_MISSING; /* counted as value id 0 (c->svcount) */
-                if (!reid_missing_set_has(c->missing, v, len[l]) &&
-                    reid_dict_intern_hashed(d, v, len[l], h[l], &xid[l]) != 0)
-                    return -1;
+            size_t missed = 0;
+            for (size_t r = 0; r < n && r < 2 * D; r++)
+                if (ids[r * ns + m] == REID_SID_PENDING)
+                    reid_dict_prefetch(d, b->shash[r * ns + m]);
+            for (size_t r = 0; r < n; r++) {
+                const size_t ahead = (r + 2 * D) * ns + m, near = (r + D) * ns + m, v = r * ns + m;
+                if (r + 2 * D < n && ids[ahead] == REID_SID_PENDING)
+                    reid_dict_prefetch(d, b->shash[ahead]);
+                if (r + D < n && ids[near] == REID_SID_PENDING)
+                    reid_dict_prefetch_entry(d, b->shash[near]);
+                if (ids[v] != REID_SID_PENDING) continue;
+                const size_t len = b->svlen[v];
+                missed += len <= REID_VALSNAP_BYTES;
+                char buf[8];
+                const char *s = buf;
+                if (len <= REID_VALSNAP_BYTES)
+                    reid_fingerprint_bytes(b->sfp[v], buf);
+                else
+                    s = b->bytes + b->svoff[v];
+                if (reid_dict_intern_hashed(d, s, len, b->shash[v], &ids[v]) != 0) return -1;
             }
             /* records per value, for the global distribution (sensitive.c): counted here, it
              * needs no pass over the classes afterwards */
@@ -279,11 +326,9 @@ static int count_values(reid_counter *c, reid_batch *b)
                 c->svcap[m] = cap;
             }
             uint64_t *cnt = c->svcount[m];
-            for (size_t r = 0; r < n; r++) {
-                const uint32_t id = xid[ids[r * ns + m]];
-                ids[r * ns + m] = id;
-                cnt[id]++;
-            }
+            for (size_t r = 0; r < n; r++)
+                cnt[ids[r * ns + m]]++;
+            maybe_snapshot(c, m, missed);
         }
     }
     return 0;
@@ -442,7 +487,7 @@ static int count_classes(reid_counter *c, reid_batch *b)
                 return -1;
         }
     }
-    reid_batch_clear(b, q, c->ns);
+    reid_batch_clear(b, q);
     return budget(c);
 }
 
@@ -499,7 +544,7 @@ static void *count_thread(void *arg)
         pthread_mutex_lock(&c->mu);
         if (rc != 0) {
             if (!skip) set_oom(c);
-            reid_batch_clear(b, c->q, c->ns); /* dropped; the filler sees the error */
+            reid_batch_clear(b, c->q); /* dropped; the filler sees the error */
         }
         c->head = (c->head + 1) % REID_RING;
         c->ready--;
@@ -581,7 +626,11 @@ int reid_counter_use_sensitive(reid_counter *c, size_t ns, reid_dict **sdicts,
     c->spairs = spairs;
     c->svcount = calloc(ns, sizeof *c->svcount);
     c->svcap = calloc(ns, sizeof *c->svcap);
-    if (!c->svcount || !c->svcap) return -1;
+    c->ssnap = calloc(ns, sizeof *c->ssnap);
+    c->snap_missed = calloc(ns, sizeof *c->snap_missed);
+    if (!c->svcount || !c->svcap || !c->ssnap || !c->snap_missed) return -1;
+    for (size_t m = 0; m < ns; m++)
+        atomic_init(&c->ssnap[m], NULL);
     return ring_alloc(c);
 }
 
@@ -628,8 +677,12 @@ void reid_counter_free(reid_counter *c)
     }
     for (size_t m = 0; c->svcount && m < c->ns; m++)
         free(c->svcount[m]);
+    for (size_t m = 0; c->ssnap && m < c->ns; m++)
+        reid_valsnap_free(atomic_load_explicit(&c->ssnap[m], memory_order_relaxed));
     free(c->svcount);
     free(c->svcap);
+    free(c->ssnap);
+    free(c->snap_missed);
     free(c->missing_count);
     free(c->unrecognised_count);
     free(c->gen_unparsed);
@@ -697,7 +750,7 @@ int reid_counter_drain(reid_counter *c)
             if (c->err.status == REID_OK)
                 reid_error_set(&c->err, REID_ERR_NOMEM, 0, 0,
                                "out of memory while counting classes");
-            reid_batch_clear(b, c->q, c->ns);
+            reid_batch_clear(b, c->q);
         } else {
             c->ready++;
             c->fill = (c->fill + 1) % REID_RING;
@@ -743,8 +796,6 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
         {&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen},
         {&b->sfp, ns > 0, REID_BATCH * ns, sizeof *b->sfp},
         {&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash},
-        {&b->sslot, ns > 0, REID_SSLOTS * ns, sizeof *b->sslot},
-        {&b->nsv, ns > 0, ns, sizeof *b->nsv},
         {&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids},
         {&b->cls, cls, REID_BATCH, sizeof *b->cls},
         {&b->pvoff, c->people != NULL, REID_BATCH * 3, sizeof *b->pvoff},
@@ -776,11 +827,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
     b->norm = p + BATCH_FIRST_BUFFER;
     b->ncap = BATCH_FIRST_BUFFER;
     b->norm_in_block = 1;
-    if (ns) { /* the sensitive columns' hash tables start empty */
-        memset(b->sslot, 0, REID_SSLOTS * ns * sizeof *b->sslot);
-        memset(b->nsv, 0, ns * sizeof *b->nsv);
-    }
-    reid_batch_clear(b, c->q, c->ns);
+    reid_batch_clear(b, c->q);
     return 0;
 }
 

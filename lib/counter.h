@@ -18,6 +18,7 @@
 #define REID_COUNTER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -31,13 +32,14 @@
 #include "longitudinal.h"
 #include "people.h"
 #include "reid.h"
+#include "valsnap.h"
 
 #define REID_BATCH 4096
 #define REID_RING 4
 #define REID_PREFETCH_AHEAD 16
 #define REID_VALUE_MISSING SIZE_MAX
-/* Slots of a batch's hash table of the values of a sensitive column: twice REID_BATCH. */
-#define REID_SSLOTS (2 * REID_BATCH)
+/* A sensitive value whose id is not known yet (batch.sids). */
+#define REID_SID_PENDING UINT32_MAX
 
 /* Each batch on cache lines of its own: the filling and the counting thread
  * work on neighbouring batches, and must not share a line (false sharing). */
@@ -52,17 +54,13 @@ typedef struct reid_batch {
     uint64_t *hash; /* [n * q] value hashes, then [n] key hashes */
     uint32_t *keys; /* [n * q] */
     double *weight; /* [n]: each record's sampling weight; NULL unless weights are used */
-    /* Sensitive columns (NULL unless used): each column's distinct values in the batch, in the
-     * order they first appear in it (the batch's own small dictionary, filled as the records
-     * are: reid_counter_put_sensitive); value l of column m at index m * REID_BATCH + l. */
-    size_t *svoff;   /* [ns * REID_BATCH]: its bytes at bytes + svoff[i] */
-    size_t *svlen;   /* its length (whether it is missing is decided when the batch is counted) */
-    uint64_t *sfp;   /* its fingerprint: its bytes (up to 8, zero-padded) or their XXH3 hash */
-    uint64_t *shash; /* its XXH3 hash (reid_dict_hash), for the column's dictionary */
-    uint16_t *sslot; /* [ns * REID_SSLOTS]: the batch's hash table, l + 1 (0 = empty) */
-    uint32_t *nsv;   /* [ns]: distinct values of each column */
-    uint32_t *sids;  /* [n * ns]: record r's value of column m: its l, then, once the values are
-                      * counted, its id in the column's dictionary */
+    /* Sensitive columns (NULL unless used): value m of record r at index r * ns + m. */
+    size_t *svoff;   /* a value longer than REID_VALSNAP_BYTES: its bytes at bytes + svoff */
+    size_t *svlen;   /* its length */
+    uint64_t *sfp;   /* a shorter one: its fingerprint (valsnap.h), which holds its bytes */
+    uint64_t *shash; /* a value still to intern: its XXH3 hash (reid_dict_hash), once prepared */
+    uint32_t *sids;  /* its id: 0 when missing, found in a snapshot (valsnap.h) as the batch is
+                      * prepared, else REID_SID_PENDING until the batch is counted */
     uint32_t *cls;   /* [n]: each record's class index; NULL unless sensitive columns are used */
     uint64_t *pos;   /* [n * 2]: each record's number and line; NULL unless positions are kept */
     size_t *pvoff; /* [n * 3]: pseudonym, sex, date of birth of record r at bytes + pvoff[r*3+i] */
@@ -122,6 +120,10 @@ typedef struct reid_counter {
     uint64_t **svcount;    /* [ns][svcap[m]]: records per sensitive value id (0 = missing: [m][0] is
                             * the count of missing values) */
     size_t *svcap;
+    /* [ns]: each column's latest snapshot of its short values (valsnap.h; NULL = none yet),
+     * published by the thread that counts values, read by the threads that prepare batches */
+    _Atomic(reid_valsnap *) *ssnap;
+    uint64_t *snap_missed; /* [ns]: short values not in the last snapshot since it was taken */
     const reid_hierarchy *gen_hier; /* [q]: generalise before interning (NULL = never) */
     const unsigned *gen_level;      /* [q]: the level applied (0 = none) */
     uint64_t *gen_unparsed;         /* [q]: values the hierarchy could not read (kept) */
@@ -276,80 +278,41 @@ static inline int reid_counter_put(const reid_counter *c, reid_batch *b, size_t 
 }
 
 /* Empty b for the next records (q: the counter's QIs): its values and its tally. */
-static inline void reid_batch_clear(reid_batch *b, size_t q, size_t ns)
+static inline void reid_batch_clear(reid_batch *b, size_t q)
 {
     b->n = 0;
     b->blen = 0;
     b->nlen = 0;
     memset(b->tally, 0, (3 * q + 1) * sizeof *b->tally);
-    for (size_t m = 0; m < ns; m++) {
-        if (b->nsv[m]) memset(b->sslot + m * REID_SSLOTS, 0, REID_SSLOTS * sizeof *b->sslot);
-        b->nsv[m] = 0;
-    }
 }
-
-/* Bytes [0, 4) of s as the low bytes of an integer, whatever the machine's byte order. */
-static inline uint32_t reid_load32_le(const char *s)
-{
-    uint32_t x;
-    memcpy(&x, s, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x = __builtin_bswap32(x);
-#endif
-    return x;
-}
-
-/* A value of up to 8 bytes as an integer (byte i in bits 8i .. 8i + 7, zero above len), in at
- * most three loads that stay within [s, s + len); a longer value: its XXH3 hash. Two values
- * of the same length up to 8 are equal exactly when their fingerprints are. */
-static inline uint64_t reid_value_fingerprint(const char *s, size_t len)
-{
-    if (len >= 4 && len <= 8)
-        return (uint64_t)reid_load32_le(s) | (uint64_t)reid_load32_le(s + len - 4)
-                                                 << (8 * (len - 4));
-    if (len > 0 && len < 4)
-        return (uint64_t)(unsigned char)s[0] |
-               (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
-               (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
-    return len ? reid_dict_hash(s, len) : 0;
-}
-
-/* A new value for the batch's dictionary of sensitive column m (index i = m * REID_BATCH + its
- * l): copied into the batch's bytes and hashed. 0, or -1 when out of memory. */
-int reid_batch_new_sensitive(reid_batch *b, size_t i, const char *s, size_t len, uint64_t fp);
 
 /*
  * Sensitive column m's trimmed value s[0 .. len) of the batch's current record (record b->n):
- * its l in the batch's small dictionary of the column (b->sids), a new l when it is new to the
- * batch. A value is copied, hashed and checked for missing only once per batch;
- * the column's dictionary turns each l into an id when the batch is counted (count_values), so the
- * ids are still given in first-seen order. 0, or -1 when out of memory.
+ * missing (id 0), or kept for its id: a value of up to REID_VALSNAP_BYTES bytes as its
+ * fingerprint alone (no copy), a longer one copied into the batch's bytes. The id is looked up in
+ * the column's latest snapshot when the batch is prepared, or given when it is counted
+ * (counter.c). 0, or -1 when out of memory.
  */
 static inline int reid_counter_put_sensitive(const reid_counter *c, reid_batch *b, size_t m,
                                              const char *s, size_t len)
 {
-    const uint64_t fp = reid_value_fingerprint(s, len);
-    const size_t base = m * REID_BATCH;
-    uint16_t *const slot = b->sslot + m * REID_SSLOTS;
-    const size_t mask = REID_SSLOTS - 1;
-    for (size_t i = (size_t)((fp ^ len) * 0x9E3779B97F4A7C15ull >> 40) & mask;;
-         i = (i + 1) & mask) {
-        const unsigned l = slot[i];
-        if (l == 0) {
-            const uint32_t nl = b->nsv[m];
-            if (reid_batch_new_sensitive(b, base + nl, s, len, fp) != 0) return -1;
-            slot[i] = (uint16_t)(nl + 1);
-            b->nsv[m] = nl + 1;
-            b->sids[b->n * c->ns + m] = nl;
-            return 0;
-        }
-        const size_t k = base + l - 1;
-        if (b->sfp[k] == fp && b->svlen[k] == len &&
-            (len <= 8 || memcmp(b->bytes + b->svoff[k], s, len) == 0)) {
-            b->sids[b->n * c->ns + m] = l - 1;
-            return 0;
-        }
+    const size_t v = b->n * c->ns + m;
+    if (reid_missing_set_has(c->missing, s, len)) {
+        b->sids[v] = REID_DICT_MISSING;
+        return 0;
     }
+    b->sids[v] = REID_SID_PENDING;
+    b->svlen[v] = len;
+    if (len <= REID_VALSNAP_BYTES) {
+        b->sfp[v] = reid_value_fingerprint(s, len);
+        return 0;
+    }
+    char *out = reid_batch_room(b, len);
+    if (!out) return -1;
+    reid_copy_short(out, s, len);
+    b->svoff[v] = b->blen;
+    b->blen += len;
+    return 0;
 }
 
 /* The current batch's record is complete; counts or hands over a full batch. 0 or -1 (c->err). */

@@ -222,7 +222,7 @@ static void parse_chunk(pworker *w, pslot *sl)
     const psection *s = w->sec;
     const reid_analysis *a = s->a;
     for (size_t i = 0; i < sl->npool; i++)
-        reid_batch_clear(sl->pool[i], a->counter.q, a->counter.ns);
+        reid_batch_clear(sl->pool[i], a->counter.q);
     sl->nb = 0;
     sl->sblen = sl->nsval = 0;
     w->slot = sl;

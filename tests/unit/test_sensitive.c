@@ -3,7 +3,8 @@
  * pycanon's TV-P1 (PEER-FORMULAS.md §2.1) where our definitions agree, hand-computed values where
  * they differ (entropy l, recursive (c, l)), missing values and numeric ties, a brute-force check
  * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, the exact
- * per-class distributions against sort-and-count, each batch's own dictionary of values, errors.
+ * per-class distributions against sort-and-count, values found in snapshots or interned in order,
+ * errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -554,13 +555,14 @@ static void test_thread_ranges(void **state)
 }
 
 /*
- * Each batch first gives a sensitive value an index in a small dictionary of its own (counter.h,
- * reid_counter_put_sensitive), compared by a fingerprint: the bytes of a value of up to 8, the
- * XXH3 hash of a longer one, and the length. Values that differ only after their first 8 bytes,
- * by their length, by spaces that trimming removes, quoted values, the missing spellings, and
- * batches of more than 4,096 distinct values (every record new) must still come out as the
- * dictionary in first-seen order, the records per value and the values of each class that a
- * plain count of the trimmed strings gives, on 1, 2 and 3 threads in small chunks.
+ * Sensitive values get their ids in two ways (counter.c): a value of up to 8 bytes found in the
+ * column's latest snapshot (valsnap.h) as its batch is prepared, any other when the batch is
+ * counted, in input order. Values that differ only after their first 8 bytes, by their length, by
+ * spaces that trimming removes, quoted values, the missing spellings, runs of 10,000 records that
+ * are each new (snapshots of thousands of values, most records missing them), then records that
+ * repeat earlier values: the dictionary must still be in first-seen order, and the records per
+ * value and the values of each class what a plain count of the trimmed strings gives, on 1, 2
+ * and 3 threads in small chunks.
  */
 enum { BV_N = 40000, BV_G = 50 };
 
