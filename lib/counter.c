@@ -185,7 +185,7 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
                     continue;
                 }
                 char buf[8];
-                reid_fingerprint_bytes(b->sfp[v], buf);
+                reid_dict_head_bytes(b->sfp[v], buf);
                 b->shash[v] = reid_dict_hash(buf, len);
             } else {
                 b->shash[v] = reid_dict_hash(b->bytes + b->svoff[v], len);
@@ -310,7 +310,7 @@ static int count_values(reid_counter *c, reid_batch *b)
                 char buf[8];
                 const char *s = buf;
                 if (len <= REID_VALSNAP_BYTES)
-                    reid_fingerprint_bytes(b->sfp[v], buf);
+                    reid_dict_head_bytes(b->sfp[v], buf);
                 else
                     s = b->bytes + b->svoff[v];
                 if (reid_dict_intern_hashed(d, s, len, b->shash[v], &ids[v]) != 0) return -1;

@@ -57,7 +57,7 @@ typedef struct reid_batch {
     /* Sensitive columns (NULL unless used): value m of record r at index r * ns + m. */
     size_t *svoff;   /* a value longer than REID_VALSNAP_BYTES: its bytes at bytes + svoff */
     size_t *svlen;   /* its length */
-    uint64_t *sfp;   /* a shorter one: its fingerprint (valsnap.h), which holds its bytes */
+    uint64_t *sfp;   /* a shorter one: its bytes as an integer (reid_dict_head, valsnap.h) */
     uint64_t *shash; /* a value still to intern: its XXH3 hash (reid_dict_hash), once prepared */
     uint32_t *sids;  /* its id: 0 when missing, found in a snapshot (valsnap.h) as the batch is
                       * prepared, else REID_SID_PENDING until the batch is counted */
@@ -288,10 +288,10 @@ static inline void reid_batch_clear(reid_batch *b, size_t q)
 
 /*
  * Sensitive column m's trimmed value s[0 .. len) of the batch's current record (record b->n):
- * missing (id 0), or kept for its id: a value of up to REID_VALSNAP_BYTES bytes as its
- * fingerprint alone (no copy), a longer one copied into the batch's bytes. The id is looked up in
- * the column's latest snapshot when the batch is prepared, or given when it is counted
- * (counter.c). 0, or -1 when out of memory.
+ * missing (id 0), or kept for its id: a value of up to REID_VALSNAP_BYTES bytes as its head
+ * alone (reid_dict_head: its bytes as an integer, no copy), a longer one copied into the batch's
+ * bytes. The id is looked up in the column's latest snapshot when the batch is prepared, or given
+ * when it is counted (counter.c). 0, or -1 when out of memory.
  */
 static inline int reid_counter_put_sensitive(const reid_counter *c, reid_batch *b, size_t m,
                                              const char *s, size_t len)
@@ -304,7 +304,7 @@ static inline int reid_counter_put_sensitive(const reid_counter *c, reid_batch *
     b->sids[v] = REID_SID_PENDING;
     b->svlen[v] = len;
     if (len <= REID_VALSNAP_BYTES) {
-        b->sfp[v] = reid_value_fingerprint(s, len);
+        b->sfp[v] = reid_dict_head(s, len);
         return 0;
     }
     char *out = reid_batch_room(b, len);

@@ -20,37 +20,6 @@ static inline uint32_t dict_tag(uint64_t h, size_t len)
     return ((uint32_t)(h >> 32) & ~DICT_LEN_MASK) | l;
 }
 
-/*
- * The first min(len, 8) bytes of s as the integer whose memory representation is those bytes
- * followed by zeros. Reads only s[0 .. len-1]: a shorter value is assembled from two overlapping
- * loads (4 to 7 bytes) or three single bytes (1 to 3 bytes), each through memcpy or a byte, so no
- * alignment is assumed and nothing past the value is read.
- */
-static inline uint64_t dict_head(const char *s, size_t len)
-{
-    uint64_t v = 0;
-    if (len >= 8) {
-        memcpy(&v, s, 8);
-        return v;
-    }
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (len >= 4) {
-        uint32_t lo, hi;
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + len - 4, 4); /* overlaps lo by 8 - len bytes, which are the same */
-        return lo | (uint64_t)hi << (8 * (len - 4));
-    }
-    if (len) {
-        const unsigned char *u = (const unsigned char *)s;
-        return u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
-               (uint64_t)u[len - 1] << (8 * (len - 1));
-    }
-#else
-    if (len) memcpy(&v, s, len);
-#endif
-    return v;
-}
-
 int reid_dict_init(reid_dict *d)
 {
     memset(d, 0, sizeof *d);
@@ -122,7 +91,7 @@ __attribute__((always_inline)) static inline uint64_t dict_probe(const reid_dict
     const reid_dict_slot *const slots = d->slots;
     const uint64_t mask = d->mask;
     const uint32_t tag = dict_tag(h, len);
-    const uint64_t head = dict_head(s, len);
+    const uint64_t head = reid_dict_head(s, len);
     uint64_t i = h & mask;
     if (len <= REID_DICT_INLINE) {
         /* the tag's length and the zero-padded head together are the value: no other reads */
@@ -203,7 +172,7 @@ int reid_dict_intern_hashed(reid_dict *d, const char *s, size_t len, uint64_t h,
     if (len > REID_DICT_INLINE && reid_arena_append(&d->bytes, s, len, &off) != 0) return -1;
     uint32_t nid = d->count++;
     reid_dict_entry *e = &d->entries[nid];
-    uint64_t head = dict_head(s, len);
+    uint64_t head = reid_dict_head(s, len);
     memcpy(e->head, len > REID_DICT_INLINE ? (const void *)&off : (const void *)&head, 8);
     e->len = (uint32_t)len;
     d->slots[i].head = head;

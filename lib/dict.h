@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -47,6 +48,45 @@ typedef struct reid_dict {
     uint32_t cap;
     reid_arena bytes; /* the whole bytes of values longer than REID_DICT_INLINE */
 } reid_dict;
+
+/*
+ * The first min(len, 8) bytes of s as the integer whose memory representation is those bytes
+ * followed by zeros. Reads only s[0 .. len-1]: a shorter value is assembled from two overlapping
+ * loads (4 to 7 bytes) or three single bytes (1 to 3 bytes), each through memcpy or a byte, so no
+ * alignment is assumed and nothing past the value is read. Two values of the same length up to
+ * 8 are equal exactly when their heads are (the dictionary's slots; valsnap.h).
+ */
+static inline uint64_t reid_dict_head(const char *s, size_t len)
+{
+    uint64_t v = 0;
+    if (len >= 8) {
+        memcpy(&v, s, 8);
+        return v;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4); /* overlaps lo by 8 - len bytes, which are the same */
+        return lo | (uint64_t)hi << (8 * (len - 4));
+    }
+    if (len) {
+        const unsigned char *u = (const unsigned char *)s;
+        return u[0] | (uint64_t)u[len / 2] << (8 * (len / 2)) |
+               (uint64_t)u[len - 1] << (8 * (len - 1));
+    }
+#else
+    if (len) memcpy(&v, s, len);
+#endif
+    return v;
+}
+
+/* The bytes of a value of up to 8 bytes (reid_dict_head) back into out[0 .. 8): the value is
+ * out[0 .. len). */
+static inline void reid_dict_head_bytes(uint64_t head, char *out)
+{
+    memcpy(out, &head, 8);
+}
 
 int reid_dict_init(reid_dict *d);
 void reid_dict_free(reid_dict *d);

@@ -20,7 +20,7 @@ reid_valsnap *reid_valsnap_build(const reid_dict *d, reid_valsnap *prev)
         size_t len;
         const char *v = reid_dict_value(d, id, &len);
         if (len > REID_VALSNAP_BYTES) continue;
-        const uint64_t fp = reid_value_fingerprint(v, len);
+        const uint64_t fp = reid_dict_head(v, len);
         uint64_t i = reid_valsnap_home(s, fp, len);
         while (s->slots[i].id)
             i = (i + 1) & s->mask;

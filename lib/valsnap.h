@@ -9,8 +9,8 @@
  * input order as before. Which snapshot a thread happens to see changes only where the work is
  * done, never an id: every id in a snapshot was given before it was built, in first-seen order.
  *
- * A value of up to 8 bytes is its own key: its fingerprint (reid_value_fingerprint) holds its
- * bytes, so a lookup is one slot compare with no hashing of the bytes and no second read.
+ * A value of up to 8 bytes is its own key: its head (reid_dict_head, its bytes as an integer) and
+ * its length, so a lookup is one slot compare with no hashing of the bytes and no second read.
  * Snapshots are never freed while the counter lives (a thread may still read an old one), so the
  * counter takes them sparingly (counter.c, maybe_snapshot) and of dictionaries of at most
  * REID_VALSNAP_MAX_VALUES values; they count against the memory limit with the dictionaries.
@@ -29,41 +29,8 @@
 /* The most values of a dictionary that a snapshot is taken of (8 MiB of slots). */
 #define REID_VALSNAP_MAX_VALUES ((uint32_t)1 << 18)
 
-/* Bytes [0, 4) of s as the low bytes of an integer, whatever the machine's byte order. */
-static inline uint32_t reid_load32_le(const char *s)
-{
-    uint32_t x;
-    memcpy(&x, s, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    x = __builtin_bswap32(x);
-#endif
-    return x;
-}
-
-/* A value of up to 8 bytes as an integer: byte i in bits 8i .. 8i + 7, zero above len, read in at
- * most three loads that stay within [s, s + len). Two values of the same length are equal exactly
- * when their fingerprints are. */
-static inline uint64_t reid_value_fingerprint(const char *s, size_t len)
-{
-    if (len >= 4)
-        return (uint64_t)reid_load32_le(s) | (uint64_t)reid_load32_le(s + len - 4)
-                                                 << (8 * (len - 4));
-    if (len > 0)
-        return (uint64_t)(unsigned char)s[0] |
-               (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
-               (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
-    return 0;
-}
-
-/* The bytes of a fingerprint back into out[0 .. 8) (the value is out[0 .. len)). */
-static inline void reid_fingerprint_bytes(uint64_t fp, char *out)
-{
-    for (int i = 0; i < 8; i++)
-        out[i] = (char)(unsigned char)(fp >> (8 * i));
-}
-
 typedef struct reid_valsnap_slot {
-    uint64_t fp;  /* the value's fingerprint */
+    uint64_t fp;  /* the value's head (reid_dict_head) */
     uint32_t len; /* its length */
     uint32_t id;  /* its id in the dictionary; 0 = empty slot */
 } reid_valsnap_slot;
@@ -88,7 +55,7 @@ static inline void reid_valsnap_prefetch(const reid_valsnap *s, uint64_t fp, siz
     __builtin_prefetch(&s->slots[reid_valsnap_home(s, fp, len)]);
 }
 
-/* The id of the value with this fingerprint and length (len <= REID_VALSNAP_BYTES), or 0 when
+/* The id of the value with this head (fp) and length (len <= REID_VALSNAP_BYTES), or 0 when
  * the snapshot does not have it. */
 static inline uint32_t reid_valsnap_find(const reid_valsnap *s, uint64_t fp, size_t len)
 {

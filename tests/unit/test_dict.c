@@ -318,6 +318,29 @@ static void test_bytes_per_value(void **state)
     reid_dict_free(&d);
 }
 
+/* A value's head (reid_dict_head, the slots' key and valsnap.h's) is its bytes in memory order
+ * followed by zeros: for every value of up to 3 bytes over an alphabet with NUL and a high byte,
+ * and for random values of 4 to 8 bytes; and reid_dict_head_bytes gives the bytes back. */
+static void test_head_bytes(void **state)
+{
+    (void)state;
+    static const char alpha[] = {'\0', 'a', 'b', '\xff'};
+    char buf[8], back[8];
+    uint64_t want;
+    assert_int_equal(reid_dict_head("", 0), 0);
+    for (size_t len = 1; len <= 8; len++)
+        for (unsigned x = 0; x < 4096; x++) {
+            memset(buf, 0, sizeof buf);
+            for (size_t i = 0; i < len; i++) /* 2 bits a byte, then a mix for the longer ones */
+                buf[i] =
+                    i < 6 ? alpha[(x >> (2 * i)) & 3] : (char)(x * 2654435761u >> (8 * i % 24));
+            memcpy(&want, buf, 8);
+            assert_int_equal(reid_dict_head(buf, len), want);
+            reid_dict_head_bytes(reid_dict_head(buf, len), back);
+            assert_memory_equal(back, buf, 8);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_growth_keeps_every_id),
         cmocka_unit_test(test_inline_lengths),
         cmocka_unit_test(test_same_head),
+        cmocka_unit_test(test_head_bytes),
         cmocka_unit_test(test_forced_collisions),
         cmocka_unit_test(test_bytes_per_value),
     };

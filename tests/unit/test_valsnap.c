@@ -1,8 +1,8 @@
 /*
- * test_valsnap.c - snapshots of a dictionary's short values (lib/valsnap.h): fingerprints are
- * exact for values of up to 8 bytes (every length, bytes that differ anywhere, NUL and high
- * bytes), a snapshot finds each short value's id and nothing else, skips longer values, keeps the
- * ones before it, and counts their bytes; values that differ only by trailing NULs.
+ * test_valsnap.c - snapshots of a dictionary's short values (lib/valsnap.h): a snapshot finds
+ * each short value's id and nothing else, skips longer values, keeps the ones before it, and
+ * counts their bytes; values that differ only by trailing NULs. (The heads they are keyed by:
+ * test_dict.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,44 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unit_helpers.h"
 #include "valsnap.h"
-
-/* The fingerprint is the bytes themselves, little end first, zero above the length. */
-static void test_fingerprint(void **state)
-{
-    (void)state;
-    assert_int_equal(reid_value_fingerprint("", 0), 0);
-    assert_int_equal(reid_value_fingerprint("A", 1), 0x41);
-    assert_int_equal(reid_value_fingerprint("AB", 2), 0x4241);
-    assert_int_equal(reid_value_fingerprint("ABC", 3), 0x434241);
-    assert_int_equal(reid_value_fingerprint("I10X", 4), 0x58303149);
-    assert_int_equal(reid_value_fingerprint("ABCDE", 5), 0x4544434241ull);
-    assert_int_equal(reid_value_fingerprint("SW1A 1AA", 8), 0x4141312041315753ull);
-    /* every value of up to 3 bytes over a small alphabet with NUL and a high byte, and random
-     * values of 4 to 8 bytes: the fingerprint gives the bytes back */
-    static const char alpha[] = {'\0', 'a', 'b', '\xff'};
-    char buf[8], back[8];
-    for (size_t len = 1; len <= 3; len++)
-        for (unsigned x = 0; x < 64; x++) {
-            for (size_t i = 0; i < len; i++)
-                buf[i] = alpha[(x >> (2 * i)) & 3];
-            reid_fingerprint_bytes(reid_value_fingerprint(buf, len), back);
-            assert_memory_equal(buf, back, len);
-            for (size_t i = len; i < 8; i++)
-                assert_int_equal(back[i], 0);
-        }
-    uint64_t seed = 99;
-    for (int k = 0; k < 10000; k++) {
-        uint64_t u = unit_rng_next(&seed);
-        size_t len = 4 + (size_t)(u % 5);
-        memcpy(buf, &u, 8);
-        reid_fingerprint_bytes(reid_value_fingerprint(buf, len), back);
-        assert_memory_equal(buf, back, len);
-        for (size_t i = len; i < 8; i++)
-            assert_int_equal(back[i], 0);
-    }
-}
 
 static void test_snapshot(void **state)
 {
@@ -75,7 +38,7 @@ static void test_snapshot(void **state)
         }
         assert_int_equal(reid_dict_intern(&d, v, len, &id), 0);
     }
-    assert_int_equal(reid_dict_intern(&d, "a\0", 2, &id), 0); /* "a" and "a\0": fingerprint equal */
+    assert_int_equal(reid_dict_intern(&d, "a\0", 2, &id), 0); /* "a" and "a\0": one head */
     assert_int_equal(reid_dict_intern(&d, "a", 1, &id), 0);
     reid_valsnap *s1 = reid_valsnap_build(&d, NULL);
     assert_non_null(s1);
@@ -84,12 +47,11 @@ static void test_snapshot(void **state)
     for (uint32_t i = 1; i < d.count; i++) {
         size_t len;
         const char *x = reid_dict_value(&d, i, &len);
-        uint32_t got = len <= REID_VALSNAP_BYTES
-                           ? reid_valsnap_find(s1, reid_value_fingerprint(x, len), len)
-                           : 0;
+        uint32_t got =
+            len <= REID_VALSNAP_BYTES ? reid_valsnap_find(s1, reid_dict_head(x, len), len) : 0;
         assert_int_equal(got, len <= REID_VALSNAP_BYTES ? i : 0);
         shorts += len <= REID_VALSNAP_BYTES;
-        /* the same fingerprint at another length is another value: x's bytes followed by NULs
+        /* the same head at another length is another value: x's bytes followed by NULs
          * (x has none), found only when the dictionary has it */
         if (len > REID_VALSNAP_BYTES || memchr(x, 0, len)) continue;
         for (size_t other = 1; other <= REID_VALSNAP_BYTES; other++) {
@@ -98,20 +60,20 @@ static void test_snapshot(void **state)
             memcpy(pad, x, len);
             uint32_t want = 0;
             if (other > len) reid_dict_find(&d, pad, other, &want);
-            assert_int_equal(reid_valsnap_find(s1, reid_value_fingerprint(x, len), other), want);
+            assert_int_equal(reid_valsnap_find(s1, reid_dict_head(x, len), other), want);
         }
     }
     assert_true(shorts > 1500);
     /* absent values: new bytes, or a known value's bytes at another length */
-    assert_int_equal(reid_valsnap_find(s1, reid_value_fingerprint("zzzz", 4), 4), 0);
-    assert_int_equal(reid_valsnap_find(s1, reid_value_fingerprint("a", 1), 3), 0);
+    assert_int_equal(reid_valsnap_find(s1, reid_dict_head("zzzz", 4), 4), 0);
+    assert_int_equal(reid_valsnap_find(s1, reid_dict_head("a", 1), 3), 0);
     /* a value added after the snapshot is not in it, but is in the next, which keeps the first */
     assert_int_equal(reid_dict_intern(&d, "new", 3, &id), 0);
-    assert_int_equal(reid_valsnap_find(s1, reid_value_fingerprint("new", 3), 3), 0);
+    assert_int_equal(reid_valsnap_find(s1, reid_dict_head("new", 3), 3), 0);
     reid_valsnap *s2 = reid_valsnap_build(&d, s1);
     assert_non_null(s2);
     assert_ptr_equal(s2->prev, s1);
-    assert_int_equal(reid_valsnap_find(s2, reid_value_fingerprint("new", 3), 3), id);
+    assert_int_equal(reid_valsnap_find(s2, reid_dict_head("new", 3), 3), id);
     assert_true(reid_valsnap_bytes(s2) > reid_valsnap_bytes(s1));
     assert_true(reid_valsnap_bytes(s1) >= 2 * (uint64_t)d.count * sizeof s1->slots[0] / 2);
     assert_int_equal(reid_valsnap_bytes(NULL), 0);
@@ -119,7 +81,7 @@ static void test_snapshot(void **state)
     reid_dict_free(&d);
 }
 
-/* Values that differ only by trailing NULs have one fingerprint: the length tells them apart,
+/* Values that differ only by trailing NULs have one head: the length tells them apart,
  * whichever of the two a lookup meets first. For 255 bytes c, "c\0" and then "c" after 12 other
  * values, in tables of 32 slots: in some of them (6, with the hash of valsnap.h) the lookup of "c"
  * passes the slot of "c\0" first. */
@@ -142,9 +104,9 @@ static void test_trailing_nul(void **state)
         reid_valsnap *s = reid_valsnap_build(&d, NULL);
         assert_non_null(s);
         assert_int_equal(s->mask, 31);
-        assert_int_equal(reid_valsnap_find(s, reid_value_fingerprint(v, 1), 1), id1);
-        assert_int_equal(reid_valsnap_find(s, reid_value_fingerprint(v, 2), 2), id2);
-        assert_int_equal(reid_valsnap_find(s, reid_value_fingerprint(v, 1), 3), 0);
+        assert_int_equal(reid_valsnap_find(s, reid_dict_head(v, 1), 1), id1);
+        assert_int_equal(reid_valsnap_find(s, reid_dict_head(v, 2), 2), id2);
+        assert_int_equal(reid_valsnap_find(s, reid_dict_head(v, 1), 3), 0);
         reid_valsnap_free(s);
         reid_dict_free(&d);
     }
@@ -153,7 +115,6 @@ static void test_trailing_nul(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_trailing_nul),
     };
