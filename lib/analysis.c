@@ -1023,6 +1023,11 @@ static reid_status finish_input(reid_analysis *a)
             counter_failed(a);
             return a->err.status;
         }
+        /* the batches are done with: their pages (tens of MB of a large input) go back before
+         * the models after the counting allocate theirs, which then reuse them instead of pages
+         * the kernel must find and zero anew (docs/design.md, "Counting") */
+        reid_parallel_free(a);
+        reid_counter_drop_batches(&a->counter);
         for (size_t i = 0; i < a->nq; i++) {
             a->qi[i].missing += a->counter.missing_count[i];
             a->qi[i].unrecognised += a->counter.unrecognised_count[i];

@@ -660,6 +660,17 @@ static void stop_thread(reid_counter *c)
     c->threaded = 0;
 }
 
+void reid_counter_drop_batches(reid_counter *c)
+{
+    for (int i = 0; i < REID_RING; i++)
+        reid_counter_batch_free(&c->ring[i]);
+    if (c->slab) {
+        slab_free(c->slab);
+        free(c->slab);
+        c->slab = NULL;
+    }
+}
+
 void reid_counter_free(reid_counter *c)
 {
     if (c->threaded) {
@@ -669,12 +680,7 @@ void reid_counter_free(reid_counter *c)
         pthread_mutex_unlock(&c->mu);
         stop_thread(c);
     }
-    for (int i = 0; i < REID_RING; i++)
-        reid_counter_batch_free(&c->ring[i]);
-    if (c->slab) {
-        slab_free(c->slab);
-        free(c->slab);
-    }
+    reid_counter_drop_batches(c);
     for (size_t m = 0; c->svcount && m < c->ns; m++)
         free(c->svcount[m]);
     for (size_t m = 0; c->ssnap && m < c->ns; m++)

@@ -164,6 +164,10 @@ int reid_counter_use_people(reid_counter *c, reid_people_counter *people);
 int reid_counter_use_events(reid_counter *c, reid_events_counter *events);
 /* Stops the thread (if any) without counting what is pending, and frees the batches. */
 void reid_counter_free(reid_counter *c);
+/* Free the batches (the ring's and the slab every other batch was carved from: free those first)
+ * once every record is counted (reid_counter_drain), so that the memory the models allocate after
+ * the counting can reuse their pages. No record may be added afterwards. */
+void reid_counter_drop_batches(reid_counter *c);
 
 /*
  * Batches outside the ring, for threads that parse chunks of the input in parallel (parallel.c):
