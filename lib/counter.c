@@ -148,8 +148,9 @@ int reid_batch_norm_grow(reid_batch *b, size_t need)
 
 /*
  * The part of a batch's work that needs no shared table (the values were checked for missing and
- * normalised as the records were filled): every value hashed. It runs on the thread that filled the
- * batch, before the hand-over, so that with two threads the reader's half and the counter's half of
+ * normalised as the records were filled): every QI value hashed, and each sensitive value looked up
+ * in its column's latest snapshot or else hashed. It runs on the thread that filled the batch,
+ * before the hand-over, so that with two threads the reader's half and the counter's half of
  * the work are nearly equal (the counting thread was the slower). -1 when out of memory.
  */
 static int prepare_batch(const reid_counter *c, reid_batch *b)
