@@ -226,9 +226,12 @@ int reid_counter_generalise(const reid_counter *c, reid_batch *b, size_t j, size
  * REID_VALSNAP_BYTES bytes that the snapshot lacked): a new snapshot of the column's short values
  * for the threads that prepare batches (valsnap.h), once the values missed since the last one are
  * as many as the values a new one would hold, so that building snapshots costs at most a slot per
- * value missed; at most REID_VALSNAP_MAX_VALUES values, so that a column's snapshots together stay
- * within a few tens of MB. A snapshot is an optimisation: without memory for one, the values are
- * interned in order as without it.
+ * value missed. Snapshots are kept to the end, so their memory is bounded too: a new one only
+ * while all the ones before it hold at most 4 times its bytes (a dictionary that grows is
+ * snapshotted as often as it needs; one whose new values keep coming at a steady rate, as a column
+ * ordered by time can, at most 4 times per doubling of its slots), so that together they hold at
+ * most 5 times the last one; and of at most REID_VALSNAP_MAX_VALUES values. A snapshot is an
+ * optimisation: without one, the values are interned in order as before.
  */
 static void maybe_snapshot(reid_counter *c, size_t m, size_t missed)
 {
@@ -236,7 +239,8 @@ static void maybe_snapshot(reid_counter *c, size_t m, size_t missed)
     reid_valsnap *old = atomic_load_explicit(&c->ssnap[m], memory_order_relaxed);
     c->snap_missed[m] += missed;
     if (d->count <= (old ? old->count : 1) || c->snap_missed[m] < d->count ||
-        d->count > REID_VALSNAP_MAX_VALUES)
+        d->count > REID_VALSNAP_MAX_VALUES ||
+        reid_valsnap_bytes(old) > 4 * reid_valsnap_size_for(d->count))
         return;
     c->snap_missed[m] = 0;
     reid_valsnap *s = reid_valsnap_build(d, old);

@@ -3,16 +3,28 @@
 
 #include <stdlib.h>
 
-reid_valsnap *reid_valsnap_build(const reid_dict *d, reid_valsnap *prev)
+/* log2 of the slots of a snapshot of count ids: at least twice as many, at least 16. */
+static unsigned slot_bits(uint32_t count)
 {
     unsigned bits = 4;
-    while (((uint64_t)1 << bits) < 2 * (uint64_t)d->count)
+    while (((uint64_t)1 << bits) < 2 * (uint64_t)count)
         bits++;
+    return bits;
+}
+
+uint64_t reid_valsnap_size_for(uint32_t count)
+{
+    return sizeof(reid_valsnap) + ((uint64_t)1 << slot_bits(count)) * sizeof(reid_valsnap_slot);
+}
+
+reid_valsnap *reid_valsnap_build(const reid_dict *d, reid_valsnap *prev)
+{
+    const unsigned bits = slot_bits(d->count);
     const uint64_t slots = (uint64_t)1 << bits;
-    reid_valsnap *s = calloc(1, sizeof *s + slots * sizeof s->slots[0]);
+    reid_valsnap *s = calloc(1, reid_valsnap_size_for(d->count));
     if (!s) return NULL;
     s->prev = prev;
-    s->bytes = sizeof *s + slots * sizeof s->slots[0] + (prev ? prev->bytes : 0);
+    s->bytes = reid_valsnap_size_for(d->count) + (prev ? prev->bytes : 0);
     s->count = d->count;
     s->shift = 64 - bits;
     s->mask = slots - 1;

@@ -12,8 +12,9 @@
  * A value of up to 8 bytes is its own key: its head (reid_dict_head, its bytes as an integer) and
  * its length, so a lookup is one slot compare with no hashing of the bytes and no second read.
  * Snapshots are never freed while the counter lives (a thread may still read an old one), so the
- * counter takes them sparingly (counter.c, maybe_snapshot) and of dictionaries of at most
- * REID_VALSNAP_MAX_VALUES values; they count against the memory limit with the dictionaries.
+ * counter takes them sparingly (counter.c, maybe_snapshot: all of a column's together hold at most
+ * 5 times the bytes of its last), of dictionaries of at most REID_VALSNAP_MAX_VALUES values; they
+ * count against the memory limit with the dictionaries.
  */
 #ifndef REID_VALSNAP_H
 #define REID_VALSNAP_H
@@ -69,6 +70,9 @@ static inline uint32_t reid_valsnap_find(const reid_valsnap *s, uint64_t fp, siz
 /* A snapshot of d's values of up to REID_VALSNAP_BYTES bytes, with prev as the one before it;
  * NULL when out of memory. */
 reid_valsnap *reid_valsnap_build(const reid_dict *d, reid_valsnap *prev);
+
+/* Bytes of a snapshot of a dictionary of count ids (reid_dict.count) alone. */
+uint64_t reid_valsnap_size_for(uint32_t count);
 
 /* Bytes held by s and every snapshot before it. */
 uint64_t reid_valsnap_bytes(const reid_valsnap *s);

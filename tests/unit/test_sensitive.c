@@ -4,7 +4,7 @@
  * they differ (entropy l, recursive (c, l)), missing values and numeric ties, a brute-force check
  * on random data, ARX's 2,946 homogeneous records on adult.csv, thread counts, merge, the exact
  * per-class distributions against sort-and-count, values found in snapshots or interned in order,
- * errors.
+ * the snapshots' memory, errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -713,6 +713,46 @@ static void test_batch_values(void **state)
     free(vid);
 }
 
+/*
+ * A column whose new values keep coming, each frequent for a while (a new value every 30 records,
+ * as a column ordered by time can have): the snapshots of its short values, kept to the end of
+ * the run, must stay within 5 times the bytes of the last one (counter.c, maybe_snapshot), and
+ * the records per value be exact, on 1 and 2 threads.
+ */
+static void test_snapshot_memory(void **state)
+{
+    (void)state;
+    enum { N = 60000, EVERY = 30 };
+    char *csv = malloc((size_t)N * 24 + 16);
+    assert_non_null(csv);
+    size_t len = (size_t)sprintf(csv, "g,s\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t)sprintf(csv + len, "k%d,d%d\n", i % 97, i / EVERY);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        reid_config *cfg = cfg_qis("g");
+        assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
+        assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
+        assert_int_equal(reid_config_set_chunk_size(cfg, 16384), REID_OK);
+        reid_analysis *a = run_csv(cfg, csv);
+        reid_config_free(cfg);
+        assert_analysis_ok(a);
+        const reid_valsnap *s = atomic_load(&a->counter.ssnap[0]);
+        assert_non_null(s);
+        const uint64_t last = s->bytes - (s->prev ? s->prev->bytes : 0);
+        assert_true(s->bytes <= 5 * last);
+        const reid_dict *d = &a->sens[0].dict;
+        assert_int_equal(reid_dict_values(d), N / EVERY);
+        for (uint32_t id = 1; id < d->count; id++) {
+            size_t n;
+            const char *v = reid_dict_value(d, id, &n);
+            assert_int_equal(atoi(v + 1), (int)id - 1); /* first-seen order */
+            assert_int_equal(a->counter.svcount[0][id], EVERY);
+        }
+        reid_analysis_free(a);
+    }
+    free(csv);
+}
+
 static void expect_config_error(const char *qis, const char *sens, const char *weight,
                                 const char *csv, const char *msg)
 {
@@ -767,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_thread_ranges),
         cmocka_unit_test(test_distributions),
         cmocka_unit_test(test_batch_values),
+        cmocka_unit_test(test_snapshot_memory),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
