@@ -252,9 +252,5 @@ EOF
     echo '```'
 } >"$REPORT"
 
-mkdir -p "$(dirname "$OUT")"
-cp "$REPORT" "$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-cat "$REPORT"
-log ""
-log "== written to $OUT"
+publish_report "$REPORT" "$OUT"
 [[ $FAILED -eq 0 ]] || exit 1

@@ -65,3 +65,13 @@ bench_extract() {
     fi
     printf '%s\n' "$file"
 }
+
+# publish_report REPORT OUT: the finished report copied to OUT in one step (never half written),
+# shown, and where it went logged.
+publish_report() {
+    mkdir -p "$(dirname "$2")"
+    cp "$1" "$2.tmp" && mv "$2.tmp" "$2"
+    cat "$1"
+    log ""
+    log "== written to $2"
+}

@@ -277,7 +277,4 @@ EOF
     echo '```'
 } >"$REPORT"
 
-mkdir -p "$(dirname "$OUT")"
-cp "$REPORT" "$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-cat "$REPORT"
-log "== written to $OUT"
+publish_report "$REPORT" "$OUT"

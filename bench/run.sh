@@ -427,11 +427,7 @@ EOF
     echo '```'
 } >"$REPORT"
 
-mkdir -p "$(dirname "$OUT")"
-cp "$REPORT" "$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-cat "$REPORT"
-log ""
-log "== written to $OUT"
+publish_report "$REPORT" "$OUT"
 if [[ $FAILED -ne 0 || $DISAGREED -ne 0 ]]; then
     log "!! some runs failed or disagreed: see the notes in $OUT"
     exit 1

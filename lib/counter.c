@@ -170,23 +170,23 @@ static int prepare_batch(const reid_counter *c, reid_batch *b)
         for (size_t r = 0; snap && r < n && r < D; r++) {
             const size_t v = r * ns + m;
             if (b->sids[v] == REID_SID_PENDING && b->svlen[v] <= REID_VALSNAP_BYTES)
-                reid_valsnap_prefetch(snap, b->sfp[v], b->svlen[v]);
+                reid_valsnap_prefetch(snap, b->shead[v], b->svlen[v]);
         }
         for (size_t r = 0; r < n; r++) {
             const size_t v = r * ns + m, a = (r + D) * ns + m;
             if (snap && r + D < n && b->sids[a] == REID_SID_PENDING &&
                 b->svlen[a] <= REID_VALSNAP_BYTES)
-                reid_valsnap_prefetch(snap, b->sfp[a], b->svlen[a]);
+                reid_valsnap_prefetch(snap, b->shead[a], b->svlen[a]);
             if (b->sids[v] != REID_SID_PENDING) continue; /* missing */
             const size_t len = b->svlen[v];
             if (len <= REID_VALSNAP_BYTES) {
-                uint32_t id = snap ? reid_valsnap_find(snap, b->sfp[v], len) : 0;
+                uint32_t id = snap ? reid_valsnap_find(snap, b->shead[v], len) : 0;
                 if (id) {
                     b->sids[v] = id;
                     continue;
                 }
                 char buf[8];
-                reid_dict_head_bytes(b->sfp[v], buf);
+                reid_dict_head_bytes(b->shead[v], buf);
                 b->shash[v] = reid_dict_hash(buf, len);
             } else {
                 b->shash[v] = reid_dict_hash(b->bytes + b->svoff[v], len);
@@ -315,7 +315,7 @@ static int count_values(reid_counter *c, reid_batch *b)
                 char buf[8];
                 const char *s = buf;
                 if (len <= REID_VALSNAP_BYTES)
-                    reid_dict_head_bytes(b->sfp[v], buf);
+                    reid_dict_head_bytes(b->shead[v], buf);
                 else
                     s = b->bytes + b->svoff[v];
                 if (reid_dict_intern_hashed(d, s, len, b->shash[v], &ids[v]) != 0) return -1;
@@ -805,7 +805,7 @@ int reid_counter_batch_init(const reid_counter *c, reid_batch *b)
         {&b->pos, c->positions, REID_BATCH * 2, sizeof *b->pos},
         {&b->svoff, ns > 0, REID_BATCH * ns, sizeof *b->svoff},
         {&b->svlen, ns > 0, REID_BATCH * ns, sizeof *b->svlen},
-        {&b->sfp, ns > 0, REID_BATCH * ns, sizeof *b->sfp},
+        {&b->shead, ns > 0, REID_BATCH * ns, sizeof *b->shead},
         {&b->shash, ns > 0, REID_BATCH * ns, sizeof *b->shash},
         {&b->sids, ns > 0, REID_BATCH * ns, sizeof *b->sids},
         {&b->cls, cls, REID_BATCH, sizeof *b->cls},

@@ -57,7 +57,7 @@ typedef struct reid_batch {
     /* Sensitive columns (NULL unless used): value m of record r at index r * ns + m. */
     size_t *svoff;   /* a value longer than REID_VALSNAP_BYTES: its bytes at bytes + svoff */
     size_t *svlen;   /* its length */
-    uint64_t *sfp;   /* a shorter one: its bytes as an integer (reid_dict_head, valsnap.h) */
+    uint64_t *shead; /* a shorter one: its bytes as an integer (reid_dict_head, valsnap.h) */
     uint64_t *shash; /* a value still to intern: its XXH3 hash (reid_dict_hash), once prepared */
     uint32_t *sids;  /* its id: 0 when missing, found in a snapshot (valsnap.h) as the batch is
                       * prepared, else REID_SID_PENDING until the batch is counted */
@@ -308,7 +308,7 @@ static inline int reid_counter_put_sensitive(const reid_counter *c, reid_batch *
     b->sids[v] = REID_SID_PENDING;
     b->svlen[v] = len;
     if (len <= REID_VALSNAP_BYTES) {
-        b->sfp[v] = reid_dict_head(s, len);
+        b->shead[v] = reid_dict_head(s, len);
         return 0;
     }
     char *out = reid_batch_room(b, len);

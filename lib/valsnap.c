@@ -32,11 +32,11 @@ reid_valsnap *reid_valsnap_build(const reid_dict *d, reid_valsnap *prev)
         size_t len;
         const char *v = reid_dict_value(d, id, &len);
         if (len > REID_VALSNAP_BYTES) continue;
-        const uint64_t fp = reid_dict_head(v, len);
-        uint64_t i = reid_valsnap_home(s, fp, len);
+        const uint64_t head = reid_dict_head(v, len);
+        uint64_t i = reid_valsnap_home(s, head, len);
         while (s->slots[i].id)
             i = (i + 1) & s->mask;
-        s->slots[i] = (reid_valsnap_slot){fp, (uint32_t)len, id};
+        s->slots[i] = (reid_valsnap_slot){head, (uint32_t)len, id};
     }
     return s;
 }

@@ -31,9 +31,9 @@
 #define REID_VALSNAP_MAX_VALUES ((uint32_t)1 << 18)
 
 typedef struct reid_valsnap_slot {
-    uint64_t fp;  /* the value's head (reid_dict_head) */
-    uint32_t len; /* its length */
-    uint32_t id;  /* its id in the dictionary; 0 = empty slot */
+    uint64_t head; /* the value's head (reid_dict_head) */
+    uint32_t len;  /* its length */
+    uint32_t id;   /* its id in the dictionary; 0 = empty slot */
 } reid_valsnap_slot;
 
 typedef struct reid_valsnap {
@@ -45,25 +45,25 @@ typedef struct reid_valsnap {
     reid_valsnap_slot slots[]; /* at most half full */
 } reid_valsnap;
 
-/* The slot where a lookup of (fp, len) starts. */
-static inline uint64_t reid_valsnap_home(const reid_valsnap *s, uint64_t fp, size_t len)
+/* The slot where a lookup of (head, len) starts. */
+static inline uint64_t reid_valsnap_home(const reid_valsnap *s, uint64_t head, size_t len)
 {
-    return ((fp ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> s->shift;
+    return ((head ^ (uint64_t)len) * 0x9E3779B97F4A7C15ull) >> s->shift;
 }
 
-static inline void reid_valsnap_prefetch(const reid_valsnap *s, uint64_t fp, size_t len)
+static inline void reid_valsnap_prefetch(const reid_valsnap *s, uint64_t head, size_t len)
 {
-    __builtin_prefetch(&s->slots[reid_valsnap_home(s, fp, len)]);
+    __builtin_prefetch(&s->slots[reid_valsnap_home(s, head, len)]);
 }
 
-/* The id of the value with this head (fp) and length (len <= REID_VALSNAP_BYTES), or 0 when
+/* The id of the value with this head and length (len <= REID_VALSNAP_BYTES), or 0 when
  * the snapshot does not have it. */
-static inline uint32_t reid_valsnap_find(const reid_valsnap *s, uint64_t fp, size_t len)
+static inline uint32_t reid_valsnap_find(const reid_valsnap *s, uint64_t head, size_t len)
 {
-    for (uint64_t i = reid_valsnap_home(s, fp, len);; i = (i + 1) & s->mask) {
+    for (uint64_t i = reid_valsnap_home(s, head, len);; i = (i + 1) & s->mask) {
         const reid_valsnap_slot *e = &s->slots[i];
         if (e->id == 0) return 0;
-        if (e->fp == fp && e->len == len) return e->id;
+        if (e->head == head && e->len == len) return e->id;
     }
 }
 

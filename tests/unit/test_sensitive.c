@@ -554,6 +554,20 @@ static void test_thread_ranges(void **state)
     free(csv);
 }
 
+/* QI g, sensitive column s, on `threads` threads in chunks of 16 KiB (so that a few hundred KB
+ * of input is parsed in parallel); the analysis must succeed. */
+static reid_analysis *run_sens_chunks(const char *csv, unsigned threads)
+{
+    reid_config *cfg = cfg_qis("g");
+    assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
+    assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
+    assert_int_equal(reid_config_set_chunk_size(cfg, 16384), REID_OK);
+    reid_analysis *a = run_csv(cfg, csv);
+    reid_config_free(cfg);
+    assert_analysis_ok(a);
+    return a;
+}
+
 /*
  * Sensitive values get their ids in two ways (counter.c): a value of up to 8 bytes found in the
  * column's latest snapshot (valsnap.h) as its batch is prepared, any other when the batch is
@@ -662,13 +676,7 @@ static void test_batch_values(void **state)
         r.cell[(size_t)grp[i] * (r.nd + 1) + vid[i]]++;
     }
     for (unsigned threads = 1; threads <= 3; threads++) {
-        reid_config *cfg = cfg_qis("g");
-        assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
-        assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
-        assert_int_equal(reid_config_set_chunk_size(cfg, 16384), REID_OK);
-        reid_analysis *a = run_csv(cfg, csv);
-        reid_config_free(cfg);
-        assert_analysis_ok(a);
+        reid_analysis *a = run_sens_chunks(csv, threads);
         if (threads > 1) assert_true(a->parallel_records > BV_N / 2); /* chunks were parsed */
         const reid_dict *d = &a->sens[0].dict;
         assert_int_equal(reid_dict_values(d), r.nd);
@@ -729,13 +737,7 @@ static void test_snapshot_memory(void **state)
     for (int i = 0; i < N; i++)
         len += (size_t)sprintf(csv + len, "k%d,d%d\n", i % 97, i / EVERY);
     for (unsigned threads = 1; threads <= 2; threads++) {
-        reid_config *cfg = cfg_qis("g");
-        assert_int_equal(reid_config_add_sensitive(cfg, "s"), REID_OK);
-        assert_int_equal(reid_config_set_threads(cfg, threads), REID_OK);
-        assert_int_equal(reid_config_set_chunk_size(cfg, 16384), REID_OK);
-        reid_analysis *a = run_csv(cfg, csv);
-        reid_config_free(cfg);
-        assert_analysis_ok(a);
+        reid_analysis *a = run_sens_chunks(csv, threads);
         const reid_valsnap *s = atomic_load(&a->counter.ssnap[0]);
         assert_non_null(s);
         const uint64_t last = s->bytes - (s->prev ? s->prev->bytes : 0);
