@@ -662,41 +662,59 @@ static int place_hashed(pt_place *p)
 /*
  * The same through a dense array: with n_j values of QI j at the table's level (the table's and
  * the extract's mapped values), a cell is the number sum_j id_j x prod_{i>j} n_i < prod n_j; the
- * records and classes of each such code are added up in arrays of that size, and only the codes
+ * records and classes of each such code are added up in an array of that size, and only the codes
  * that hold records are looked up in the table. Used when the product is small (the census table:
  * about 8,500 sectors x 3 x 17).
+ *
+ * The classes are read in order, but their values' remapped ids (1.4 M postcodes: 5.5 MB) and
+ * their codes' sums (MBs) are at random places: a software pipeline reads class i + PT_AHEAD's
+ * key and prefetches its remapped ids, maps class i + PT_AHEAD / 2 and prefetches its code's sums,
+ * and adds class i, so that neither miss is waited for.
  */
+#define PT_AHEAD 32
+
+/* Records and classes of a code, on one cache line. */
+typedef struct pt_code {
+    uint64_t f;
+    uint64_t classes;
+} pt_code;
+
 static int place_dense(pt_place *p, uint64_t ncodes)
 {
     const size_t q = p->pt->nq;
     const reid_classtable *cells = &p->pt->cells, *sample = p->sample;
+    const uint64_t n = sample->nclasses;
     /* zeroed, in huge pages (bigmem.h): MBs of 4 KiB pages cost a fault each */
-    uint64_t *fcode = reid_big_alloc(ncodes * sizeof *fcode);
-    uint32_t *ccode = reid_big_alloc(ncodes * sizeof *ccode);
+    pt_code *sums = reid_big_alloc(ncodes * sizeof *sums);
     uint32_t *key = malloc(q * sizeof *key);
-    int rc = fcode && ccode && key ? 0 : -1;
-    for (uint64_t c0 = 0; rc == 0 && c0 < sample->nclasses; c0 += PT_BATCH) {
-        uint64_t nb = sample->nclasses - c0 < PT_BATCH ? sample->nclasses - c0 : PT_BATCH;
-        uint64_t code[PT_BATCH];
-        for (uint64_t b = 0; b < nb; b++) /* the first QI's remap is the large one (postcodes) */
-            __builtin_prefetch(&p->remap[0][reid_classtable_key(sample, c0 + b)[0]]);
-        for (uint64_t b = 0; b < nb; b++) {
-            code[b] = UINT64_MAX;
-            if (!map_class(p, c0 + b, key)) continue;
-            uint64_t v = 0;
+    uint64_t code[PT_AHEAD]; /* by class index mod PT_AHEAD: its code, or UINT64_MAX (unmapped) */
+    int rc = sums && key ? 0 : -1;
+    for (uint64_t i = 0; rc == 0 && i < n + PT_AHEAD; i++) {
+        if (i < n) { /* its remapped ids fetched */
+            const uint32_t *k = reid_classtable_key(sample, i);
             for (size_t j = 0; j < q; j++)
-                v = v * p->pt->dicts[j].count + key[j];
-            code[b] = v;
-            __builtin_prefetch(&fcode[v], 1);
+                __builtin_prefetch(&p->remap[j][k[j]]);
         }
-        for (uint64_t b = 0; b < nb; b++) {
-            if (code[b] == UINT64_MAX) continue;
-            fcode[code[b]] += sample->sizes[c0 + b];
-            ccode[code[b]]++;
+        if (i >= PT_AHEAD / 2 && i - PT_AHEAD / 2 < n) { /* mapped, its code's sums fetched */
+            const uint64_t c = i - PT_AHEAD / 2;
+            uint64_t v = UINT64_MAX;
+            if (map_class(p, c, key)) {
+                v = 0;
+                for (size_t j = 0; j < q; j++)
+                    v = v * p->pt->dicts[j].count + key[j];
+                __builtin_prefetch(&sums[v], 1);
+            }
+            code[c % PT_AHEAD] = v;
+        }
+        if (i >= PT_AHEAD) { /* added */
+            const uint64_t c = i - PT_AHEAD, v = code[c % PT_AHEAD];
+            if (v == UINT64_MAX) continue;
+            sums[v].f += sample->sizes[c];
+            sums[v].classes++;
         }
     }
     for (uint64_t v = 0; rc == 0 && v < ncodes; v++) {
-        if (!fcode[v]) continue;
+        if (!sums[v].f) continue;
         uint64_t r = v;
         for (size_t j = q; j-- > 0;) {
             key[j] = (uint32_t)(r % p->pt->dicts[j].count);
@@ -704,12 +722,11 @@ static int place_dense(pt_place *p, uint64_t ncodes)
         }
         int64_t cell = reid_classtable_find(cells, key);
         if (cell >= 0)
-            p->fcell[cell] += fcode[v];
+            p->fcell[cell] += sums[v].f;
         else
-            rc = add_absent(p, key, fcode[v], ccode[v]);
+            rc = add_absent(p, key, sums[v].f, sums[v].classes);
     }
-    reid_big_free(fcode, ncodes * sizeof *fcode);
-    reid_big_free(ccode, ncodes * sizeof *ccode);
+    reid_big_free(sums, ncodes * sizeof *sums);
     free(key);
     return rc;
 }
