@@ -15,6 +15,7 @@
 #include "censusmap.h"
 #include "columns.h"
 #include "reader.h"
+#include "valsnap.h"
 
 static const reid_pt_builtin builtins[] = {
     {"uk-census-2011", "uk-census-2011.csv",
@@ -526,16 +527,17 @@ void reid_pt_free(reid_poptable *pt)
 
 #define UNMAPPED UINT32_MAX
 
-/* The extract's value v of QI j at the table's level, interned in the table's dictionary. */
-static int map_value(reid_poptable *pt, size_t j, const char *v, size_t len, uint32_t *out)
+/* The extract's value v of QI j at the table's level: its bytes at *out (v itself, or buf) and
+ * its length; 0 when it has none (unmapped). */
+static size_t level_value(const reid_poptable *pt, size_t j, const char *v, size_t len,
+                          char buf[REID_SECTOR_MAX + 8], const char **out)
 {
-    char buf[REID_SECTOR_MAX + 8];
-    const char *m = buf;
     size_t n = 0;
     int b;
+    *out = buf;
     switch (pt->level[j]) {
     case REID_PT_EXACT:
-        m = v;
+        *out = v;
         n = len;
         break;
     case REID_PT_SECTOR:
@@ -547,8 +549,8 @@ static int map_value(reid_poptable *pt, size_t j, const char *v, size_t len, uin
     case REID_PT_CENSUS_BAND:
         b = reid_census_age_band(v, len);
         if (b >= 0) {
-            m = reid_census_band_label(b);
-            n = strlen(m);
+            *out = reid_census_band_label(b);
+            n = strlen(*out);
         }
         break;
     case REID_PT_SEX_MF:
@@ -557,11 +559,37 @@ static int map_value(reid_poptable *pt, size_t j, const char *v, size_t len, uin
         n = b ? 1 : 0;
         break;
     }
-    if (n == 0) {
-        *out = UNMAPPED;
-        return 0;
+    return n;
+}
+
+/* remap[id] for every id of the extract's dictionary d of QI j: the id of its value at the
+ * table's level in the table's dictionary (interned there if new), or UNMAPPED. Short mapped
+ * values (a postcode's sector, at most 8 bytes) are looked up first in a snapshot of the table's
+ * dictionary (valsnap.h: no hashing of the bytes, one slot compare); the 1.4 M postcodes of a
+ * large extract cost one of those each instead of a dictionary look-up. */
+static int remap_column(reid_poptable *pt, size_t j, const reid_dict *d, uint32_t *remap)
+{
+    reid_dict *pd = &pt->dicts[j];
+    reid_valsnap *snap = d->count >= 4096 && pd->count <= REID_VALSNAP_MAX_VALUES
+                             ? reid_valsnap_build(pd, NULL)
+                             : NULL; /* without one (few values, or no memory): the dictionary */
+    int rc = 0;
+    remap[REID_DICT_MISSING] = UNMAPPED;
+    for (uint32_t id = 1; rc == 0 && id < d->count; id++) {
+        size_t len;
+        const char *v = reid_dict_value(d, id, &len), *m;
+        char buf[REID_SECTOR_MAX + 8];
+        size_t n = level_value(pt, j, v, len, buf, &m);
+        uint32_t got = 0;
+        if (n == 0)
+            got = UNMAPPED;
+        else if (snap && n <= REID_VALSNAP_BYTES)
+            got = reid_valsnap_find(snap, reid_dict_head(m, n), n);
+        if (!got) rc = reid_dict_intern(pd, m, n, &got);
+        remap[id] = got;
     }
-    return reid_dict_intern(&pt->dicts[j], m, n, out);
+    reid_valsnap_free(snap);
+    return rc;
 }
 
 /* Running sums over the cells holding records (docs/population-table.md). */
@@ -749,12 +777,7 @@ int reid_pt_compute(reid_poptable *pt, const reid_classtable *sample, reid_dict 
             rc = -1;
             break;
         }
-        remap[j][REID_DICT_MISSING] = UNMAPPED;
-        for (uint32_t id = 1; rc == 0 && id < d->count; id++) {
-            size_t len;
-            const char *v = reid_dict_value(d, id, &len);
-            rc = map_value(pt, j, v, len, &remap[j][id]);
-        }
+        rc = remap_column(pt, j, d, remap[j]);
     }
     reid_population_table *r = &pt->res;
     memset(r, 0, sizeof *r);
